@@ -1,0 +1,469 @@
+//! Configuration: the TOML file of SPEC §11, its defaults, and its validation.
+//!
+//! Every default of the SPEC is a key here; an unknown key is an error naming it.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The resolved configuration of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub evaluation: Evaluation,
+    pub land: Land,
+    pub scoring: Scoring,
+    pub groups: Groups,
+    pub custom_indicators: Vec<CustomIndicator>,
+    pub surcharge: Surcharge,
+    pub zombie: Zombie,
+    pub spatial: Spatial,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    pub min_mu_below: f64,
+    pub new_years: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AreaSource {
+    Measured,
+    Registered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Land {
+    pub area_source: AreaSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crs: Option<String>,
+    pub registered_tolerance: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    pub cap: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Groups {
+    pub above: GroupScheme,
+    pub below: GroupScheme,
+}
+
+/// How a benchmark is computed over a group's rated enterprises with a defined value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BenchmarkMethod {
+    Aggregate,
+    Mean,
+    Median,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Group,
+    Industry,
+}
+
+/// How an undefined indicator value scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    Zero,
+    Average,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedIndicator {
+    pub name: String,
+    pub weight: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Missing>,
+    /// A fixed benchmark for this indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<f64>,
+}
+
+impl WeightedIndicator {
+    /// The missing policy in force: explicit, else `average` for va_per_emission, else `zero`.
+    pub fn missing_policy(&self) -> Missing {
+        self.missing.unwrap_or(if self.name == "va_per_emission" { Missing::Average } else { Missing::Zero })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassMode {
+    Share,
+    Score,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classes {
+    pub mode: ClassMode,
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+}
+
+/// Surcharge rates per class, yuan per kWh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassRates {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+    pub d: f64,
+}
+
+impl Default for ClassRates {
+    fn default() -> Self {
+        ClassRates { a: 0.0, b: 0.0, c: 0.0, d: 0.0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupScheme {
+    pub indicators: Vec<WeightedIndicator>,
+    pub benchmark: BenchmarkMethod,
+    pub scope: Scope,
+    pub classes: Classes,
+    pub surcharge: ClassRates,
+}
+
+fn default_classes() -> Classes {
+    Classes { mode: ClassMode::Share, a: 0.20, b: 0.60, c: 0.95 }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomIndicator {
+    pub name: String,
+    pub numerator: String,
+    pub denominator: String,
+    #[serde(default = "one")]
+    pub factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Surcharge {
+    pub cap_yuan: f64,
+    pub min_kwh: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zombie {
+    pub threshold: f64,
+    pub dormant_power: DormantPower,
+    pub persistent_losses: PersistentLosses,
+    pub no_tax: NoTax,
+    pub insolvent: Insolvent,
+    pub revenue_collapse: RevenueCollapse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DormantPower {
+    pub weight: f64,
+    pub months: u32,
+    pub kwh: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersistentLosses {
+    pub weight: f64,
+    pub years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoTax {
+    pub weight: f64,
+    pub years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insolvent {
+    pub weight: f64,
+    pub debt_ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueCollapse {
+    pub weight: f64,
+    pub drop: f64,
+}
+
+/// The `[spatial]` settings are the spatial stage's own.
+pub type Spatial = crate::spatial::SpatialSettings;
+
+impl Default for Evaluation {
+    fn default() -> Self {
+        Evaluation { year: None, min_mu_below: 3.0, new_years: 2 }
+    }
+}
+
+impl Default for Land {
+    fn default() -> Self {
+        Land { area_source: AreaSource::Measured, crs: None, registered_tolerance: 0.05 }
+    }
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring { cap: 2.0 }
+    }
+}
+
+fn weighted(name: &str, weight: f64) -> WeightedIndicator {
+    WeightedIndicator { name: name.into(), weight, missing: None, benchmark: None }
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups {
+            above: GroupScheme {
+                indicators: vec![
+                    weighted("tax_per_mu", 30.0),
+                    weighted("va_per_mu", 20.0),
+                    weighted("va_per_energy", 20.0),
+                    WeightedIndicator { missing: Some(Missing::Average), ..weighted("va_per_emission", 10.0) },
+                    weighted("labor_productivity", 10.0),
+                    weighted("rd_intensity", 10.0),
+                ],
+                benchmark: BenchmarkMethod::Aggregate,
+                scope: Scope::Group,
+                classes: default_classes(),
+                surcharge: ClassRates { d: 0.10, ..ClassRates::default() },
+            },
+            below: GroupScheme {
+                indicators: vec![weighted("tax_per_mu", 50.0), weighted("tax_per_kwh", 50.0)],
+                benchmark: BenchmarkMethod::Aggregate,
+                scope: Scope::Group,
+                classes: default_classes(),
+                surcharge: ClassRates { c: 0.10, d: 0.30, ..ClassRates::default() },
+            },
+        }
+    }
+}
+
+impl Default for Surcharge {
+    fn default() -> Self {
+        Surcharge { cap_yuan: 500_000.0, min_kwh: 50_000.0 }
+    }
+}
+
+impl Default for Zombie {
+    fn default() -> Self {
+        Zombie {
+            threshold: 1.0,
+            dormant_power: DormantPower { weight: 1.0, months: 6, kwh: 1000.0 },
+            persistent_losses: PersistentLosses { weight: 0.5, years: 3 },
+            no_tax: NoTax { weight: 0.5, years: 2 },
+            insolvent: Insolvent { weight: 0.5, debt_ratio: 0.85 },
+            revenue_collapse: RevenueCollapse { weight: 0.5, drop: 0.5 },
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            evaluation: Evaluation::default(),
+            land: Land::default(),
+            scoring: Scoring::default(),
+            groups: Groups::default(),
+            custom_indicators: Vec::new(),
+            surcharge: Surcharge::default(),
+            zombie: Zombie::default(),
+            spatial: Spatial::default(),
+        }
+    }
+}
+
+/// A configuration that cannot be used: the run stops with exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("configuration {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    /// Parses a TOML text laid over the defaults (tables merge key by key, any other value
+    /// replaces the default); `path` names it in messages.
+    pub fn from_toml(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid { path: path.into(), message };
+        let user: toml::Table = toml::from_str(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
+        let mut merged = match toml::Value::try_from(Config::default()) {
+            Ok(toml::Value::Table(defaults)) => defaults,
+            _ => return Err(invalid("the built-in defaults did not serialise".into())),
+        };
+        merge_tables(&mut merged, user);
+        let config: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(locate_key_error(text, e.message())))?;
+        config.validate().map_err(invalid)?;
+        Ok(config)
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        Config::from_toml(&text, &shown)
+    }
+
+    /// The weighted indicators of both group schemes, above first, without repeats.
+    pub fn scheme_indicator_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for ind in self.groups.above.indicators.iter().chain(&self.groups.below.indicators) {
+            if !names.contains(&ind.name) {
+                names.push(ind.name.clone());
+            }
+        }
+        names
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let known = |name: &str| {
+            crate::rating::indicators::BUILT_IN.iter().any(|b| b.name == name)
+                || self.custom_indicators.iter().any(|c| c.name == name)
+        };
+        for (group, scheme) in [("above", &self.groups.above), ("below", &self.groups.below)] {
+            for ind in &scheme.indicators {
+                if !known(&ind.name) {
+                    return Err(format!("groups.{group}.indicators: unknown indicator `{}`", ind.name));
+                }
+                if !ind.weight.is_finite() || ind.weight < 0.0 {
+                    return Err(format!("groups.{group}.indicators: weight of `{}` must be ≥ 0", ind.name));
+                }
+            }
+            let c = &scheme.classes;
+            if c.mode == ClassMode::Share && !(0.0 <= c.a && c.a <= c.b && c.b <= c.c && c.c <= 1.0) {
+                return Err(format!("groups.{group}.classes: shares must satisfy 0 ≤ a ≤ b ≤ c ≤ 1"));
+            }
+        }
+        for custom in &self.custom_indicators {
+            if crate::rating::indicators::BUILT_IN.iter().any(|b| b.name == custom.name) {
+                return Err(format!("custom_indicators: `{}` is a built-in indicator", custom.name));
+            }
+        }
+        if self.scoring.cap.is_nan() || self.scoring.cap < 0.0 {
+            return Err("scoring.cap must be ≥ 0".into());
+        }
+        Ok(())
+    }
+}
+
+/// Lays `over` onto `base`: tables merge key by key, other values replace.
+fn merge_tables(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// A message about a key (say ``unknown field `yeer` ``), with the line of the text where
+/// that key stands when it can be found.
+fn locate_key_error(text: &str, message: &str) -> String {
+    let message = message.trim();
+    let key = message.split('`').nth(1).unwrap_or("");
+    let line = (!key.is_empty()).then(|| text.lines().position(|l| l.trim_start().starts_with(key))).flatten();
+    match line {
+        Some(i) => format!("line {}: {message}", i + 1),
+        None => message.to_string(),
+    }
+}
+
+/// A TOML error with its line and column, in plain words.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::from_toml("", "x.toml").expect("defaults");
+        assert_eq!(c, Config::default());
+        assert_eq!(c.groups.above.indicators.len(), 6);
+        assert_eq!(c.groups.below.surcharge.d, 0.30);
+    }
+
+    #[test]
+    fn the_example_file_is_the_defaults() {
+        let example = include_str!("../muchan.example.toml");
+        assert_eq!(Config::from_toml(example, "muchan.example.toml").expect("parses"), Config::default());
+    }
+
+    #[test]
+    fn a_group_keeps_its_own_defaults_when_partly_given() {
+        let c = Config::from_toml("[groups.below]\nscope = \"industry\"\n", "x").expect("parses");
+        assert_eq!(c.groups.below.surcharge.d, 0.30);
+        assert_eq!(c.groups.below.indicators.len(), 2);
+        assert_eq!(c.groups.above.surcharge.d, 0.10);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Config::from_toml("[evaluation]\nyeer = 2024\n", "x.toml").unwrap_err().to_string();
+        assert!(err.contains("yeer"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn va_per_emission_defaults_to_average() {
+        let c = Config::default();
+        let policy = |n: &str| c.groups.above.indicators.iter().find(|i| i.name == n).map(|i| i.missing_policy());
+        assert_eq!(policy("va_per_emission"), Some(Missing::Average));
+        assert_eq!(policy("tax_per_mu"), Some(Missing::Zero));
+    }
+
+    #[test]
+    fn unknown_indicator_is_rejected() {
+        let text = "[groups.below]\nindicators = [{ name = \"water\", weight = 1 }]\n";
+        assert!(Config::from_toml(text, "x").unwrap_err().to_string().contains("water"));
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        assert!(Config::from_toml("[scoring]\ncap = \"two\"\n", "x").is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! Enterprise flags (SPEC §8): zombie enterprises, 双高, and fragmented holdings, per code.
+
+pub mod high_emission;
+pub mod zombie;
+
+use crate::config::Config;
+use crate::input::tables::EnergyRow;
+use crate::rating::Rating;
+use crate::rating::indicators::value_column;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use zombie::{Verdict, YearFigures};
+
+/// The flags of one code.
+#[derive(Debug, Clone, Default)]
+pub struct CodeFlags {
+    pub zombie: Verdict,
+    /// `None` for a code with no group (not judged).
+    pub high_energy_emission: Option<bool>,
+    /// Connected pieces of its own parcels (0 when it holds none with geometry).
+    pub fragmented_pieces: usize,
+}
+
+/// Flags per credit code.
+pub type Flags = BTreeMap<String, CodeFlags>;
+
+fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chunked> {
+    df.column(name)?.f64()
+}
+
+/// Each code's figures by year, from the yearly figures frame.
+fn figures_by_code(yearly: &DataFrame) -> PolarsResult<BTreeMap<String, BTreeMap<i32, YearFigures>>> {
+    let code = yearly.column("code")?.str()?;
+    let year = yearly.column("year")?.i32()?;
+    let has_row = yearly.column("has_row")?.bool()?;
+    let [profit, tax, revenue, assets, debt] =
+        ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
+    let (profit, tax, revenue, assets, debt) = (profit?, tax?, revenue?, assets?, debt?);
+    let mut out: BTreeMap<String, BTreeMap<i32, YearFigures>> = BTreeMap::new();
+    for i in 0..yearly.height() {
+        let (Some(c), Some(y)) = (code.get(i), year.get(i)) else { continue };
+        let figures = YearFigures {
+            has_row: has_row.get(i).unwrap_or(false),
+            profit: profit.get(i),
+            tax: tax.get(i),
+            revenue: revenue.get(i),
+            total_assets: assets.get(i),
+            total_liabilities: debt.get(i),
+        };
+        out.entry(c.to_string()).or_default().insert(y, figures);
+    }
+    Ok(out)
+}
+
+/// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
+pub fn flag_enterprises(
+    yearly: &DataFrame,
+    energy: &[EnergyRow],
+    rating: &Rating,
+    pieces: &BTreeMap<String, usize>,
+    config: &Config,
+    year: i32,
+) -> PolarsResult<Flags> {
+    let figures = figures_by_code(yearly)?;
+    let months = zombie::monthly_electricity(energy, year);
+    let frame = &rating.frame;
+    let code = frame.column("code")?.str()?;
+    let group = frame.column("group")?.str()?;
+    let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
+    let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
+    let group_benchmark = |g: &str, ind: &str| rating.benchmarks.get(g).and_then(|b| b.get(ind)).and_then(|b| b.value);
+    let empty = BTreeMap::new();
+    let mut out = Flags::new();
+    for i in 0..frame.height() {
+        let Some(c) = code.get(i) else { continue };
+        let verdict = zombie::judge(figures.get(c).unwrap_or(&empty), months.get(c), year, &config.zombie);
+        let high = group.get(i).map(|g| {
+            high_emission::is_high_energy_emission(
+                energy_value.get(i),
+                group_benchmark(g, "va_per_energy"),
+                emission_value.get(i),
+                group_benchmark(g, "va_per_emission"),
+            )
+        });
+        let flags = CodeFlags {
+            zombie: verdict,
+            high_energy_emission: high,
+            fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
+        };
+        out.insert(c.to_string(), flags);
+    }
+    Ok(out)
+}
+
+/// The flag columns of the output, aligned with the rating frame's codes.
+pub fn flag_columns(frame: &DataFrame, flags: &Flags) -> PolarsResult<Vec<Column>> {
+    let codes = frame.column("code")?.str()?;
+    let get = |i: usize| codes.get(i).and_then(|c| flags.get(c));
+    let n = frame.height();
+    let zombie: Vec<Option<bool>> = (0..n).map(|i| get(i).map(|f| f.zombie.zombie)).collect();
+    let rules: Vec<Option<String>> = (0..n).map(|i| get(i).map(|f| f.zombie.rules.join(";"))).collect();
+    let high: Vec<Option<bool>> = (0..n).map(|i| get(i).and_then(|f| f.high_energy_emission)).collect();
+    let pieces: Vec<Option<i64>> = (0..n).map(|i| get(i).map(|f| f.fragmented_pieces as i64)).collect();
+    Ok(vec![
+        Column::new("zombie".into(), zombie),
+        Column::new("zombie_rules".into(), rules),
+        Column::new("high_energy_emission".into(), high),
+        Column::new("fragmented_pieces".into(), pieces),
+    ])
+}

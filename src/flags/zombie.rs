@@ -1,0 +1,226 @@
+//! Zombie enterprises (僵尸企业, SPEC §8): five rules fire independently for every code with
+//! data; a code is a zombie when the weights of the fired rules sum to the threshold.
+
+use crate::config::Zombie;
+use crate::input::tables::EnergyRow;
+use std::collections::BTreeMap;
+
+/// One code's figures of one year (from the yearly figures).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct YearFigures {
+    pub has_row: bool,
+    pub profit: Option<f64>,
+    pub tax: Option<f64>,
+    pub revenue: Option<f64>,
+    pub total_assets: Option<f64>,
+    pub total_liabilities: Option<f64>,
+}
+
+/// A month's electricity: `None` when the month has rows but no electricity value.
+pub type MonthlyKwh = BTreeMap<u32, Option<f64>>;
+
+/// The rules that fired, in the table's order, with the evidence of each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Verdict {
+    pub rules: Vec<&'static str>,
+    pub evidence: Vec<String>,
+    pub weight: f64,
+    pub zombie: bool,
+}
+
+/// The evaluation year's monthly electricity per code, from the month rows (a month's cells
+/// summed over the values present).
+pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> BTreeMap<&str, MonthlyKwh> {
+    let mut out: BTreeMap<&str, BTreeMap<u32, Vec<f64>>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.year.unwrap_or(year) == year) {
+        let Some(month) = r.month else { continue };
+        out.entry(&r.code).or_default().entry(month).or_default().extend(r.electricity_kwh);
+    }
+    out.into_iter()
+        .map(|(code, months)| {
+            let sums = months
+                .into_iter()
+                .map(|(m, mut v)| {
+                    v.sort_by(f64::total_cmp);
+                    (m, (!v.is_empty()).then(|| v.iter().sum()))
+                })
+                .collect();
+            (code, sums)
+        })
+        .collect()
+}
+
+/// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,
+/// a month with rows but no value is unknown and breaks a run. Returns (length, first month).
+pub fn longest_low_run(months: &MonthlyKwh, kwh: f64) -> (u32, u32) {
+    let (mut best, mut best_start, mut run, mut start) = (0, 0, 0, 0);
+    for m in 1..=12 {
+        let low = match months.get(&m) {
+            None => true,
+            Some(Some(v)) => *v < kwh,
+            Some(None) => false,
+        };
+        if low {
+            if run == 0 {
+                start = m;
+            }
+            run += 1;
+            if run > best {
+                (best, best_start) = (run, start);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    (best, best_start)
+}
+
+/// Judges one code. `years` holds its figures by year; `months` its evaluation-year
+/// monthly electricity when it has month rows.
+pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, year: i32, rules: &Zombie) -> Verdict {
+    let mut v = Verdict::default();
+    let mut fire = |rule: &'static str, weight: f64, evidence: String| {
+        v.rules.push(rule);
+        v.evidence.push(evidence);
+        v.weight += weight;
+    };
+    let get = |y: i32| years.get(&y).copied().unwrap_or_default();
+    let now = get(year);
+
+    if let Some(months) = months {
+        let (run, start) = longest_low_run(months, rules.dormant_power.kwh);
+        if run >= rules.dormant_power.months {
+            let end = start + run - 1;
+            fire(
+                "dormant_power",
+                rules.dormant_power.weight,
+                format!(
+                    "{run} consecutive months under {} kWh in {year} (months {start}–{end})",
+                    rules.dormant_power.kwh
+                ),
+            );
+        }
+    }
+
+    let loss_years: Vec<i32> = (0..rules.persistent_losses.years as i32).map(|k| year - k).collect();
+    let profits: Vec<Option<f64>> = loss_years.iter().map(|y| get(*y).profit).collect();
+    if !loss_years.is_empty() && profits.iter().all(|p| p.is_some_and(|p| p < 0.0)) {
+        let shown: Vec<String> =
+            loss_years.iter().zip(&profits).map(|(y, p)| format!("{y}: {}", p.unwrap_or(0.0))).collect();
+        fire("persistent_losses", rules.persistent_losses.weight, format!("profit < 0 in {}", shown.join(", ")));
+    }
+
+    let tax_years: Vec<i32> = (0..rules.no_tax.years as i32).map(|k| year - k).collect();
+    let no_tax = tax_years.iter().all(|y| {
+        let f = get(*y);
+        f.has_row && f.tax.is_some_and(|t| t <= 0.0)
+    });
+    if !tax_years.is_empty() && no_tax {
+        let shown: Vec<String> = tax_years.iter().map(|y| format!("{y}: {}", get(*y).tax.unwrap_or(0.0))).collect();
+        fire("no_tax", rules.no_tax.weight, format!("tax ≤ 0 in {}", shown.join(", ")));
+    }
+
+    if let (Some(assets), Some(debt)) = (now.total_assets, now.total_liabilities)
+        && assets > 0.0
+        && debt / assets > rules.insolvent.debt_ratio
+    {
+        fire(
+            "insolvent",
+            rules.insolvent.weight,
+            format!("liabilities {debt} ÷ assets {assets} = {:.4} > {}", debt / assets, rules.insolvent.debt_ratio),
+        );
+    }
+
+    if let (Some(prev), Some(cur)) = (get(year - 1).revenue, now.revenue)
+        && prev > 0.0
+        && (prev - cur) / prev >= rules.revenue_collapse.drop
+    {
+        fire(
+            "revenue_collapse",
+            rules.revenue_collapse.weight,
+            format!("revenue fell from {prev} to {cur} ({:.1}%)", (prev - cur) / prev * 100.0),
+        );
+    }
+    v.zombie = v.weight >= rules.threshold;
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(profit: f64, tax: f64, revenue: f64) -> YearFigures {
+        YearFigures {
+            has_row: true,
+            profit: Some(profit),
+            tax: Some(tax),
+            revenue: Some(revenue),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn low_runs() {
+        let mut m: MonthlyKwh = (1..=12).map(|m| (m, Some(5000.0))).collect();
+        assert_eq!(longest_low_run(&m, 1000.0), (0, 0));
+        for k in 4..=9 {
+            m.insert(k, Some(999.0));
+        }
+        assert_eq!(longest_low_run(&m, 1000.0), (6, 4));
+        m.insert(6, None);
+        assert_eq!(longest_low_run(&m, 1000.0), (3, 7));
+        m.remove(&6);
+        assert_eq!(longest_low_run(&m, 1000.0), (6, 4), "an absent month counts as 0 kWh");
+    }
+
+    #[test]
+    fn dormant_power_alone_makes_a_zombie() {
+        let months: MonthlyKwh = (1..=12).map(|m| (m, Some(if m <= 6 { 0.0 } else { 9000.0 }))).collect();
+        let years = BTreeMap::from([(2024, figures(10.0, 5.0, 100.0))]);
+        let v = judge(&years, Some(&months), 2024, &Zombie::default());
+        assert_eq!(v.rules, vec!["dormant_power"]);
+        assert!(v.zombie);
+    }
+
+    #[test]
+    fn two_half_rules_make_a_zombie_one_does_not() {
+        let years = BTreeMap::from([
+            (2022, figures(-1.0, 1.0, 100.0)),
+            (2023, figures(-2.0, 0.0, 100.0)),
+            (2024, figures(-3.0, 0.0, 50.0)),
+        ]);
+        let v = judge(&years, None, 2024, &Zombie::default());
+        assert_eq!(v.rules, vec!["persistent_losses", "no_tax", "revenue_collapse"]);
+        assert!(v.zombie);
+        assert_eq!(v.weight, 1.5);
+        let one = BTreeMap::from([(2023, figures(1.0, 1.0, 100.0)), (2024, figures(1.0, 1.0, 50.1))]);
+        let v = judge(&one, None, 2024, &Zombie::default());
+        assert!(v.rules.is_empty() && !v.zombie);
+    }
+
+    #[test]
+    fn losses_need_all_three_years_present() {
+        let years = BTreeMap::from([(2023, figures(-2.0, 1.0, 100.0)), (2024, figures(-3.0, 1.0, 100.0))]);
+        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+    }
+
+    #[test]
+    fn insolvency_ratio() {
+        let mut f = figures(1.0, 1.0, 100.0);
+        f.total_assets = Some(100.0);
+        f.total_liabilities = Some(86.0);
+        let years = BTreeMap::from([(2024, f)]);
+        assert_eq!(judge(&years, None, 2024, &Zombie::default()).rules, vec!["insolvent"]);
+        f.total_liabilities = Some(85.0);
+        let years = BTreeMap::from([(2024, f)]);
+        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+    }
+
+    #[test]
+    fn no_tax_needs_enterprise_rows_both_years() {
+        let mut prev = figures(1.0, 0.0, 100.0);
+        prev.has_row = false;
+        let years = BTreeMap::from([(2023, prev), (2024, figures(1.0, 0.0, 100.0))]);
+        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+    }
+}

@@ -1,0 +1,165 @@
+//! Cells: how one text cell reads as a number, a year, a boolean, a text or a code (SPEC §2).
+//!
+//! Each reader answers `Ok(Some(v))`, `Ok(None)` for a missing cell, or `Err(())` for text
+//! that cannot be read; the caller turns `Err` into a data_quality row. Missing is never zero.
+
+/// Tokens that mean *missing* in number, year and boolean cells (compared case-insensitively).
+const MISSING_TOKENS: [&str; 9] = ["", "-", "—", "–", "/", "na", "n/a", "null", "无"];
+
+pub type Read<T> = Result<Option<T>, ()>;
+
+/// Whether a trimmed cell is one of the missing tokens.
+pub fn is_missing(cell: &str) -> bool {
+    let t = cell.trim();
+    MISSING_TOKENS.iter().any(|m| t.eq_ignore_ascii_case(m))
+}
+
+/// A number, with optional thousands separators in groups of three (`1,234.5`).
+pub fn number(cell: &str) -> Read<f64> {
+    let t = cell.trim();
+    if is_missing(t) {
+        return Ok(None);
+    }
+    let plain = if t.contains(',') { strip_thousands(t).ok_or(())? } else { t.to_string() };
+    if !plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        return Err(());
+    }
+    match plain.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(()),
+    }
+}
+
+/// `1,234,567.5` → `1234567.5`; `None` when the groups are not of three (`12,34`).
+fn strip_thousands(t: &str) -> Option<String> {
+    let (sign, body) = match t.strip_prefix(['-', '+']) {
+        Some(rest) => (&t[..1], rest),
+        None => ("", t),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let mut groups = int.split(',');
+    let first = groups.next()?;
+    let first_ok = (1..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_digit());
+    let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    if !first_ok || !rest_ok || frac.is_some_and(|f| f.contains(',')) {
+        return None;
+    }
+    let mut plain = format!("{sign}{}", int.replace(',', ""));
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    Some(plain)
+}
+
+/// A year, written `2023` or `2023年` (a whole number from 1000 to 9999; `2023.0` as a
+/// spreadsheet stores it is read too).
+pub fn year(cell: &str) -> Read<i32> {
+    let t = cell.trim();
+    if is_missing(t) {
+        return Ok(None);
+    }
+    let digits = t.strip_suffix('年').unwrap_or(t).trim();
+    let value: f64 = digits.parse().map_err(|_| ())?;
+    if value.fract() == 0.0 && (1000.0..=9999.0).contains(&value) { Ok(Some(value as i32)) } else { Err(()) }
+}
+
+/// A month, 1–12 once read (a whole number; the range is checked by the caller).
+pub fn whole_number(cell: &str) -> Read<i64> {
+    match number(cell)? {
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => Ok(Some(v as i64)),
+        Some(_) => Err(()),
+        None => Ok(None),
+    }
+}
+
+/// A boolean: `true t 1 yes y 是 √` / `false f 0 no n 否` (any case).
+pub fn boolean(cell: &str) -> Read<bool> {
+    let t = cell.trim().to_lowercase();
+    if is_missing(&t) {
+        return Ok(None);
+    }
+    match t.as_str() {
+        "true" | "t" | "1" | "yes" | "y" | "是" | "√" | "1.0" => Ok(Some(true)),
+        "false" | "f" | "0" | "no" | "n" | "否" | "0.0" => Ok(Some(false)),
+        _ => Err(()),
+    }
+}
+
+/// The group a scale cell names: `above`/`below`, 规上/规下, or a boolean (是 = above).
+pub fn scale(cell: &str) -> Read<bool> {
+    match cell.trim().to_lowercase().as_str() {
+        "above" | "规上" | "规模以上" => Ok(Some(true)),
+        "below" | "规下" | "规模以下" => Ok(Some(false)),
+        _ => boolean(cell),
+    }
+}
+
+/// A text cell keeps its text (trimmed); an empty one is `None`.
+pub fn text(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// A code cell (credit_code, lessee) holding only a missing token is empty.
+pub fn code_text(cell: &str) -> &str {
+    if is_missing(cell) { "" } else { cell }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(" 1,234.5 "), Ok(Some(1234.5)));
+        assert_eq!(number("1,234,567"), Ok(Some(1234567.0)));
+        assert_eq!(number("-2,000"), Ok(Some(-2000.0)));
+        assert_eq!(number("12,34"), Err(()));
+        assert_eq!(number("1234,567"), Err(()));
+        assert_eq!(number("0"), Ok(Some(0.0)));
+        assert_eq!(number("abc"), Err(()));
+        assert_eq!(number("inf"), Err(()));
+        assert_eq!(number("NaN"), Err(()));
+        assert_eq!(number("1e3"), Ok(Some(1000.0)));
+        for m in ["", "-", "—", "–", "/", "NA", "n/a", "NULL", "无", "  "] {
+            assert_eq!(number(m), Ok(None), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(year("2023"), Ok(Some(2023)));
+        assert_eq!(year("2023年"), Ok(Some(2023)));
+        assert_eq!(year("2023.0"), Ok(Some(2023)));
+        assert_eq!(year("去年"), Err(()));
+        assert_eq!(year("23"), Err(()));
+        assert_eq!(year("-"), Ok(None));
+    }
+
+    #[test]
+    fn booleans() {
+        for t in ["true", "T", "1", "yes", "Y", "是", "√"] {
+            assert_eq!(boolean(t), Ok(Some(true)), "{t}");
+        }
+        for f in ["false", "F", "0", "no", "N", "否"] {
+            assert_eq!(boolean(f), Ok(Some(false)), "{f}");
+        }
+        assert_eq!(boolean("null"), Ok(None));
+        assert_eq!(boolean("maybe"), Err(()));
+        assert_eq!(scale("规上"), Ok(Some(true)));
+        assert_eq!(scale("below"), Ok(Some(false)));
+        assert_eq!(scale("否"), Ok(Some(false)));
+    }
+
+    #[test]
+    fn codes_and_text() {
+        assert_eq!(code_text("N/A"), "");
+        assert_eq!(code_text("91x"), "91x");
+        assert_eq!(text("  名称 "), Some("名称".to_string()));
+        assert_eq!(text("  "), None);
+    }
+}

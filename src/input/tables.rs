@@ -1,0 +1,373 @@
+//! Tables: the typed rows of enterprises, tax, energy, leases and adjustments (SPEC §2).
+//!
+//! Every cell problem becomes a data_quality row here; a row that cannot be used (empty
+//! code, unreadable year, bad month) is reported and left out, never silently dropped.
+
+use super::cells::{self, Read};
+use super::headers::{self, ColumnSpec};
+use super::source::{ColumnMap, InputError, RawTable};
+use crate::keys::{check_code, normalize_code};
+use crate::quality::{At, Ledger};
+
+/// The year a row belongs to: its own, or (no year given) the evaluation year.
+pub type RowYear = Option<i32>;
+
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseRow {
+    /// 1-based data row in the file.
+    pub row: usize,
+    pub code: String,
+    pub year: RowYear,
+    pub name: Option<String>,
+    /// `Some(true)` above (规上), `Some(false)` below; `None` falls back to the revenue rule.
+    pub above: Option<bool>,
+    pub industry: Option<String>,
+    pub park: Option<String>,
+    pub revenue: Option<f64>,
+    pub value_added: Option<f64>,
+    pub profit: Option<f64>,
+    pub employees: Option<f64>,
+    pub rd_expense: Option<f64>,
+    pub total_assets: Option<f64>,
+    pub total_liabilities: Option<f64>,
+    pub start_year: Option<i32>,
+    pub exempt: Option<bool>,
+    /// Cells of the columns no canonical name matches, in [`Enterprises::extra_headers`] order.
+    pub extra: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Enterprises {
+    pub rows: Vec<EnterpriseRow>,
+    pub extra_headers: Vec<String>,
+    /// Whether the file has a year column.
+    pub has_year: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaxRow {
+    pub row: usize,
+    pub code: String,
+    pub year: RowYear,
+    pub month: Option<u32>,
+    pub tax: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnergyRow {
+    pub row: usize,
+    pub code: String,
+    pub year: RowYear,
+    pub month: Option<u32>,
+    pub electricity_kwh: Option<f64>,
+    pub energy_tce: Option<f64>,
+    pub emissions: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LeaseRow {
+    pub row: usize,
+    pub parcel_id: String,
+    pub lessee: String,
+    /// `None`: what is left of the parcel. `Err`: unreadable or negative (the lease is ignored).
+    pub area_mu: Result<Option<f64>, String>,
+    pub year: RowYear,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdjustmentRow {
+    pub row: usize,
+    pub code: String,
+    pub points: Option<f64>,
+    pub reason: Option<String>,
+    pub veto: bool,
+    pub year: RowYear,
+}
+
+/// Reads cells of one record, reporting problems against the table, row and key.
+struct RowReader<'a> {
+    table: &'static str,
+    map: &'a ColumnMap,
+    record: &'a csv::StringRecord,
+    row: usize,
+    key: String,
+    ledger: &'a Ledger,
+}
+
+impl RowReader<'_> {
+    fn cell(&self, field: &str) -> &str {
+        self.map.get(field).and_then(|i| self.record.get(i)).unwrap_or("")
+    }
+
+    fn at<'b>(&'b self, field: &'b str) -> At<'b> {
+        At::new(self.table, self.row, &self.key, field)
+    }
+
+    fn typed<T>(&self, field: &str, read: fn(&str) -> Read<T>, code: &'static str, what: &str) -> Option<T> {
+        let cell = self.cell(field);
+        read(cell).unwrap_or_else(|()| {
+            self.ledger.warning(self.at(field), code, format!("`{cell}` is not {what}; read as missing"));
+            None
+        })
+    }
+
+    fn number(&self, field: &str) -> Option<f64> {
+        self.typed(field, cells::number, "unreadable_number", "a number")
+    }
+
+    fn boolean(&self, field: &str) -> Option<bool> {
+        self.typed(field, cells::boolean, "unreadable_boolean", "a yes/no value")
+    }
+
+    fn text(&self, field: &str) -> Option<String> {
+        cells::text(self.cell(field))
+    }
+
+    /// The row's year; `Err` when the cell is unreadable (the row is then not used).
+    fn year(&self) -> Result<RowYear, ()> {
+        let cell = self.cell("year");
+        cells::year(cell).map_err(|()| {
+            self.ledger.error(
+                self.at("year"),
+                "unreadable_year",
+                format!("`{cell}` is not a year; the row is not used"),
+            );
+        })
+    }
+
+    /// A year-like cell other than the row's year (start_year): unreadable is a warning.
+    fn year_value(&self, field: &str) -> Option<i32> {
+        self.typed(field, cells::year, "unreadable_year", "a year")
+    }
+
+    /// The month, when the table has one; `Err` when it is outside 1–12 or unreadable.
+    fn month(&self) -> Result<Option<u32>, ()> {
+        let cell = self.cell("month");
+        match cells::whole_number(cell) {
+            Ok(None) => Ok(None),
+            Ok(Some(m)) if (1..=12).contains(&m) => Ok(Some(m as u32)),
+            _ => {
+                self.ledger.error(
+                    self.at("month"),
+                    "bad_month",
+                    format!("month `{cell}` is not 1–12; the row is not used"),
+                );
+                Err(())
+            }
+        }
+    }
+}
+
+/// Normalises and checks the code of a record; reports an empty, invalid or
+/// number-stored code. `None` when the code is empty.
+fn read_code(table: &'static str, raw: &RawTable, record: usize, column: usize, ledger: &Ledger) -> Option<String> {
+    let row = record + 1;
+    let written = raw.records[record].get(column).unwrap_or("");
+    let code = normalize_code(cells::code_text(written));
+    let field = headers_name(raw, column);
+    if code.is_empty() {
+        ledger.error(At::new(table, row, "", &field), "empty_code", "no credit code; the row is not used");
+        return None;
+    }
+    if raw.numeric_cells.contains(&(record, column)) {
+        ledger.error(
+            At::new(table, row, &code, &field),
+            "code_stored_as_number",
+            format!("the code is stored as a number in the spreadsheet (digits beyond the 15th are lost); used as written: {code}"),
+        );
+    } else if !check_code(&code) {
+        ledger.warning(
+            At::new(table, row, &code, &field),
+            "invalid_code",
+            format!("`{code}` is not a valid unified social credit code (GB 32100); joined as written"),
+        );
+    }
+    Some(code)
+}
+
+fn headers_name(raw: &RawTable, column: usize) -> String {
+    raw.headers.get(column).map(|h| h.trim().to_string()).unwrap_or_default()
+}
+
+/// Walks the records of a table with a code column, calling `build` for each row whose code
+/// is usable.
+fn each_keyed_row<T>(
+    table: &'static str,
+    raw: &RawTable,
+    schema: &[ColumnSpec],
+    ledger: &Ledger,
+    mut build: impl FnMut(&RowReader<'_>) -> Option<T>,
+) -> Result<(Vec<T>, ColumnMap), InputError> {
+    let map = raw.map_columns(schema)?;
+    let code_column = map.get("credit_code").unwrap_or(0);
+    let mut out = Vec::with_capacity(raw.records.len());
+    for (i, record) in raw.records.iter().enumerate() {
+        let Some(code) = read_code(table, raw, i, code_column, ledger) else { continue };
+        let reader = RowReader { table, map: &map, record, row: i + 1, key: code, ledger };
+        if let Some(item) = build(&reader) {
+            out.push(item);
+        }
+    }
+    Ok((out, map))
+}
+
+pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
+    let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {
+        let year = r.year().ok()?;
+        Some(EnterpriseRow {
+            row: r.row,
+            code: r.key.clone(),
+            year,
+            name: r.text("name"),
+            above: r.typed("scale", cells::scale, "unreadable_boolean", "a scale (规上/规下)"),
+            industry: r.text("industry"),
+            park: r.text("park"),
+            revenue: r.number("revenue"),
+            value_added: r.number("value_added"),
+            profit: r.number("profit"),
+            employees: r.number("employees"),
+            rd_expense: r.number("rd_expense"),
+            total_assets: r.number("total_assets"),
+            total_liabilities: r.number("total_liabilities"),
+            start_year: r.year_value("start_year"),
+            exempt: r.boolean("exempt"),
+            extra: Vec::new(),
+        })
+    })?;
+    let extra_headers: Vec<String> = map.extra.iter().map(|(h, _)| h.clone()).collect();
+    let rows = rows
+        .into_iter()
+        .map(|mut row| {
+            let record = &raw.records[row.row - 1];
+            row.extra = map.extra.iter().map(|(_, i)| record.get(*i).unwrap_or("").to_string()).collect();
+            row
+        })
+        .collect();
+    Ok(Enterprises { rows, extra_headers, has_year: map.get("year").is_some() })
+}
+
+pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputError> {
+    let (rows, _) = each_keyed_row("tax", raw, headers::TAX, ledger, |r| {
+        Some(TaxRow {
+            row: r.row,
+            code: r.key.clone(),
+            year: r.year().ok()?,
+            month: r.month().ok()?,
+            tax: r.number("tax"),
+        })
+    })?;
+    Ok(rows)
+}
+
+pub fn read_energy(raw: &RawTable, ledger: &Ledger) -> Result<Vec<EnergyRow>, InputError> {
+    let (rows, _) = each_keyed_row("energy", raw, headers::ENERGY, ledger, |r| {
+        Some(EnergyRow {
+            row: r.row,
+            code: r.key.clone(),
+            year: r.year().ok()?,
+            month: r.month().ok()?,
+            electricity_kwh: r.number("electricity_kwh"),
+            energy_tce: r.number("energy_tce"),
+            emissions: r.number("emissions"),
+        })
+    })?;
+    Ok(rows)
+}
+
+pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<AdjustmentRow>, InputError> {
+    let (rows, _) = each_keyed_row("adjustments", raw, headers::ADJUSTMENTS, ledger, |r| {
+        Some(AdjustmentRow {
+            row: r.row,
+            code: r.key.clone(),
+            points: r.number("points"),
+            reason: r.text("reason"),
+            veto: r.boolean("veto").unwrap_or(false),
+            year: r.year().ok()?,
+        })
+    })?;
+    Ok(rows)
+}
+
+/// Leases are keyed by parcel; the lessee is a code (normalised, checked, may be empty).
+pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, InputError> {
+    let map = raw.map_columns(headers::LEASES)?;
+    let lessee_column = map.get("lessee").unwrap_or(0);
+    let mut out = Vec::with_capacity(raw.records.len());
+    for (i, record) in raw.records.iter().enumerate() {
+        let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
+        let lessee_cell = cells::code_text(record.get(lessee_column).unwrap_or(""));
+        let lessee = normalize_code(lessee_cell);
+        if !lessee.is_empty() && !check_code(&lessee) {
+            ledger.warning(
+                At::new("leases", i + 1, &lessee, "lessee"),
+                "invalid_code",
+                format!("`{lessee}` is not a valid unified social credit code (GB 32100); joined as written"),
+            );
+        }
+        let reader = RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+        let Ok(year) = reader.year() else { continue };
+        let area_cell = reader.cell("area_mu");
+        let area_mu = match cells::number(area_cell) {
+            Ok(Some(a)) if a < 0.0 => Err(format!("lease area `{area_cell}` is negative")),
+            Ok(a) => Ok(a),
+            Err(()) => Err(format!("lease area `{area_cell}` is not a number")),
+        };
+        out.push(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn table(text: &str) -> RawTable {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let headers = reader.headers().map(|h| h.iter().map(str::to_string).collect()).unwrap_or_default();
+        let records: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+        let lines = (0..records.len() as u64).map(|i| i + 2).collect();
+        RawTable { path: PathBuf::from("t.csv"), headers, records, lines, numeric_cells: Vec::new() }
+    }
+
+    #[test]
+    fn enterprise_cells_with_units_and_missing() {
+        let ledger = Ledger::new();
+        let raw = table(
+            "统一社会信用代码,年份,营业收入(万元),利润总额,是否规上,water_t\n\
+             ９１４４０３００７０８４６１１３６ｔ,2023年,\"1,234.5\",-,是,7\n\
+             ,2023,1,1,是,1\n\
+             914403001922038216,去年,1,1,否,1\n\
+             914403001922038216,2023,abc,,否,2\n",
+        );
+        let e = read_enterprises(&raw, &ledger).expect("reads");
+        assert_eq!(e.rows.len(), 2);
+        assert_eq!(e.rows[0].code, "91440300708461136T");
+        assert_eq!(e.rows[0].year, Some(2023));
+        assert_eq!(e.rows[0].revenue, Some(1234.5));
+        assert_eq!(e.rows[0].profit, None);
+        assert_eq!(e.rows[0].above, Some(true));
+        assert_eq!(e.rows[0].extra, vec!["7".to_string()]);
+        assert_eq!(e.extra_headers, vec!["water_t".to_string()]);
+        assert_eq!(e.rows[1].revenue, None);
+        let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
+        assert_eq!(codes, vec!["empty_code", "unreadable_year", "unreadable_number"]);
+    }
+
+    #[test]
+    fn missing_required_column_is_fatal() {
+        let raw = table("年份,营业收入\n2023,1\n");
+        let err = read_enterprises(&raw, &Ledger::new()).unwrap_err().to_string();
+        assert!(err.contains("credit_code") && err.contains("t.csv"), "{err}");
+    }
+
+    #[test]
+    fn bad_month_drops_the_row() {
+        let ledger = Ledger::new();
+        let raw = table("credit_code,year,month,用电量\n914403001922038216,2023,13,5\n914403001922038216,2023,12,5\n");
+        let rows = read_energy(&raw, &ledger).expect("reads");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].month, Some(12));
+        assert_eq!(ledger.sorted()[0].code, "bad_month");
+    }
+}

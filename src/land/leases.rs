@@ -1,0 +1,111 @@
+//! Leases (SPEC §4): enterprise land = own parcels − area leased out + area leased in.
+//!
+//! Leases of one parcel apply in file order, each capped at what is not yet leased out.
+
+use super::{MeasuredParcel, round6};
+use crate::input::parcels::ParcelFeature;
+use crate::input::tables::LeaseRow;
+use crate::quality::{At, Ledger};
+use std::collections::{BTreeMap, HashMap};
+
+/// The land of every code that holds or leases any.
+#[derive(Debug, Default, Clone)]
+pub struct LandBook {
+    pub own_mu: BTreeMap<String, f64>,
+    pub leased_out_mu: BTreeMap<String, f64>,
+    pub leased_in_mu: BTreeMap<String, f64>,
+    /// Lessee codes, in the order their leases were applied (for "codes seen").
+    pub lessees: Vec<String>,
+}
+
+impl LandBook {
+    /// land_mu = own − leased out + leased in, rounded to 6 decimals; `None` for a code
+    /// that holds and leases nothing.
+    pub fn land_mu(&self, code: &str) -> Option<f64> {
+        let own = self.own_mu.get(code);
+        let out = self.leased_out_mu.get(code);
+        let inn = self.leased_in_mu.get(code);
+        if own.is_none() && inn.is_none() && out.is_none() {
+            return None;
+        }
+        Some(round6(own.unwrap_or(&0.0) - out.unwrap_or(&0.0) + inn.unwrap_or(&0.0)))
+    }
+}
+
+/// Books own land per user, then applies the leases of the evaluation year.
+pub fn book_land(
+    features: &[ParcelFeature],
+    measured: &[MeasuredParcel],
+    leases: &[LeaseRow],
+    year: i32,
+    ledger: &Ledger,
+) -> LandBook {
+    let mut book = LandBook::default();
+    for (f, m) in features.iter().zip(measured) {
+        if !f.user.is_empty() {
+            *book.own_mu.entry(f.user.clone()).or_insert(0.0) += m.area_mu;
+        }
+    }
+    let mut first_with_id: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in features.iter().enumerate() {
+        if let Some(id) = &f.input_id {
+            first_with_id.entry(id.as_str()).or_insert(i);
+        }
+    }
+    let mut leased_so_far = vec![0.0_f64; features.len()];
+    for lease in leases {
+        let at = At::new("leases", lease.row, &lease.parcel_id, "area_mu");
+        if lease.year.is_some_and(|y| y != year) {
+            ledger.notice(
+                at,
+                "other_year",
+                format!("lease of year {} ignored (evaluating {year})", lease.year.unwrap_or(0)),
+            );
+            continue;
+        }
+        let ignore = |why: String| ledger.warning(at, "lease_ignored", format!("{why}; the lease is ignored"));
+        let Some(&p) = first_with_id.get(lease.parcel_id.as_str()) else {
+            ignore(format!("parcel `{}` is not in the parcel file", lease.parcel_id));
+            continue;
+        };
+        let parcel = &features[p];
+        let area = match &lease.area_mu {
+            _ if lease.lessee.is_empty() => {
+                ignore("the lease names no lessee".into());
+                continue;
+            }
+            _ if lease.lessee == parcel.user => {
+                ignore(format!("the lessee {} is the parcel's own user", lease.lessee));
+                continue;
+            }
+            Err(why) => {
+                ignore(why.clone());
+                continue;
+            }
+            Ok(area) => *area,
+        };
+        let left = (measured[p].area_mu - leased_so_far[p]).max(0.0);
+        let taken = match area {
+            Some(a) if a > left => {
+                ledger.warning(
+                    at,
+                    "lease_capped",
+                    format!(
+                        "lease of {a} mu of parcel {} exceeds the {left} mu not yet leased out; capped",
+                        parcel.parcel_id
+                    ),
+                );
+                left
+            }
+            Some(a) => a,
+            None => left,
+        };
+        leased_so_far[p] += taken;
+        if !parcel.user.is_empty() {
+            *book.leased_out_mu.entry(parcel.user.clone()).or_insert(0.0) += taken;
+        }
+        *book.leased_in_mu.entry(lease.lessee.clone()).or_insert(0.0) += taken;
+        book.lessees.push(lease.lessee.clone());
+    }
+    book
+}

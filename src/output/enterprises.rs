@@ -1,0 +1,102 @@
+//! `enterprises.csv` (UTF-8 with BOM, opens in Excel) and `enterprises.parquet`: one row per
+//! credit code in the order of SPEC §7, with exactly the columns of SPEC §10.
+
+use super::cells::cell;
+use crate::input::parcels::TABLE as PARCELS;
+use crate::pipeline::Evaluation;
+use crate::quality::Issue;
+use crate::rating::indicators::{benchmark_column, score_column, value_column};
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The output table, its columns in SPEC order.
+pub struct EnterpriseTable {
+    pub frame: DataFrame,
+}
+
+/// The SPEC §10 column names, in order, for a run's scheme indicators.
+pub fn column_names(indicators: &[String]) -> Vec<String> {
+    let head = ["credit_code", "name", "group", "park", "industry", "status", "land_mu"];
+    let tail = [
+        "adjustment",
+        "total_score",
+        "rank",
+        "class",
+        "surcharge_yuan",
+        "zombie",
+        "zombie_rules",
+        "high_energy_emission",
+        "fragmented_pieces",
+        "dq",
+    ];
+    let per_indicator =
+        indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
+    head.iter().map(|s| s.to_string()).chain(per_indicator).chain(tail.iter().map(|s| s.to_string())).collect()
+}
+
+/// The data_quality codes touching each credit code: issues keyed by the code, and issues
+/// of the parcels whose user it is.
+fn dq_codes(eval: &Evaluation, issues: &[Issue]) -> BTreeMap<String, BTreeSet<&'static str>> {
+    let features = &eval.inputs.parcels.features;
+    let mut out: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+    for issue in issues {
+        let owner = if issue.table == PARCELS && issue.row >= 1 {
+            features.get(issue.row - 1).map(|f| f.user.as_str()).filter(|u| !u.is_empty())
+        } else {
+            None
+        };
+        for code in [Some(issue.key.as_str()), owner].into_iter().flatten() {
+            if !code.is_empty() {
+                out.entry(code.to_string()).or_default().insert(issue.code);
+            }
+        }
+    }
+    out
+}
+
+impl EnterpriseTable {
+    pub fn build(eval: &Evaluation, issues: &[Issue]) -> PolarsResult<EnterpriseTable> {
+        let frame = &eval.rating.frame;
+        let dq = dq_codes(eval, issues);
+        let codes = frame.column("code")?.str()?;
+        let dq_column: Vec<Option<String>> = codes
+            .iter()
+            .map(|c| c.and_then(|c| dq.get(c)).map(|set| set.iter().copied().collect::<Vec<_>>().join(";")))
+            .collect();
+        let mut with_extra = frame.clone();
+        with_extra.with_column(Column::new("dq".into(), dq_column))?;
+        for flag in crate::flags::flag_columns(frame, &eval.flags)? {
+            with_extra.with_column(flag)?;
+        }
+        let indicators = eval.config.scheme_indicator_names();
+        let names = column_names(&indicators);
+        let selected: Vec<Expr> = names
+            .iter()
+            .map(|n| if n == "credit_code" { col("code").alias("credit_code") } else { col(n.as_str()) })
+            .collect();
+        let frame = with_extra.lazy().select(selected).collect()?;
+        Ok(EnterpriseTable { frame })
+    }
+
+    /// The CSV bytes: a UTF-8 BOM, the header row, then one row per code.
+    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let columns = self.frame.columns();
+            w.write_record(columns.iter().map(|c| c.name().as_str()))?;
+            for i in 0..self.frame.height() {
+                w.write_record(columns.iter().map(|c| cell(c, i)))?;
+            }
+            w.flush()?;
+        }
+        Ok(out)
+    }
+
+    pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        let mut frame = self.frame.clone();
+        ParquetWriter::new(&mut bytes).finish(&mut frame)?;
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,36 @@
+//! `manifest.json`: version, resolved configuration, each input's path, SHA-256 and row
+//! count, counts per status, and stage timings.
+
+use crate::pipeline::Evaluation;
+use polars::prelude::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Counts per value of a text column of the rating frame.
+pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<BTreeMap<String, u64>> {
+    let mut out = BTreeMap::new();
+    for v in frame.column(column)?.str()?.iter().flatten() {
+        *out.entry(v.to_string()).or_insert(0) += 1;
+    }
+    Ok(out)
+}
+
+pub fn manifest_json(eval: &Evaluation, timings: &[(String, f64)]) -> anyhow::Result<Vec<u8>> {
+    let inputs: Vec<Value> = eval
+        .inputs
+        .files
+        .iter()
+        .map(|f| json!({"table": f.table, "path": f.path.display().to_string(), "sha256": f.sha256, "rows": f.rows}))
+        .collect();
+    let stages: Vec<Value> = timings.iter().map(|(s, t)| json!({"stage": s, "seconds": t})).collect();
+    let manifest = json!({
+        "muchan": env!("CARGO_PKG_VERSION"),
+        "year": eval.year,
+        "crs": eval.inputs.parcels.crs.name(),
+        "configuration": serde_json::to_value(&eval.config)?,
+        "inputs": inputs,
+        "counts": { "status": counts(&eval.rating.frame, "status")?, "class": counts(&eval.rating.frame, "class")? },
+        "timings": stages,
+    });
+    Ok(serde_json::to_vec_pretty(&manifest)?)
+}

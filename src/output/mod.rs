@@ -1,0 +1,63 @@
+//! Outputs (SPEC §10): the files of an output folder, each written to a temporary name and
+//! renamed when complete, so a partial run never leaves a file that looks finished.
+
+pub mod blocks;
+pub mod cells;
+pub mod enterprises;
+pub mod manifest;
+pub mod parcels;
+pub mod quality;
+pub mod summary;
+
+use crate::pipeline::Evaluation;
+use crate::quality::Ledger;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `dir/name` through a temporary file in the same folder.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let path = dir.join(name);
+    let temp = dir.join(format!(".{name}.partial"));
+    {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temp, &path)?;
+    Ok(path)
+}
+
+/// Writes every output of an evaluation into `out`, the manifest last (with the timings of
+/// the pipeline and of the writing).
+pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out)?;
+    let mut laps = eval.timings.clone();
+    let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
+        let start = std::time::Instant::now();
+        work()?;
+        laps.push((stage.to_string(), start.elapsed().as_secs_f64()));
+        Ok(())
+    };
+    let issues = ledger.sorted();
+    let table = enterprises::EnterpriseTable::build(eval, &issues)?;
+    timed("write enterprises", &mut || {
+        write_atomic(out, "enterprises.csv", &table.to_csv()?)?;
+        write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
+        Ok(())
+    })?;
+    timed("write parcels", &mut || {
+        write_atomic(out, "parcels.geojson", &parcels::parcels_geojson(eval)?)?;
+        write_atomic(out, "reclaim_blocks.geojson", &blocks::blocks_geojson(eval)?)?;
+        Ok(())
+    })?;
+    timed("write summary", &mut || {
+        write_atomic(out, "summary.json", &summary::summary_json(eval)?)?;
+        Ok(())
+    })?;
+    timed("write data_quality", &mut || {
+        write_atomic(out, "data_quality.csv", &quality::data_quality_csv(&issues)?)?;
+        Ok(())
+    })?;
+    write_atomic(out, "manifest.json", &manifest::manifest_json(eval, &laps)?)?;
+    Ok(())
+}

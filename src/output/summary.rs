@@ -1,0 +1,153 @@
+//! `summary.json` (SPEC §10): counts per status and class; per group, park and industry the
+//! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
+
+use super::manifest::counts;
+use crate::pipeline::Evaluation;
+use crate::rating::status::STATUSES;
+use polars::prelude::*;
+use serde_json::{Map, Value, json};
+
+/// Totals that the summary sums per bucket (over codes with an enterprises row).
+const TOTALS: [&str; 7] =
+    ["land_mu", "tax", "value_added", "revenue", "energy_tce", "electricity_kwh", "surcharge_yuan"];
+
+/// Intensities: (name, numerator, denominator), as Σ numerator ÷ Σ denominator over the
+/// codes where both are present and the denominator > 0.
+const INTENSITIES: [(&str, &str, &str); 4] = [
+    ("tax_per_mu", "tax", "land_mu"),
+    ("va_per_mu", "value_added", "land_mu"),
+    ("revenue_per_mu", "revenue", "land_mu"),
+    ("va_per_energy", "value_added", "energy_tce"),
+];
+
+const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
+
+fn sorted_sum(e: Expr) -> Expr {
+    e.sort(SortOptions::default()).sum()
+}
+
+fn bucket_aggregates() -> Vec<Expr> {
+    let mut aggs = vec![len().alias("enterprises")];
+    for s in STATUSES {
+        aggs.push(col("status").eq(lit(s)).cast(DataType::Int64).sum().alias(format!("status:{s}")));
+    }
+    for c in CLASSES {
+        aggs.push(col("class").eq(lit(c)).cast(DataType::Int64).sum().alias(format!("class:{c}")));
+    }
+    for t in TOTALS {
+        aggs.push(sorted_sum(col(t)).alias(t));
+    }
+    for (name, num, den) in INTENSITIES {
+        let both = col(num).is_not_null().and(col(den).gt(lit(0.0)));
+        let n = sorted_sum(when(both.clone()).then(col(num)).otherwise(lit(NULL).cast(DataType::Float64)));
+        let d = sorted_sum(when(both).then(col(den)).otherwise(lit(NULL).cast(DataType::Float64)));
+        aggs.push((n / d).alias(name));
+    }
+    aggs
+}
+
+/// One JSON object per value of `key`, over codes with an enterprises row.
+fn buckets(frame: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
+    let df = frame
+        .clone()
+        .lazy()
+        .filter(col("has_row"))
+        .with_column(col(key).fill_null(lit("(none)")).alias("__key"))
+        .group_by([col("__key")])
+        .agg(bucket_aggregates())
+        .sort(["__key"], SortMultipleOptions::default())
+        .collect()?;
+    let mut out = Map::new();
+    let keys = df.column("__key")?.str()?;
+    for i in 0..df.height() {
+        let mut status = Map::new();
+        let mut class = Map::new();
+        let mut fields = Map::new();
+        for c in df.columns().iter().skip(1) {
+            let value = any_to_json(c.get(i)?);
+            match c.name().split_once(':') {
+                Some(("status", s)) => status.insert(s.to_string(), value),
+                Some(("class", s)) => class.insert(s.to_string(), value),
+                _ => fields.insert(c.name().to_string(), value),
+            };
+        }
+        fields.insert("status".into(), Value::Object(status));
+        fields.insert("class".into(), Value::Object(class));
+        out.insert(keys.get(i).unwrap_or("").to_string(), Value::Object(fields));
+    }
+    Ok(out)
+}
+
+fn any_to_json(v: AnyValue<'_>) -> Value {
+    match v {
+        AnyValue::Float64(x) if x.is_finite() => json!(x),
+        AnyValue::Int64(x) => json!(x),
+        AnyValue::UInt32(x) => json!(x),
+        AnyValue::Int32(x) => json!(x),
+        AnyValue::String(s) => json!(s),
+        AnyValue::Boolean(b) => json!(b),
+        _ => Value::Null,
+    }
+}
+
+/// Year-over-year totals per bucket: the codes' figures this year and the year before,
+/// each code counted in its bucket of the evaluation year.
+fn yoy(eval: &Evaluation, key: &str) -> PolarsResult<Map<String, Value>> {
+    let buckets = eval
+        .rating
+        .frame
+        .clone()
+        .lazy()
+        .filter(col("has_row"))
+        .select([col("code"), col(key).fill_null(lit("(none)")).alias("__key")]);
+    let figures = ["tax", "value_added", "revenue", "energy_tce"];
+    let year = eval.year;
+    let per_year = eval
+        .yearly
+        .clone()
+        .lazy()
+        .filter(col("has_row").and(col("year").eq(lit(year)).or(col("year").eq(lit(year - 1)))))
+        .inner_join(buckets, col("code"), col("code"))
+        .group_by([col("__key"), col("year")])
+        .agg(figures.map(|f| sorted_sum(col(f)).alias(f)))
+        .sort(["__key", "year"], SortMultipleOptions::default())
+        .collect()?;
+    let keys = per_year.column("__key")?.str()?;
+    let years = per_year.column("year")?.i32()?;
+    let mut out: Map<String, Value> = Map::new();
+    for i in 0..per_year.height() {
+        let entry = out.entry(keys.get(i).unwrap_or("").to_string()).or_insert_with(|| json!({}));
+        let label = if years.get(i) == Some(year) { "current" } else { "previous" };
+        for f in figures {
+            entry[f][label] = any_to_json(per_year.column(f)?.get(i)?);
+        }
+    }
+    for entry in out.values_mut() {
+        for f in figures {
+            let (cur, prev) = (entry[f]["current"].as_f64(), entry[f]["previous"].as_f64());
+            entry[f]["change"] = match (cur, prev) {
+                (Some(c), Some(p)) if p != 0.0 => json!((c - p) / p.abs()),
+                _ => Value::Null,
+            };
+        }
+    }
+    Ok(out)
+}
+
+pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
+    let frame = &eval.rating.frame;
+    let mut yoy_all = Map::new();
+    for key in ["group", "park", "industry"] {
+        yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, key)?));
+    }
+    let summary = json!({
+        "year": eval.year,
+        "counts": { "status": counts(frame, "status")?, "class": counts(frame, "class")? },
+        "groups": buckets(frame, "group")?,
+        "parks": buckets(frame, "park")?,
+        "industries": buckets(frame, "industry")?,
+        "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
+        "yoy": yoy_all,
+    });
+    Ok(serde_json::to_vec_pretty(&summary)?)
+}

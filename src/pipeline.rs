@@ -1,0 +1,257 @@
+//! The pipeline: input → keys → land → yearly figures → rating → flags → spatial, each
+//! stage timed. It returns an [`Evaluation`] that the outputs write; it never writes files.
+
+use crate::config::{Config, ConfigError};
+use crate::facts;
+use crate::flags::{self, Flags};
+use crate::input::tables::EnterpriseRow;
+use crate::input::{self, InputError, Inputs, cells, headers};
+use crate::land::leases::{LandBook, book_land};
+use crate::land::{self, MeasuredParcel};
+use crate::quality::{At, Ledger};
+use crate::rating::{self, Rating};
+use crate::reclaim::{self, Owners, Reclaim};
+use crate::spatial;
+use crate::yearly;
+use polars::prelude::{DataFrame, PolarsError};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+/// Why a run stopped (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("table engine: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A finished evaluation, ready to be written.
+pub struct Evaluation {
+    pub year: i32,
+    pub config: Config,
+    pub inputs: Inputs,
+    pub measured: Vec<MeasuredParcel>,
+    pub land: LandBook,
+    pub yearly: DataFrame,
+    pub rating: Rating,
+    pub flags: Flags,
+    pub reclaim: Reclaim,
+    /// (stage, seconds), in pipeline order.
+    pub timings: Vec<(String, f64)>,
+}
+
+/// Times the stages of a run.
+#[derive(Default)]
+pub struct Stopwatch {
+    pub laps: Vec<(String, f64)>,
+}
+
+impl Stopwatch {
+    pub fn time<T>(&mut self, stage: &str, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = work();
+        self.laps.push((stage.to_string(), start.elapsed().as_secs_f64()));
+        out
+    }
+}
+
+/// Reads a data folder and evaluates it.
+pub fn evaluate(data: &Path, config: Config, ledger: &Ledger) -> Result<Evaluation, RunError> {
+    let mut watch = Stopwatch::default();
+    let inputs = watch.time("read", || input::load(data, config.land.crs.as_deref(), ledger))?;
+    evaluate_inputs(inputs, config, ledger, watch)
+}
+
+/// Evaluates inputs already read.
+pub fn evaluate_inputs(
+    mut inputs: Inputs,
+    config: Config,
+    ledger: &Ledger,
+    mut watch: Stopwatch,
+) -> Result<Evaluation, RunError> {
+    let year = evaluation_year(&config, &inputs)?;
+    watch.time("keys", || drop_duplicate_rows(&mut inputs.enterprises.rows, year, ledger));
+    let measured = watch
+        .time("land", || land::measure_parcels(&inputs.parcels.features, inputs.parcels.crs, &config.land, ledger));
+    let book = watch.time("leases", || book_land(&inputs.parcels.features, &measured, &inputs.leases, year, ledger));
+    let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
+    let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
+        let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, &extra)?;
+        let energy = yearly::energy_frame(&inputs.energy, year)?;
+        let tax = yearly::tax_by_year(&inputs.tax, year)?;
+        Ok(yearly::yearly_figures(
+            ent,
+            tax,
+            yearly::energy_by_year(&energy),
+            &inputs.tax,
+            &inputs.enterprises.rows,
+            year,
+            ledger,
+        )?)
+    })?;
+    let rating = watch.time("rating", || -> Result<Rating, RunError> {
+        let codes = facts::all_codes(code_sources(&inputs, &book));
+        report_unmatched(&inputs, &codes, year, ledger);
+        let facts = facts::facts(
+            &codes,
+            &yearly,
+            facts::land_frame(&book, &codes)?,
+            facts::adjustments_frame(&inputs.adjustments, year, ledger)?,
+            year,
+        )?;
+        Ok(rating::rate(facts, &config, year, ledger)?)
+    })?;
+    let parcels = &inputs.parcels;
+    let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
+    let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
+    let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
+    let flags =
+        watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
+    let reclaim = watch.time("reclaim", || -> Result<Reclaim, RunError> {
+        let classes = crate::output::parcels::classes_by_code_frame(&rating.frame)?;
+        let tax = tax_by_code(&rating.frame)?;
+        let owners = Owners {
+            flags: &flags,
+            classes: &classes,
+            tax: &tax,
+            tax_per_mu_benchmark: rating
+                .benchmarks
+                .get("above")
+                .and_then(|b| b.get("tax_per_mu"))
+                .and_then(|b| b.value),
+        };
+        Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
+    })?;
+    Ok(Evaluation { year, config, inputs, measured, land: book, yearly, rating, flags, reclaim, timings: watch.laps })
+}
+
+/// The evaluation year's tax per code (codes with a value).
+fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
+    let codes = frame.column("code")?.str()?;
+    let tax = frame.column("tax")?.f64()?;
+    Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?.to_string(), t?))).collect())
+}
+
+fn code_sources<'a>(inputs: &'a Inputs, book: &'a LandBook) -> impl Iterator<Item = &'a str> {
+    let e = inputs.enterprises.rows.iter().map(|r| r.code.as_str());
+    let t = inputs.tax.iter().map(|r| r.code.as_str());
+    let n = inputs.energy.iter().map(|r| r.code.as_str());
+    let p = inputs.parcels.features.iter().map(|f| f.user.as_str());
+    let l = book.lessees.iter().map(String::as_str);
+    let a = inputs.adjustments.iter().map(|r| r.code.as_str());
+    e.chain(t).chain(n).chain(p).chain(l).chain(a)
+}
+
+/// `evaluation.year`, else the latest year in enterprises, else in any table.
+fn evaluation_year(config: &Config, inputs: &Inputs) -> Result<i32, RunError> {
+    if let Some(y) = config.evaluation.year {
+        return Ok(y);
+    }
+    let ent = inputs.enterprises.rows.iter().filter_map(|r| r.year).max();
+    let other = || {
+        let t = inputs.tax.iter().filter_map(|r| r.year);
+        let n = inputs.energy.iter().filter_map(|r| r.year);
+        let l = inputs.leases.iter().filter_map(|r| r.year);
+        let a = inputs.adjustments.iter().filter_map(|r| r.year);
+        t.chain(n).chain(l).chain(a).max()
+    };
+    ent.or_else(other).ok_or_else(|| {
+        RunError::Other("no table carries a year and none is set: pass --year (or set evaluation.year)".into())
+    })
+}
+
+/// A second enterprises row for one code and year is an error; the first is kept.
+fn drop_duplicate_rows(rows: &mut Vec<EnterpriseRow>, year: i32, ledger: &Ledger) {
+    let mut seen: HashSet<(String, i32)> = HashSet::new();
+    rows.retain(|r| {
+        let y = r.year.unwrap_or(year);
+        let first = seen.insert((r.code.clone(), y));
+        if !first {
+            ledger.error(
+                At::new("enterprises", r.row, &r.code, "credit_code"),
+                "duplicate_row",
+                format!("a second row for {} in {y}; the first row is kept", r.code),
+            );
+        }
+        first
+    });
+}
+
+/// Codes with data but no enterprises row in the evaluation year: one notice each.
+fn report_unmatched(inputs: &Inputs, codes: &[String], year: i32, ledger: &Ledger) {
+    let matched: HashSet<&str> =
+        inputs.enterprises.rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
+    for code in codes.iter().filter(|c| !matched.contains(c.as_str())) {
+        ledger.notice(
+            At::new("enterprises", 0, code, "credit_code"),
+            "unmatched_code",
+            format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+        );
+    }
+}
+
+/// The columns custom indicators read that are not built-in facts: enterprise columns
+/// carried along, read as numbers. A column found nowhere is a configuration error.
+fn custom_columns(
+    config: &Config,
+    enterprises: &input::tables::Enterprises,
+    ledger: &Ledger,
+) -> Result<Vec<(String, Vec<Option<f64>>)>, RunError> {
+    const FACTS: [&str; 14] = [
+        "land_mu",
+        "tax",
+        "electricity_kwh",
+        "energy_tce",
+        "emissions",
+        "revenue",
+        "value_added",
+        "profit",
+        "employees",
+        "rd_expense",
+        "total_assets",
+        "total_liabilities",
+        "adjustment",
+        "start_year",
+    ];
+    let mut out: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    for c in &config.custom_indicators {
+        for column in [&c.numerator, &c.denominator] {
+            if FACTS.contains(&column.as_str()) || out.iter().any(|(n, _)| n == column) {
+                continue;
+            }
+            let wanted = headers::normalize_header(column);
+            let index =
+                enterprises.extra_headers.iter().position(|h| headers::normalize_header(h) == wanted).ok_or_else(
+                    || {
+                        RunError::Config(ConfigError::Invalid {
+                            path: "custom_indicators".into(),
+                            message: format!("indicator `{}` reads column `{column}`, which no table has", c.name),
+                        })
+                    },
+                )?;
+            let values = enterprises
+                .rows
+                .iter()
+                .map(|r| {
+                    let cell = r.extra.get(index).map_or("", String::as_str);
+                    cells::number(cell).unwrap_or_else(|()| {
+                        ledger.warning(
+                            At::new("enterprises", r.row, &r.code, column),
+                            "unreadable_number",
+                            format!("`{cell}` is not a number; read as missing"),
+                        );
+                        None
+                    })
+                })
+                .collect();
+            out.push((column.clone(), values));
+        }
+    }
+    Ok(out)
+}

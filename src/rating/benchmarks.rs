@@ -1,0 +1,199 @@
+//! Benchmarks (SPEC §6): per indicator and group, over the group's rated enterprises whose
+//! value is defined — aggregate (Σ numerator ÷ Σ denominator × factor), mean, median or a
+//! fixed number; per industry under `industry` scope, where fewer than 5 such enterprises
+//! fall back to the group benchmark.
+
+use super::indicators::{Indicator, value_column};
+use super::status::{ABOVE, BELOW, rated};
+use crate::config::{BenchmarkMethod, Config, GroupScheme, Scope};
+use crate::quality::{At, Ledger};
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Fewer defined values than this in an industry: the group benchmark applies.
+pub const MIN_INDUSTRY_MEMBERS: u32 = 5;
+
+/// Statistics of the defined values of one indicator in one set of enterprises.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Stats {
+    pub count: u32,
+    pub aggregate: Option<f64>,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+}
+
+/// The benchmark of one indicator in one group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Benchmark {
+    /// The group benchmark in force (`None`: undefined, scores 0).
+    pub value: Option<f64>,
+    pub method: String,
+    pub count: u32,
+    /// Industry benchmarks under industry scope (only industries with ≥ 5 defined values).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub industries: BTreeMap<String, Option<f64>>,
+}
+
+/// Benchmarks per group, then indicator.
+pub type Benchmarks = BTreeMap<String, BTreeMap<String, Benchmark>>;
+
+fn scheme<'a>(config: &'a Config, group: &str) -> &'a GroupScheme {
+    if group == ABOVE { &config.groups.above } else { &config.groups.below }
+}
+
+/// A sum in sorted order, so that it does not depend on row order.
+fn sorted_sum(e: Expr) -> Expr {
+    e.sort(SortOptions::default()).sum()
+}
+
+fn stats_frame(facts: &LazyFrame, ind: &Indicator, by: &[&str]) -> PolarsResult<DataFrame> {
+    let v = value_column(&ind.name);
+    facts
+        .clone()
+        .filter(rated().and(col(v.as_str()).is_not_null()))
+        .group_by(by.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .agg([
+            len().alias("count"),
+            (sorted_sum(col(ind.numerator.as_str())) / sorted_sum(col(ind.denominator.as_str())) * lit(ind.factor))
+                .alias("aggregate"),
+            col(v.as_str()).mean().alias("mean"),
+            col(v.as_str()).median().alias("median"),
+        ])
+        .sort(by.iter().map(|c| c.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default())
+        .collect()
+}
+
+/// Reads the stats rows of a frame, keyed by the `by` columns joined with a tab.
+fn read_stats(df: &DataFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<String>, Stats)>> {
+    let keys: Vec<&StringChunked> =
+        by.iter().map(|c| df.column(c).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
+    let count = df.column("count")?.cast(&DataType::UInt32)?;
+    let count = count.u32()?;
+    let aggregate = df.column("aggregate")?.f64()?;
+    let mean = df.column("mean")?.f64()?;
+    let median = df.column("median")?.f64()?;
+    Ok((0..df.height())
+        .map(|i| {
+            let key = keys.iter().map(|k| k.get(i).unwrap_or("").to_string()).collect();
+            let stats = Stats {
+                count: count.get(i).unwrap_or(0),
+                aggregate: aggregate.get(i),
+                mean: mean.get(i),
+                median: median.get(i),
+            };
+            (key, stats)
+        })
+        .collect())
+}
+
+fn pick(stats: Option<&Stats>, method: BenchmarkMethod) -> Option<f64> {
+    let s = stats?;
+    match method {
+        BenchmarkMethod::Aggregate => s.aggregate,
+        BenchmarkMethod::Mean => s.mean,
+        BenchmarkMethod::Median => s.median,
+    }
+    .filter(|v| v.is_finite())
+}
+
+fn method_name(fixed: Option<f64>, method: BenchmarkMethod) -> String {
+    match (fixed, method) {
+        (Some(_), _) => "fixed".into(),
+        (None, BenchmarkMethod::Aggregate) => "aggregate".into(),
+        (None, BenchmarkMethod::Mean) => "mean".into(),
+        (None, BenchmarkMethod::Median) => "median".into(),
+    }
+}
+
+/// Computes the benchmarks of every indicator in both groups.
+pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> PolarsResult<Benchmarks> {
+    let mut out = Benchmarks::new();
+    for ind in indicators {
+        let by_group = read_stats(&stats_frame(facts, ind, &["group"])?, &["group"])?;
+        let by_industry = read_stats(&stats_frame(facts, ind, &["group", "industry"])?, &["group", "industry"])?;
+        for group in [ABOVE, BELOW] {
+            let s = scheme(config, group);
+            let fixed = s.indicators.iter().find(|w| w.name == ind.name).and_then(|w| w.benchmark);
+            let stats = by_group.iter().find(|(k, _)| k[0] == group).map(|(_, s)| s);
+            let industries = if s.scope == Scope::Industry && fixed.is_none() {
+                by_industry
+                    .iter()
+                    .filter(|(k, st)| k[0] == group && !k[1].is_empty() && st.count >= MIN_INDUSTRY_MEMBERS)
+                    .map(|(k, st)| (k[1].clone(), pick(Some(st), s.benchmark)))
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
+            let benchmark = Benchmark {
+                value: fixed.or_else(|| pick(stats, s.benchmark)),
+                method: method_name(fixed, s.benchmark),
+                count: stats.map_or(0, |s| s.count),
+                industries,
+            };
+            out.entry(group.to_string()).or_default().insert(ind.name.clone(), benchmark);
+        }
+    }
+    Ok(out)
+}
+
+/// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores.
+pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledger) {
+    for group in [ABOVE, BELOW] {
+        for w in &scheme(config, group).indicators {
+            let Some(b) = benchmarks.get(group).and_then(|g| g.get(&w.name)) else { continue };
+            let report = |scope: &str, value: Option<f64>| {
+                if !value.is_some_and(|v| v > 0.0) {
+                    let shown = value.map_or("undefined".to_string(), |v| v.to_string());
+                    ledger.warning(
+                        At::new("benchmarks", 0, group, &w.name),
+                        "benchmark_undefined",
+                        format!(
+                            "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
+                            w.name
+                        ),
+                    );
+                }
+            };
+            report("", b.value);
+            for (industry, value) in &b.industries {
+                report(&format!(" in industry {industry}"), *value);
+            }
+        }
+    }
+}
+
+/// The benchmark in force for each row, as an expression over `group` and `industry`, and
+/// the key of the set sharing it (`""` for the group benchmark, else the industry).
+pub fn applied(benchmarks: &Benchmarks, indicator: &str) -> (Expr, Expr) {
+    let mut values = Vec::new();
+    let mut keys = Vec::new();
+    for group in [ABOVE, BELOW] {
+        let Some(b) = benchmarks.get(group).and_then(|g| g.get(indicator)) else { continue };
+        let in_group = col("group").eq(lit(group));
+        for (industry, v) in &b.industries {
+            let here = in_group.clone().and(col("industry").eq(lit(industry.as_str())));
+            values.push((here.clone(), lit_opt(*v)));
+            keys.push((here, lit(industry.as_str())));
+        }
+        values.push((in_group.clone(), lit_opt(b.value)));
+        keys.push((in_group, lit("")));
+    }
+    (first_match(values, DataType::Float64), first_match(keys, DataType::String))
+}
+
+/// `when(c1).then(v1).otherwise(when(c2).then(v2)…)`: the value of the first condition that
+/// holds, null when none does.
+pub fn first_match(branches: Vec<(Expr, Expr)>, dtype: DataType) -> Expr {
+    branches
+        .into_iter()
+        .rev()
+        .fold(lit(NULL).cast(dtype), |otherwise, (cond, value)| when(cond).then(value).otherwise(otherwise))
+}
+
+fn lit_opt(v: Option<f64>) -> Expr {
+    match v {
+        Some(v) => lit(v),
+        None => lit(NULL).cast(DataType::Float64),
+    }
+}

@@ -1,0 +1,70 @@
+//! Rating (SPEC §5–7): status and group, indicators, benchmarks, scores, ranks, classes and
+//! the electricity surcharge, computed over the evaluation year's facts with polars.
+
+pub mod benchmarks;
+pub mod classes;
+pub mod indicators;
+pub mod scores;
+pub mod status;
+
+use crate::config::Config;
+use crate::quality::{At, Ledger};
+use benchmarks::Benchmarks;
+use indicators::Indicator;
+use polars::prelude::*;
+
+/// The rated frame (one row per code, in the output order of SPEC §7) and the benchmarks.
+pub struct Rating {
+    pub frame: DataFrame,
+    pub benchmarks: Benchmarks,
+    pub indicators: Vec<Indicator>,
+}
+
+/// Rates the facts of the evaluation year (one row per code; see `facts`).
+pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
+    let indicators = Indicator::all(config);
+    let values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
+    let valued = status::with_status(facts.lazy(), config, year).with_columns(values).collect()?;
+    let benchmarks = benchmarks::compute(&valued.clone().lazy(), &indicators, config)?;
+    benchmarks::report_undefined(&benchmarks, config, ledger);
+    let lf = scores::with_benchmarks(valued.lazy(), &indicators, &benchmarks);
+    let lf = scores::with_scores(lf, config)?;
+    let lf = classes::with_surcharge(classes::with_classes(lf, config)?, config);
+    let frame = output_order(lf).collect()?;
+    report_unrated_vetoes(&frame, ledger)?;
+    Ok(Rating { frame, benchmarks, indicators })
+}
+
+/// SPEC §7: rated above, then rated below, each by rounded total descending then code
+/// ascending; then all other codes by code.
+fn output_order(lf: LazyFrame) -> LazyFrame {
+    let block = when(status::rated().and(col("group").eq(lit(status::ABOVE))))
+        .then(lit(0))
+        .when(status::rated())
+        .then(lit(1))
+        .otherwise(lit(2))
+        .alias("__block");
+    lf.with_columns([block, classes::rounded_total().alias("__rounded")])
+        .sort(
+            ["__block", "__rounded", "code"],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]).with_nulls_last(true),
+        )
+        .drop(by_name(["__block", "__rounded"], true, false))
+}
+
+fn report_unrated_vetoes(frame: &DataFrame, ledger: &Ledger) -> PolarsResult<()> {
+    let code = frame.column("code")?.str()?;
+    let veto = frame.column("veto")?.bool()?;
+    let status = frame.column("status")?.str()?;
+    for i in 0..frame.height() {
+        if veto.get(i) == Some(true) && status.get(i) != Some("rated") {
+            let c = code.get(i).unwrap_or("");
+            ledger.notice(
+                At::new("adjustments", 0, c, "veto"),
+                "veto_unrated",
+                format!("veto on {c}, which is not rated ({}); ignored", status.get(i).unwrap_or("")),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Scores (SPEC §6): sᵢ = wᵢ × min(max(vᵢ ÷ bᵢ, 0), cap); an undefined value scores 0, or under
+//! `missing = "average"` the mean sᵢ of the enterprises with a defined value sharing its
+//! benchmark. Total = Σ sᵢ + Σ adjustment points.
+
+use super::benchmarks::{Benchmarks, applied, first_match};
+use super::indicators::{Indicator, benchmark_column, score_column, value_column};
+use super::status::{ABOVE, BELOW, rated};
+use crate::config::{Config, GroupScheme, Missing, WeightedIndicator};
+use polars::prelude::*;
+
+fn bkey_column(name: &str) -> String {
+    format!("{name}__bkey")
+}
+
+/// Adds `<indicator>_benchmark` for every indicator (wherever the row has a group) and the
+/// key of the set that shares it.
+pub fn with_benchmarks(lf: LazyFrame, indicators: &[Indicator], benchmarks: &Benchmarks) -> LazyFrame {
+    let columns: Vec<Expr> = indicators
+        .iter()
+        .flat_map(|ind| {
+            let (value, key) = applied(benchmarks, &ind.name);
+            [value.alias(benchmark_column(&ind.name)), key.alias(bkey_column(&ind.name))]
+        })
+        .collect();
+    lf.with_columns(columns)
+}
+
+/// `x` clamped to [0, cap].
+fn clamp(x: Expr, cap: f64) -> Expr {
+    when(x.clone().lt(lit(0.0))).then(lit(0.0)).when(x.clone().gt(lit(cap))).then(lit(cap)).otherwise(x)
+}
+
+/// The score of one weighted indicator for the rated rows of `group`.
+fn group_score(w: &WeightedIndicator, group: &str, cap: f64) -> PolarsResult<Expr> {
+    let v = col(value_column(&w.name).as_str());
+    let b = col(benchmark_column(&w.name).as_str());
+    let here = rated().and(col("group").eq(lit(group)));
+    let scored = when(b.clone().gt(lit(0.0))).then(lit(w.weight) * clamp(v.clone() / b, cap)).otherwise(lit(0.0));
+    let defined_score =
+        when(here.clone().and(v.clone().is_not_null())).then(scored).otherwise(lit(NULL).cast(DataType::Float64));
+    let when_missing = match w.missing_policy() {
+        Missing::Zero => lit(0.0),
+        Missing::Average => {
+            defined_score.clone().mean().over([col("group"), col(bkey_column(&w.name).as_str())])?.fill_null(lit(0.0))
+        }
+    };
+    Ok(when(v.is_not_null()).then(defined_score).otherwise(when_missing))
+}
+
+fn schemes(config: &Config) -> [(&'static str, &GroupScheme); 2] {
+    [(ABOVE, &config.groups.above), (BELOW, &config.groups.below)]
+}
+
+/// Adds `<indicator>_score` for every scheme indicator (null outside the row's own scheme
+/// and for unrated rows), then `total_score`.
+pub fn with_scores(lf: LazyFrame, config: &Config) -> PolarsResult<LazyFrame> {
+    let cap = config.scoring.cap;
+    let in_group = |g: &str| rated().and(col("group").eq(lit(g)));
+    let mut score_exprs = Vec::new();
+    for name in config.scheme_indicator_names() {
+        let mut branches = Vec::new();
+        for (g, s) in schemes(config) {
+            if let Some(w) = s.indicators.iter().find(|w| w.name == name) {
+                branches.push((in_group(g), group_score(w, g, cap)?));
+            }
+        }
+        score_exprs.push(first_match(branches, DataType::Float64).alias(score_column(&name)));
+    }
+    let totals = schemes(config)
+        .into_iter()
+        .map(|(g, s)| {
+            let sum = s.indicators.iter().fold(col("adjustment"), |acc, w| acc + col(score_column(&w.name).as_str()));
+            (in_group(g), sum)
+        })
+        .collect();
+    Ok(lf.with_columns(score_exprs).with_column(first_match(totals, DataType::Float64).alias("total_score")))
+}

@@ -1,0 +1,149 @@
+//! Yearly figures: one row per credit code and year, joining the enterprises rows with the
+//! tax and energy rows summed per code and year (SPEC §2). Built with polars.
+//!
+//! Sums are taken over the values present, in sorted order, so that they do not depend on
+//! row order or thread count; a column with no value present is missing, never zero.
+
+use crate::input::tables::{EnergyRow, EnterpriseRow, TaxRow};
+use crate::quality::{At, Ledger};
+use polars::prelude::*;
+use std::collections::HashSet;
+
+/// The numeric columns an enterprises row carries.
+pub const ENTERPRISE_NUMBERS: [&str; 7] =
+    ["revenue", "value_added", "profit", "employees", "rd_expense", "total_assets", "total_liabilities"];
+
+/// Sums of the energy table.
+pub const ENERGY_NUMBERS: [&str; 3] = ["electricity_kwh", "energy_tce", "emissions"];
+
+fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
+    Column::new(name.into(), values.collect::<Vec<_>>())
+}
+
+fn number_column(name: &str, values: impl Iterator<Item = Option<f64>>) -> Column {
+    Column::new(name.into(), values.collect::<Vec<_>>())
+}
+
+/// The enterprises rows as a frame (`has_row` true), years resolved.
+pub fn enterprise_frame(
+    rows: &[EnterpriseRow],
+    year: i32,
+    extra: &[(String, Vec<Option<f64>>)],
+) -> PolarsResult<DataFrame> {
+    let number = |f: fn(&EnterpriseRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let numbers: [Vec<Option<f64>>; 7] = [
+        number(|r| r.revenue),
+        number(|r| r.value_added),
+        number(|r| r.profit),
+        number(|r| r.employees),
+        number(|r| r.rd_expense),
+        number(|r| r.total_assets),
+        number(|r| r.total_liabilities),
+    ];
+    let mut columns = vec![
+        text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
+        Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
+        Column::new("has_row".into(), vec![true; rows.len()]),
+        text_column("name", rows.iter().map(|r| r.name.as_deref())),
+        Column::new("above".into(), rows.iter().map(|r| r.above).collect::<Vec<_>>()),
+        text_column("industry", rows.iter().map(|r| r.industry.as_deref())),
+        text_column("park", rows.iter().map(|r| r.park.as_deref())),
+        Column::new("start_year".into(), rows.iter().map(|r| r.start_year).collect::<Vec<_>>()),
+        Column::new("exempt".into(), rows.iter().map(|r| r.exempt).collect::<Vec<_>>()),
+    ];
+    for (name, values) in ENTERPRISE_NUMBERS.iter().zip(numbers) {
+        columns.push(Column::new((*name).into(), values));
+    }
+    for (name, values) in extra {
+        columns.push(number_column(name, values.iter().copied()));
+    }
+    DataFrame::new(rows.len(), columns)
+}
+
+/// The sum of a column's present values in sorted order, null when none is present.
+fn sum_present(name: &str) -> Expr {
+    when(col(name).count().gt(lit(0)))
+        .then(col(name).sort(SortOptions::default()).sum())
+        .otherwise(lit(NULL).cast(DataType::Float64))
+        .alias(name)
+}
+
+/// Tax rows summed per code and year; `tax_rows` counts the rows.
+pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
+    let df = DataFrame::new(
+        rows.len(),
+        vec![
+            text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
+            Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
+            number_column("tax", rows.iter().map(|r| r.tax)),
+        ],
+    )?;
+    Ok(df.lazy().group_by([col("code"), col("year")]).agg([sum_present("tax"), len().alias("tax_rows")]))
+}
+
+/// Energy rows as a frame (monthly rows kept, for the dormant-power rule).
+pub fn energy_frame(rows: &[EnergyRow], year: i32) -> PolarsResult<DataFrame> {
+    DataFrame::new(
+        rows.len(),
+        vec![
+            text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
+            Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
+            Column::new("month".into(), rows.iter().map(|r| r.month).collect::<Vec<_>>()),
+            number_column("electricity_kwh", rows.iter().map(|r| r.electricity_kwh)),
+            number_column("energy_tce", rows.iter().map(|r| r.energy_tce)),
+            number_column("emissions", rows.iter().map(|r| r.emissions)),
+        ],
+    )
+}
+
+/// Energy rows summed per code and year.
+pub fn energy_by_year(energy: &DataFrame) -> LazyFrame {
+    energy.clone().lazy().group_by([col("code"), col("year")]).agg(ENERGY_NUMBERS.map(sum_present))
+}
+
+fn full_join(left: LazyFrame, right: LazyFrame) -> LazyFrame {
+    left.join(
+        right,
+        [col("code"), col("year")],
+        [col("code"), col("year")],
+        JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+    )
+}
+
+/// One row per (code, year) seen in enterprises, tax or energy. A year with an enterprises
+/// row but no tax row has tax 0 (a `no_tax_row` notice); no energy row means missing.
+pub fn yearly_figures(
+    enterprises: DataFrame,
+    tax: LazyFrame,
+    energy: LazyFrame,
+    tax_rows: &[TaxRow],
+    enterprise_rows: &[EnterpriseRow],
+    year: i32,
+    ledger: &Ledger,
+) -> PolarsResult<DataFrame> {
+    report_missing_tax(enterprise_rows, tax_rows, year, ledger);
+    let joined = full_join(full_join(enterprises.lazy(), tax), energy)
+        .with_columns([
+            col("has_row").fill_null(lit(false)),
+            when(col("has_row").eq(lit(true)).and(col("tax_rows").is_null()))
+                .then(lit(0.0))
+                .otherwise(col("tax"))
+                .alias("tax"),
+        ])
+        .sort(["code", "year"], SortMultipleOptions::default());
+    joined.collect()
+}
+
+fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {
+    let taxed: HashSet<(&str, i32)> = tax_rows.iter().map(|t| (t.code.as_str(), t.year.unwrap_or(year))).collect();
+    for e in enterprise_rows {
+        let y = e.year.unwrap_or(year);
+        if !taxed.contains(&(e.code.as_str(), y)) {
+            ledger.notice(
+                At::new("enterprises", e.row, &e.code, "tax"),
+                "no_tax_row",
+                format!("no tax row for {} in {y}; tax counts as 0", e.code),
+            );
+        }
+    }
+}
