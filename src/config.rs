@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The resolved configuration of one run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub evaluation: Evaluation,
@@ -282,21 +282,6 @@ impl Default for Zombie {
             no_tax: NoTax { weight: 0.5, years: 2 },
             insolvent: Insolvent { weight: 0.5, debt_ratio: 0.85 },
             revenue_collapse: RevenueCollapse { weight: 0.5, drop: 0.5 },
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            evaluation: Evaluation::default(),
-            land: Land::default(),
-            scoring: Scoring::default(),
-            groups: Groups::default(),
-            custom_indicators: Vec::new(),
-            surcharge: Surcharge::default(),
-            zombie: Zombie::default(),
-            spatial: Spatial::default(),
         }
     }
 }

@@ -202,7 +202,7 @@ fn custom_columns(
     config: &Config,
     enterprises: &input::tables::Enterprises,
     ledger: &Ledger,
-) -> Result<Vec<(String, Vec<Option<f64>>)>, RunError> {
+) -> Result<yearly::ExtraColumns, RunError> {
     const FACTS: [&str; 14] = [
         "land_mu",
         "tax",
@@ -219,7 +219,7 @@ fn custom_columns(
         "adjustment",
         "start_year",
     ];
-    let mut out: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    let mut out = yearly::ExtraColumns::new();
     for c in &config.custom_indicators {
         for column in [&c.numerator, &c.denominator] {
             if FACTS.contains(&column.as_str()) || out.iter().any(|(n, _)| n == column) {
@@ -240,7 +240,7 @@ fn custom_columns(
                 .iter()
                 .map(|r| {
                     let cell = r.extra.get(index).map_or("", String::as_str);
-                    cells::number(cell).unwrap_or_else(|()| {
+                    cells::number(cell).unwrap_or_else(|cells::Unreadable| {
                         ledger.warning(
                             At::new("enterprises", r.row, &r.code, column),
                             "unreadable_number",

@@ -24,6 +24,9 @@ fn number_column(name: &str, values: impl Iterator<Item = Option<f64>>) -> Colum
     Column::new(name.into(), values.collect::<Vec<_>>())
 }
 
+/// Columns read for custom indicators: (name, one value per enterprises row).
+pub type ExtraColumns = Vec<(String, Vec<Option<f64>>)>;
+
 /// The enterprises rows as a frame (`has_row` true), years resolved.
 pub fn enterprise_frame(
     rows: &[EnterpriseRow],

@@ -1,12 +1,16 @@
 //! Cells: how one text cell reads as a number, a year, a boolean, a text or a code (SPEC §2).
 //!
-//! Each reader answers `Ok(Some(v))`, `Ok(None)` for a missing cell, or `Err(())` for text
+//! Each reader answers `Ok(Some(v))`, `Ok(None)` for a missing cell, or `Err(Unreadable)` for text
 //! that cannot be read; the caller turns `Err` into a data_quality row. Missing is never zero.
 
 /// Tokens that mean *missing* in number, year and boolean cells (compared case-insensitively).
 const MISSING_TOKENS: [&str; 9] = ["", "-", "—", "–", "/", "na", "n/a", "null", "无"];
 
-pub type Read<T> = Result<Option<T>, ()>;
+/// Text that cannot be read as the cell's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
+pub type Read<T> = Result<Option<T>, Unreadable>;
 
 /// Whether a trimmed cell is one of the missing tokens.
 pub fn is_missing(cell: &str) -> bool {
@@ -20,13 +24,13 @@ pub fn number(cell: &str) -> Read<f64> {
     if is_missing(t) {
         return Ok(None);
     }
-    let plain = if t.contains(',') { strip_thousands(t).ok_or(())? } else { t.to_string() };
+    let plain = if t.contains(',') { strip_thousands(t).ok_or(Unreadable)? } else { t.to_string() };
     if !plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
-        return Err(());
+        return Err(Unreadable);
     }
     match plain.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(()),
+        _ => Err(Unreadable),
     }
 }
 
@@ -63,15 +67,15 @@ pub fn year(cell: &str) -> Read<i32> {
         return Ok(None);
     }
     let digits = t.strip_suffix('年').unwrap_or(t).trim();
-    let value: f64 = digits.parse().map_err(|_| ())?;
-    if value.fract() == 0.0 && (1000.0..=9999.0).contains(&value) { Ok(Some(value as i32)) } else { Err(()) }
+    let value: f64 = digits.parse().map_err(|_| Unreadable)?;
+    if value.fract() == 0.0 && (1000.0..=9999.0).contains(&value) { Ok(Some(value as i32)) } else { Err(Unreadable) }
 }
 
 /// A month, 1–12 once read (a whole number; the range is checked by the caller).
 pub fn whole_number(cell: &str) -> Read<i64> {
     match number(cell)? {
         Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => Ok(Some(v as i64)),
-        Some(_) => Err(()),
+        Some(_) => Err(Unreadable),
         None => Ok(None),
     }
 }
@@ -85,7 +89,7 @@ pub fn boolean(cell: &str) -> Read<bool> {
     match t.as_str() {
         "true" | "t" | "1" | "yes" | "y" | "是" | "√" | "1.0" => Ok(Some(true)),
         "false" | "f" | "0" | "no" | "n" | "否" | "0.0" => Ok(Some(false)),
-        _ => Err(()),
+        _ => Err(Unreadable),
     }
 }
 
@@ -118,12 +122,12 @@ mod tests {
         assert_eq!(number(" 1,234.5 "), Ok(Some(1234.5)));
         assert_eq!(number("1,234,567"), Ok(Some(1234567.0)));
         assert_eq!(number("-2,000"), Ok(Some(-2000.0)));
-        assert_eq!(number("12,34"), Err(()));
-        assert_eq!(number("1234,567"), Err(()));
+        assert_eq!(number("12,34"), Err(Unreadable));
+        assert_eq!(number("1234,567"), Err(Unreadable));
         assert_eq!(number("0"), Ok(Some(0.0)));
-        assert_eq!(number("abc"), Err(()));
-        assert_eq!(number("inf"), Err(()));
-        assert_eq!(number("NaN"), Err(()));
+        assert_eq!(number("abc"), Err(Unreadable));
+        assert_eq!(number("inf"), Err(Unreadable));
+        assert_eq!(number("NaN"), Err(Unreadable));
         assert_eq!(number("1e3"), Ok(Some(1000.0)));
         for m in ["", "-", "—", "–", "/", "NA", "n/a", "NULL", "无", "  "] {
             assert_eq!(number(m), Ok(None), "{m:?}");
@@ -135,8 +139,8 @@ mod tests {
         assert_eq!(year("2023"), Ok(Some(2023)));
         assert_eq!(year("2023年"), Ok(Some(2023)));
         assert_eq!(year("2023.0"), Ok(Some(2023)));
-        assert_eq!(year("去年"), Err(()));
-        assert_eq!(year("23"), Err(()));
+        assert_eq!(year("去年"), Err(Unreadable));
+        assert_eq!(year("23"), Err(Unreadable));
         assert_eq!(year("-"), Ok(None));
     }
 
@@ -149,7 +153,7 @@ mod tests {
             assert_eq!(boolean(f), Ok(Some(false)), "{f}");
         }
         assert_eq!(boolean("null"), Ok(None));
-        assert_eq!(boolean("maybe"), Err(()));
+        assert_eq!(boolean("maybe"), Err(Unreadable));
         assert_eq!(scale("规上"), Ok(Some(true)));
         assert_eq!(scale("below"), Ok(Some(false)));
         assert_eq!(scale("否"), Ok(Some(false)));

@@ -151,7 +151,7 @@ fn read_feature(index: usize, feature: Value, ledger: &Ledger) -> ParcelFeature 
     let user = read_user(field("credit_code"), &key, index, ledger);
     let registered_mu = field("registered_mu").and_then(|v| {
         let t = property_text(v);
-        cells::number(&t).unwrap_or_else(|()| {
+        cells::number(&t).unwrap_or_else(|cells::Unreadable| {
             ledger.warning(
                 At::new(TABLE, index, &key, "registered_mu"),
                 "unreadable_number",

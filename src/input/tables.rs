@@ -105,7 +105,7 @@ impl RowReader<'_> {
 
     fn typed<T>(&self, field: &str, read: fn(&str) -> Read<T>, code: &'static str, what: &str) -> Option<T> {
         let cell = self.cell(field);
-        read(cell).unwrap_or_else(|()| {
+        read(cell).unwrap_or_else(|cells::Unreadable| {
             self.ledger.warning(self.at(field), code, format!("`{cell}` is not {what}; read as missing"));
             None
         })
@@ -124,9 +124,9 @@ impl RowReader<'_> {
     }
 
     /// The row's year; `Err` when the cell is unreadable (the row is then not used).
-    fn year(&self) -> Result<RowYear, ()> {
+    fn year(&self) -> Result<RowYear, cells::Unreadable> {
         let cell = self.cell("year");
-        cells::year(cell).map_err(|()| {
+        cells::year(cell).inspect_err(|_| {
             self.ledger.error(
                 self.at("year"),
                 "unreadable_year",
@@ -141,7 +141,7 @@ impl RowReader<'_> {
     }
 
     /// The month, when the table has one; `Err` when it is outside 1–12 or unreadable.
-    fn month(&self) -> Result<Option<u32>, ()> {
+    fn month(&self) -> Result<Option<u32>, cells::Unreadable> {
         let cell = self.cell("month");
         match cells::whole_number(cell) {
             Ok(None) => Ok(None),
@@ -152,7 +152,7 @@ impl RowReader<'_> {
                     "bad_month",
                     format!("month `{cell}` is not 1–12; the row is not used"),
                 );
-                Err(())
+                Err(cells::Unreadable)
             }
         }
     }
@@ -164,29 +164,25 @@ fn read_code(table: &'static str, raw: &RawTable, record: usize, column: usize, 
     let row = record + 1;
     let written = raw.records[record].get(column).unwrap_or("");
     let code = normalize_code(cells::code_text(written));
-    let field = headers_name(raw, column);
+    let field = "credit_code";
     if code.is_empty() {
-        ledger.error(At::new(table, row, "", &field), "empty_code", "no credit code; the row is not used");
+        ledger.error(At::new(table, row, "", field), "empty_code", "no credit code; the row is not used");
         return None;
     }
     if raw.numeric_cells.contains(&(record, column)) {
         ledger.error(
-            At::new(table, row, &code, &field),
+            At::new(table, row, &code, field),
             "code_stored_as_number",
             format!("the code is stored as a number in the spreadsheet (digits beyond the 15th are lost); used as written: {code}"),
         );
     } else if !check_code(&code) {
         ledger.warning(
-            At::new(table, row, &code, &field),
+            At::new(table, row, &code, field),
             "invalid_code",
             format!("`{code}` is not a valid unified social credit code (GB 32100); joined as written"),
         );
     }
     Some(code)
-}
-
-fn headers_name(raw: &RawTable, column: usize) -> String {
-    raw.headers.get(column).map(|h| h.trim().to_string()).unwrap_or_default()
 }
 
 /// Walks the records of a table with a code column, calling `build` for each row whose code
@@ -310,7 +306,7 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
         let area_mu = match cells::number(area_cell) {
             Ok(Some(a)) if a < 0.0 => Err(format!("lease area `{area_cell}` is negative")),
             Ok(a) => Ok(a),
-            Err(()) => Err(format!("lease area `{area_cell}` is not a number")),
+            Err(cells::Unreadable) => Err(format!("lease area `{area_cell}` is not a number")),
         };
         out.push(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year });
     }

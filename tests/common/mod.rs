@@ -50,7 +50,7 @@ pub fn evaluate(dir: &Path, config_toml: &str) -> (Evaluation, Ledger) {
 /// The row index of a code in the rating frame.
 pub fn row_of(eval: &Evaluation, code: &str) -> usize {
     let codes = eval.rating.frame.column("code").expect("code").str().expect("str");
-    codes.into_iter().position(|c| c == Some(code)).expect("code present")
+    codes.iter().position(|c| c == Some(code)).expect("code present")
 }
 
 pub fn f64_at(eval: &Evaluation, code: &str, column: &str) -> Option<f64> {
