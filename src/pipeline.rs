@@ -96,7 +96,7 @@ pub fn evaluate_inputs(
         )?)
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        let codes = facts::all_codes(code_sources(&inputs, &book));
+        let codes = facts::all_codes(code_sources(&inputs));
         report_unmatched(&inputs, &codes, year, ledger);
         let facts = facts::facts(
             &codes,
@@ -138,12 +138,12 @@ fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
     Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?.to_string(), t?))).collect())
 }
 
-fn code_sources<'a>(inputs: &'a Inputs, book: &'a LandBook) -> impl Iterator<Item = &'a str> {
+fn code_sources(inputs: &Inputs) -> impl Iterator<Item = &str> {
     let e = inputs.enterprises.rows.iter().map(|r| r.code.as_str());
     let t = inputs.tax.iter().map(|r| r.code.as_str());
     let n = inputs.energy.iter().map(|r| r.code.as_str());
     let p = inputs.parcels.features.iter().map(|f| f.user.as_str());
-    let l = book.lessees.iter().map(String::as_str);
+    let l = inputs.leases.iter().map(|r| r.lessee.as_str());
     let a = inputs.adjustments.iter().map(|r| r.code.as_str());
     e.chain(t).chain(n).chain(p).chain(l).chain(a)
 }

@@ -14,8 +14,6 @@ pub struct LandBook {
     pub own_mu: BTreeMap<String, f64>,
     pub leased_out_mu: BTreeMap<String, f64>,
     pub leased_in_mu: BTreeMap<String, f64>,
-    /// Lessee codes, in the order their leases were applied (for "codes seen").
-    pub lessees: Vec<String>,
 }
 
 impl LandBook {
@@ -105,7 +103,6 @@ pub fn book_land(
             *book.leased_out_mu.entry(parcel.user.clone()).or_insert(0.0) += taken;
         }
         *book.leased_in_mu.entry(lease.lessee.clone()).or_insert(0.0) += taken;
-        book.lessees.push(lease.lessee.clone());
     }
     book
 }
