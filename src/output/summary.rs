@@ -5,7 +5,9 @@ use super::manifest::counts;
 use crate::pipeline::Evaluation;
 use crate::rating::status::STATUSES;
 use polars::prelude::*;
+use crate::reclaim::reclaimable_by_park;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// Totals that the summary sums per bucket (over codes with an enterprises row).
 const TOTALS: [&str; 7] =
@@ -37,6 +39,9 @@ fn bucket_aggregates() -> Vec<Expr> {
     for t in TOTALS {
         aggs.push(sorted_sum(col(t)).alias(t));
     }
+    aggs.push(col("zombie").cast(DataType::Int64).sum().alias("zombies"));
+    aggs.push(col("high_energy_emission").cast(DataType::Int64).sum().alias("high_energy_emission"));
+    aggs.push(sorted_sum(col("reclaimable_mu")).alias("reclaimable_mu"));
     for (name, num, den) in INTENSITIES {
         let both = col(num).is_not_null().and(col(den).gt(lit(0.0)));
         let n = sorted_sum(when(both.clone()).then(col(num)).otherwise(lit(NULL).cast(DataType::Float64)));
@@ -134,8 +139,39 @@ fn yoy(eval: &Evaluation, key: &str) -> PolarsResult<Map<String, Value>> {
     Ok(out)
 }
 
+/// The rating frame with the flags and each code's reclaimable land (its candidate parcels).
+fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
+    let mut frame = eval.rating.frame.clone();
+    for column in crate::flags::flag_columns(&frame, &eval.flags)? {
+        frame.with_column(column)?;
+    }
+    let mut reclaimable: BTreeMap<&str, f64> = BTreeMap::new();
+    let parcels = eval.inputs.parcels.features.iter().zip(&eval.measured).zip(&eval.reclaim.parcels);
+    for ((f, m), _) in parcels.filter(|((f, _), r)| r.block_id.is_some() && !f.user.is_empty()) {
+        *reclaimable.entry(f.user.as_str()).or_insert(0.0) += m.area_mu;
+    }
+    let codes = frame.column("code")?.str()?;
+    let mu: Vec<Option<f64>> = codes.iter().map(|c| c.and_then(|c| reclaimable.get(c).copied())).collect();
+    frame.with_column(Column::new("reclaimable_mu".into(), mu))?;
+    Ok(frame)
+}
+
+/// Parks keyed by the parcels' own park for reclaimable land (SPEC §10).
+fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
+    let mut parks = buckets(frame, "park")?;
+    let by_parcel = reclaimable_by_park(&eval.inputs.parcels.features, &eval.measured, &eval.reclaim);
+    for entry in parks.values_mut() {
+        entry["reclaimable_mu"] = json!(0.0);
+    }
+    for (park, mu) in by_parcel {
+        let entry = parks.entry(park).or_insert_with(|| json!({}));
+        entry["reclaimable_mu"] = json!(mu);
+    }
+    Ok(parks)
+}
+
 pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
-    let frame = &eval.rating.frame;
+    let frame = &summary_frame(eval)?;
     let mut yoy_all = Map::new();
     for key in ["group", "park", "industry"] {
         yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, key)?));
@@ -144,7 +180,7 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         "year": eval.year,
         "counts": { "status": counts(frame, "status")?, "class": counts(frame, "class")? },
         "groups": buckets(frame, "group")?,
-        "parks": buckets(frame, "park")?,
+        "parks": parks(eval, frame)?,
         "industries": buckets(frame, "industry")?,
         "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
         "yoy": yoy_all,
