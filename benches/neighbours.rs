@@ -11,9 +11,13 @@ use std::hint::black_box;
 fn neighbours(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     // ~1.76 parcels per enterprise: 114,000 enterprises give about 200,000 parcels.
-    let options = GenerateOptions { enterprises: 114_000, seed: 3, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises: 114_000, seed: 3, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
     generate(&options, dir.path()).expect("generate");
-    let config = Config { land: muchan::config::Land { crs: Some("EPSG:4549".into()), ..Default::default() }, ..Default::default() };
+    let config = Config {
+        land: muchan::config::Land { crs: Some("EPSG:4549".into()), ..Default::default() },
+        ..Default::default()
+    };
     let ledger = Ledger::new();
     let parcels = input::parcels::read_parcels(&dir.path().join("parcels.geojson"), None, &ledger).expect("parcels");
     let measured = land::measure_parcels(&parcels.features, parcels.crs, &config.land, &ledger);
@@ -21,7 +25,9 @@ fn neighbours(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("parcels_{}", spatial_parcels.len()));
     group.sample_size(10);
     group.bench_function("neighbours", |b| b.iter(|| black_box(spatial::analyse(&spatial_parcels, &config.spatial))));
-    group.bench_function("pieces", |b| b.iter(|| black_box(spatial::fragmented_pieces(&spatial_parcels, &config.spatial))));
+    group.bench_function("pieces", |b| {
+        b.iter(|| black_box(spatial::fragmented_pieces(&spatial_parcels, &config.spatial)))
+    });
     group.finish();
 }
 

@@ -22,7 +22,9 @@ fn stages(c: &mut Criterion) {
     let config = Config::default();
     let mut group = c.benchmark_group("county_2000");
     group.sample_size(10);
-    group.bench_function("read", |b| b.iter(|| black_box(input::load(dir.path(), None, &Ledger::new()).expect("reads"))));
+    group.bench_function("read", |b| {
+        b.iter(|| black_box(input::load(dir.path(), None, &Ledger::new()).expect("reads")))
+    });
     let inputs = input::load(dir.path(), None, &Ledger::new()).expect("reads");
     group.bench_function("land", |b| {
         b.iter(|| {

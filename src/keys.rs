@@ -9,6 +9,9 @@ pub const CODE_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Full-width characters made half-width, all white space removed (U+3000 included),
 /// letters upper-cased.
 pub fn normalize_code(raw: &str) -> String {
+    if raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+        return raw.to_string();
+    }
     raw.chars().map(to_half_width).filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 
@@ -20,9 +23,21 @@ fn to_half_width(c: char) -> char {
     }
 }
 
+/// Each byte's value in the alphabet (0–30), or 255 for a byte outside it.
+const VALUES: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < CODE_ALPHABET.len() {
+        table[CODE_ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// Value of one code character (0–30), or `None` for a character outside the alphabet.
 fn char_value(c: u8) -> Option<u32> {
-    CODE_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+    let v = VALUES[c as usize];
+    (v != 255).then_some(u32::from(v))
 }
 
 /// The check character for the first 17 characters of a code, or `None` when one of them is

@@ -33,7 +33,8 @@ fn nothing_is_lost_in_a_messy_county() {
         let (data, out) = (dir.path().join("data"), dir.path().join("out"));
         county(&data, crs, 11);
         run(&data, &out, None);
-        let written: HashSet<String> = read_csv(&out.join("enterprises.csv")).iter().map(|r| r[0].to_string()).collect();
+        let written: HashSet<String> =
+            read_csv(&out.join("enterprises.csv")).iter().map(|r| r[0].to_string()).collect();
         let problems = read_csv(&out.join("data_quality.csv"));
         let reported: HashSet<(String, String)> =
             problems.iter().map(|r| (r[1].to_string(), r[2].to_string())).collect();
@@ -55,7 +56,9 @@ fn nothing_is_lost_in_a_messy_county() {
         };
         assert_eq!(ids(&data.join("parcels.geojson")), ids(&out.join("parcels.geojson")));
         let kinds: BTreeSet<String> = problems.iter().map(|r| r[5].to_string()).collect();
-        for expected in ["invalid_code", "bad_month", "duplicate_row", "invalid_geometry", "duplicate_parcel_id", "ring_closed"] {
+        for expected in
+            ["invalid_code", "bad_month", "duplicate_row", "invalid_geometry", "duplicate_parcel_id", "ring_closed"]
+        {
             assert!(kinds.contains(expected), "no {expected} in {kinds:?}");
         }
     }
@@ -66,7 +69,12 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .expect("dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.file_name().is_some_and(|n| n != "manifest.json"))
-        .map(|p| (p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(), std::fs::read(&p).expect("read")))
+        .map(|p| {
+            (
+                p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                std::fs::read(&p).expect("read"),
+            )
+        })
         .collect();
     out.sort();
     out

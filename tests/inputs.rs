@@ -6,7 +6,11 @@ use std::process::Command;
 
 fn muchan(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_muchan")).args(args).output().expect("runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn small_county(dir: &std::path::Path) -> (String, String) {
@@ -19,7 +23,8 @@ fn small_county(dir: &std::path::Path) -> (String, String) {
 fn gbk_and_bom_files_with_chinese_headers_and_messy_codes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = small_county(dir.path());
-    let lower_full_width: String = a.to_lowercase().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+    let lower_full_width: String =
+        a.to_lowercase().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
     let text = format!(
         "统一社会信用代码,企业名称,年份,营业收入（万元）,利润总额\n{lower_full_width},甲公司,2024年,\"1,500\",-\n{b},乙公司,2024,-,N/A\n"
     );
@@ -45,7 +50,10 @@ fn missing_required_column_exits_2_naming_file_and_column() {
     let out = dir.path().join("out");
     let (code, _, stderr) = muchan(&["run", "--data", data, "--out", out.to_str().expect("utf-8"), "--quiet"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("enterprises.csv") && stderr.contains("credit_code") && stderr.contains("line 1"), "{stderr}");
+    assert!(
+        stderr.contains("enterprises.csv") && stderr.contains("credit_code") && stderr.contains("line 1"),
+        "{stderr}"
+    );
 }
 
 #[test]

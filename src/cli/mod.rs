@@ -54,18 +54,9 @@ pub struct Common {
     /// The evaluation year (default: the latest year in enterprises).
     #[arg(long, value_name = "Y")]
     pub year: Option<i32>,
-    /// Language of headers and class names in the outputs.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Lang,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    En,
-    Zh,
 }
 
 impl Common {

@@ -10,7 +10,10 @@ use super::source::{InputError, decode_text};
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
 use crate::quality::{At, Ledger};
-use serde_json::{Map, Value};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value, error::Category};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -66,29 +69,37 @@ pub fn is_industrial_use(land_use: &str) -> bool {
 pub struct ParcelFile {
     pub features: Vec<ParcelFeature>,
     pub crs: Crs,
-    /// Top-level members other than `type`, `features` and `crs`, carried to the output.
+    /// The legacy `crs` member as read, carried to the outputs.
     pub crs_member: Option<Value>,
+}
+
+/// The top level of the file: features kept as raw JSON, each parsed on its own.
+#[derive(Deserialize)]
+struct RawCollection<'a> {
+    #[serde(borrow)]
+    features: Option<Vec<&'a RawValue>>,
+    crs: Option<Value>,
 }
 
 pub fn read_parcels(path: &Path, configured_crs: Option<&str>, ledger: &Ledger) -> Result<ParcelFile, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
     let text = decode_text(&bytes);
-    let root: Value = serde_json::from_str(&text).map_err(|e| {
-        InputError::new(path, format!("not valid JSON: {e}")).at(e.line() as u64, Some(e.column() as u64))
+    drop(bytes);
+    let root: RawCollection<'_> = serde_json::from_str(&text).map_err(|e| {
+        let what = match e.classify() {
+            Category::Data => "not a GeoJSON FeatureCollection",
+            _ => "not valid JSON",
+        };
+        InputError::new(path, format!("{what}: {e}")).at(e.line() as u64, Some(e.column() as u64))
     })?;
-    let Value::Object(mut root) = root else {
-        return Err(InputError::new(path, "not a GeoJSON FeatureCollection (the file is not a JSON object)"));
-    };
-    let features = match root.remove("features") {
-        Some(Value::Array(features)) => features,
-        _ => return Err(InputError::new(path, "not a GeoJSON FeatureCollection: it has no `features` array")),
-    };
-    let crs_member = root.remove("crs");
+    let features = root
+        .features
+        .ok_or_else(|| InputError::new(path, "not a GeoJSON FeatureCollection: it has no `features` array"))?;
     let mut parsed: Vec<ParcelFeature> =
-        features.into_iter().enumerate().map(|(i, f)| read_feature(i + 1, f, ledger)).collect();
+        features.par_iter().enumerate().map(|(i, f)| read_feature(i + 1, f, ledger)).collect();
     name_duplicates(&mut parsed, ledger);
-    let crs = resolve_crs(path, crs_member.as_ref(), configured_crs, &parsed)?;
-    Ok(ParcelFile { features: parsed, crs, crs_member })
+    let crs = resolve_crs(path, root.crs.as_ref(), configured_crs, &parsed)?;
+    Ok(ParcelFile { features: parsed, crs, crs_member: root.crs })
 }
 
 fn resolve_crs(
@@ -130,20 +141,50 @@ fn property_text(value: &Value) -> String {
     }
 }
 
-fn read_feature(index: usize, feature: Value, ledger: &Ledger) -> ParcelFeature {
-    let (properties, geometry) = match feature {
-        Value::Object(mut f) => {
-            let properties = match f.remove("properties") {
-                Some(Value::Object(p)) => p,
-                _ => Map::new(),
-            };
-            (properties, f.remove("geometry").unwrap_or(Value::Null))
+/// A feature as it should be; anything else is read leniently from its JSON value.
+#[derive(Deserialize)]
+struct TypedFeature<'a> {
+    #[serde(default)]
+    properties: Option<Map<String, Value>>,
+    #[serde(borrow, default)]
+    geometry: Option<TypedGeometry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct TypedGeometry<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// The canonical parcel column each property name stands for (names repeat in every
+/// feature, so each is matched once).
+fn canonical_names(properties: &Map<String, Value>) -> Vec<(&str, &Value)> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<HashMap<String, Option<&'static str>>> = Default::default();
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        properties
+            .iter()
+            .filter_map(|(k, v)| {
+                let name = *seen.entry(k.clone()).or_insert_with(|| canonical(headers::PARCELS, k).map(|c| c.name));
+                name.map(|n| (n, v))
+            })
+            .collect()
+    })
+}
+
+fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature {
+    let (properties, geometry) = match serde_json::from_str::<TypedFeature>(raw.get()) {
+        Ok(f) => {
+            (f.properties.unwrap_or_default(), f.geometry.map_or(Err(GeometryProblem::Null), |g| read_geometry(&g)))
         }
-        _ => (Map::new(), Value::Null),
+        Err(_) => lenient_feature(raw),
     };
-    let field = |name: &str| -> Option<&Value> {
-        properties.iter().find(|(k, _)| canonical(headers::PARCELS, k).is_some_and(|c| c.name == name)).map(|(_, v)| v)
-    };
+    let named = canonical_names(&properties);
+    let field = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
     let text = |name: &str| field(name).map(property_text).and_then(|t| cells::text(&t));
     let input_id = text("parcel_id");
     let key = input_id.clone().unwrap_or_else(|| format!("#{index}"));
@@ -160,7 +201,7 @@ fn read_feature(index: usize, feature: Value, ledger: &Ledger) -> ParcelFeature 
             None
         })
     });
-    let raw = read_geometry(&geometry).unwrap_or_else(|problem| {
+    let raw = geometry.unwrap_or_else(|problem| {
         match &problem {
             GeometryProblem::Null => {
                 ledger.notice(at("geometry"), "no_geometry", format!("parcel {key} has no geometry"))
@@ -215,33 +256,66 @@ enum GeometryProblem {
     Unusable(String),
 }
 
-/// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
-fn read_geometry(geometry: &Value) -> Result<Option<RawPolygons>, GeometryProblem> {
-    if geometry.is_null() {
-        return Err(GeometryProblem::Null);
-    }
-    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-    let coords = geometry.get("coordinates");
-    let polygons = match (kind, coords) {
-        ("Polygon", Some(c)) => read_polygon(c).map(|p| vec![p]),
-        ("MultiPolygon", Some(Value::Array(ps))) => ps.iter().map(read_polygon).collect(),
-        ("Polygon" | "MultiPolygon", _) => None,
-        (other, _) => return Err(GeometryProblem::Unusable(format!("a `{other}` geometry is not a polygon"))),
+/// A feature that does not parse as [`TypedFeature`]: its properties if it has an object of
+/// them, and why its geometry cannot be used.
+fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPolygons>, GeometryProblem>) {
+    let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+    let properties = match value.get("properties") {
+        Some(Value::Object(p)) => p.clone(),
+        _ => Map::new(),
     };
-    polygons
-        .map(Some)
-        .ok_or_else(|| GeometryProblem::Unusable(format!("the {kind} coordinates are not arrays of [x, y] numbers")))
+    let why = if value.is_object() {
+        "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers"
+    } else {
+        "the feature is not a JSON object"
+    };
+    (properties, Err(GeometryProblem::Unusable(why.into())))
 }
 
-fn read_polygon(value: &Value) -> Option<Vec<Vec<[f64; 2]>>> {
-    value.as_array()?.iter().map(|ring| ring.as_array()?.iter().map(read_position).collect()).collect()
+/// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
+fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, GeometryProblem> {
+    let coordinates = geometry.coordinates.map_or("null", RawValue::get);
+    let unusable =
+        |_| GeometryProblem::Unusable(format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind));
+    match geometry.kind.as_str() {
+        "Polygon" => serde_json::from_str::<Vec<Vec<Position>>>(coordinates)
+            .map(|p| Some(vec![ring_points(p)]))
+            .map_err(unusable),
+        "MultiPolygon" => serde_json::from_str::<Vec<Vec<Vec<Position>>>>(coordinates)
+            .map(|ps| Some(ps.into_iter().map(ring_points).collect()))
+            .map_err(unusable),
+        other => Err(GeometryProblem::Unusable(format!("a `{other}` geometry is not a polygon"))),
+    }
 }
 
-fn read_position(value: &Value) -> Option<[f64; 2]> {
-    let p = value.as_array()?;
-    let x = p.first()?.as_f64()?;
-    let y = p.get(1)?.as_f64()?;
-    (x.is_finite() && y.is_finite()).then_some([x, y])
+fn ring_points(rings: Vec<Vec<Position>>) -> Vec<Vec<[f64; 2]>> {
+    rings.into_iter().map(|ring| ring.into_iter().map(|p| p.0).collect()).collect()
+}
+
+/// A GeoJSON position: two finite numbers, further dimensions ignored.
+struct Position([f64; 2]);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PositionVisitor;
+        impl<'de> serde::de::Visitor<'de> for PositionVisitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a position [x, y]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+                let mut next = || -> Result<f64, A::Error> {
+                    let v: f64 =
+                        seq.next_element()?.ok_or_else(|| serde::de::Error::custom("a position needs x and y"))?;
+                    if v.is_finite() { Ok(v) } else { Err(serde::de::Error::custom("a coordinate is not finite")) }
+                };
+                let (x, y) = (next()?, next()?);
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Position([x, y]))
+            }
+        }
+        deserializer.deserialize_seq(PositionVisitor)
+    }
 }
 
 /// A repeated parcel id is an error; repeats are named `id#2`, `id#3`, … in file order.
@@ -298,7 +372,7 @@ mod tests {
         assert!(file.features[0].raw.is_some());
         assert!(file.features[1].raw.is_none());
         let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
-        assert_eq!(codes, vec!["duplicate_parcel_id", "no_geometry", "invalid_geometry", "no_geometry"]);
+        assert_eq!(codes, vec!["duplicate_parcel_id", "no_geometry", "invalid_geometry", "invalid_geometry"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, InputError, RawTable};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
+use rayon::prelude::*;
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
 pub type RowYear = Option<i32>;
@@ -187,25 +188,34 @@ fn read_code(table: &'static str, raw: &RawTable, record: usize, column: usize, 
 
 /// Walks the records of a table with a code column, calling `build` for each row whose code
 /// is usable.
-fn each_keyed_row<T>(
+fn each_keyed_row<T: Send>(
     table: &'static str,
     raw: &RawTable,
     schema: &[ColumnSpec],
     ledger: &Ledger,
-    mut build: impl FnMut(&RowReader<'_>) -> Option<T>,
+    build: impl Fn(&RowReader<'_>) -> Option<T> + Sync,
 ) -> Result<(Vec<T>, ColumnMap), InputError> {
     let map = raw.map_columns(schema)?;
     let code_column = map.get("credit_code").unwrap_or(0);
-    let mut out = Vec::with_capacity(raw.records.len());
-    for (i, record) in raw.records.iter().enumerate() {
-        let Some(code) = read_code(table, raw, i, code_column, ledger) else { continue };
-        let reader = RowReader { table, map: &map, record, row: i + 1, key: code, ledger };
-        if let Some(item) = build(&reader) {
-            out.push(item);
-        }
-    }
-    Ok((out, map))
+    let chunks: Vec<Vec<T>> = (0..raw.records.len())
+        .collect::<Vec<usize>>()
+        .par_chunks(CHUNK_ROWS)
+        .map(|indices| {
+            indices
+                .iter()
+                .filter_map(|&i| {
+                    let code = read_code(table, raw, i, code_column, ledger)?;
+                    let reader = RowReader { table, map: &map, record: &raw.records[i], row: i + 1, key: code, ledger };
+                    build(&reader)
+                })
+                .collect()
+        })
+        .collect();
+    Ok((chunks.into_iter().flatten().collect(), map))
 }
+
+/// Rows per parallel task when typing a table's records.
+const CHUNK_ROWS: usize = 16_384;
 
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
     let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {

@@ -4,8 +4,8 @@
 use super::manifest::counts;
 use crate::pipeline::Evaluation;
 use crate::rating::status::STATUSES;
-use polars::prelude::*;
 use crate::reclaim::reclaimable_by_park;
+use polars::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
