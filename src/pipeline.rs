@@ -4,6 +4,7 @@
 use crate::config::{Config, ConfigError};
 use crate::facts;
 use crate::flags::{self, Flags};
+use crate::input::parcels::ParcelFeature;
 use crate::input::tables::EnterpriseRow;
 use crate::input::{self, InputError, Inputs, cells, headers};
 use crate::land::leases::{LandBook, book_land};
@@ -110,6 +111,7 @@ pub fn evaluate_inputs(
     let parcels = &inputs.parcels;
     let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
     let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
+    watch.time("overlaps", || report_overlaps(&spatial_parcels, &parcels.features, &config, ledger));
     let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
@@ -129,6 +131,26 @@ pub fn evaluate_inputs(
         Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
     })?;
     Ok(Evaluation { year, config, inputs, measured, land: book, yearly, rating, flags, reclaim, timings: watch.laps })
+}
+
+/// Overlapping lots are a warning on the later feature of each pair.
+fn report_overlaps(
+    spatial_parcels: &[spatial::SpatialParcel],
+    features: &[ParcelFeature],
+    config: &Config,
+    ledger: &Ledger,
+) {
+    for o in spatial::overlapping_pairs(spatial_parcels, config.spatial.snap_m) {
+        let (first, second) = (&features[o.first], &features[o.second]);
+        ledger.warning(
+            At::new(crate::input::parcels::TABLE, second.index, &second.parcel_id, "geometry"),
+            "parcels_overlap",
+            format!(
+                "parcels {} and {} overlap: a vertex lies {:.2} m inside the other",
+                first.parcel_id, second.parcel_id, o.depth_m
+            ),
+        );
+    }
 }
 
 /// The evaluation year's tax per code (codes with a value).

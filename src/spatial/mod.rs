@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod metrics;
+pub mod overlaps;
 pub mod pieces;
 pub mod projection;
 pub mod segments;
@@ -13,6 +14,7 @@ pub mod shared_length;
 
 pub use blocks::{candidate_blocks, connected_components, union_geometry};
 pub use metrics::analyse;
+pub use overlaps::overlapping_pairs;
 pub use pieces::fragmented_pieces;
 pub use projection::{GaussKruger, central_meridian_for, mean_vertex_longitude};
 
