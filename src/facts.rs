@@ -5,12 +5,14 @@ use crate::input::tables::AdjustmentRow;
 use crate::land::leases::LandBook;
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Every code seen: enterprises (any year), tax, energy, parcel users, lessees, adjustments.
 pub fn all_codes<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let set: BTreeSet<&str> = sources.into_iter().filter(|c| !c.is_empty()).collect();
-    set.into_iter().map(str::to_string).collect()
+    let set: HashSet<&str> = sources.into_iter().filter(|c| !c.is_empty()).collect();
+    let mut codes: Vec<String> = set.into_iter().map(str::to_string).collect();
+    codes.sort_unstable();
+    codes
 }
 
 /// Adjustments of the evaluation year: Σ points (in sorted order) and any veto, per code.

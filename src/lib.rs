@@ -20,4 +20,5 @@ pub mod quality;
 pub mod rating;
 pub mod reclaim;
 pub mod spatial;
+pub mod stopwatch;
 pub mod yearly;

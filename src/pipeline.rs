@@ -13,11 +13,11 @@ use crate::quality::{At, Ledger};
 use crate::rating::{self, Rating};
 use crate::reclaim::{self, Owners, Reclaim};
 use crate::spatial;
+pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
 use polars::prelude::{DataFrame, PolarsError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::time::Instant;
 
 /// Why a run stopped (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -47,25 +47,10 @@ pub struct Evaluation {
     pub timings: Vec<(String, f64)>,
 }
 
-/// Times the stages of a run.
-#[derive(Default)]
-pub struct Stopwatch {
-    pub laps: Vec<(String, f64)>,
-}
-
-impl Stopwatch {
-    pub fn time<T>(&mut self, stage: &str, work: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
-        let out = work();
-        self.laps.push((stage.to_string(), start.elapsed().as_secs_f64()));
-        out
-    }
-}
-
 /// Reads a data folder and evaluates it.
 pub fn evaluate(data: &Path, config: Config, ledger: &Ledger) -> Result<Evaluation, RunError> {
     let mut watch = Stopwatch::default();
-    let inputs = watch.time("read", || input::load(data, config.land.crs.as_deref(), ledger))?;
+    let inputs = input::load(data, config.land.crs.as_deref(), ledger, &mut watch)?;
     evaluate_inputs(inputs, config, ledger, watch)
 }
 

@@ -8,7 +8,7 @@ use crate::input::tables::EnergyRow;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
 use polars::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use zombie::{Verdict, YearFigures};
 
 /// The flags of one code.
@@ -29,14 +29,14 @@ fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chun
 }
 
 /// Each code's figures by year, from the yearly figures frame.
-fn figures_by_code(yearly: &DataFrame) -> PolarsResult<BTreeMap<String, BTreeMap<i32, YearFigures>>> {
+fn figures_by_code(yearly: &DataFrame) -> PolarsResult<HashMap<&str, BTreeMap<i32, YearFigures>>> {
     let code = yearly.column("code")?.str()?;
     let year = yearly.column("year")?.i32()?;
     let has_row = yearly.column("has_row")?.bool()?;
     let [profit, tax, revenue, assets, debt] =
         ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
     let (profit, tax, revenue, assets, debt) = (profit?, tax?, revenue?, assets?, debt?);
-    let mut out: BTreeMap<String, BTreeMap<i32, YearFigures>> = BTreeMap::new();
+    let mut out: HashMap<&str, BTreeMap<i32, YearFigures>> = HashMap::new();
     for i in 0..yearly.height() {
         let (Some(c), Some(y)) = (code.get(i), year.get(i)) else { continue };
         let figures = YearFigures {
@@ -47,7 +47,7 @@ fn figures_by_code(yearly: &DataFrame) -> PolarsResult<BTreeMap<String, BTreeMap
             total_assets: assets.get(i),
             total_liabilities: debt.get(i),
         };
-        out.entry(c.to_string()).or_default().insert(y, figures);
+        out.entry(c).or_default().insert(y, figures);
     }
     Ok(out)
 }

@@ -3,7 +3,7 @@
 
 use crate::config::Zombie;
 use crate::input::tables::EnergyRow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One code's figures of one year (from the yearly figures).
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,8 +30,8 @@ pub struct Verdict {
 
 /// The evaluation year's monthly electricity per code, from the month rows (a month's cells
 /// summed over the values present).
-pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> BTreeMap<&str, MonthlyKwh> {
-    let mut out: BTreeMap<&str, BTreeMap<u32, Vec<f64>>> = BTreeMap::new();
+pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> HashMap<&str, MonthlyKwh> {
+    let mut out: HashMap<&str, BTreeMap<u32, Vec<f64>>> = HashMap::new();
     for r in rows.iter().filter(|r| r.year.unwrap_or(year) == year) {
         let Some(month) = r.month else { continue };
         out.entry(&r.code).or_default().entry(month).or_default().extend(r.electricity_kwh);

@@ -9,6 +9,7 @@ pub mod source;
 pub mod tables;
 
 use crate::quality::Ledger;
+use crate::stopwatch::Stopwatch;
 use parcels::ParcelFile;
 use sha2::{Digest, Sha256};
 pub use source::InputError;
@@ -59,33 +60,48 @@ fn required_table(dir: &Path, name: &str) -> Result<RawTable, InputError> {
     })
 }
 
+/// Reads and types an optional table (empty when the folder has none), timed.
+fn optional<T: Default>(
+    name: &str,
+    dir: &Path,
+    files: &mut Vec<InputFile>,
+    watch: &mut Stopwatch,
+    typed: impl FnOnce(&RawTable) -> Result<T, InputError>,
+) -> Result<T, InputError> {
+    watch.time(&format!("read {name}"), || match optional_table(dir, name)? {
+        None => Ok(T::default()),
+        Some(raw) => {
+            files.push(file_entry(name, &raw.path, raw.records.len())?);
+            typed(&raw)
+        }
+    })
+}
+
 /// Reads a data folder.
-pub fn load(dir: &Path, configured_crs: Option<&str>, ledger: &Ledger) -> Result<Inputs, InputError> {
+pub fn load(
+    dir: &Path,
+    configured_crs: Option<&str>,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+) -> Result<Inputs, InputError> {
     if !dir.is_dir() {
         return Err(InputError::new(dir, "the data folder does not exist"));
     }
     let mut files = Vec::new();
-    let raw = required_table(dir, "enterprises")?;
-    files.push(file_entry("enterprises", &raw.path, raw.records.len())?);
-    let enterprises = tables::read_enterprises(&raw, ledger)?;
-    drop(raw);
-
-    let mut read_optional = |name: &str| -> Result<Option<RawTable>, InputError> {
-        let raw = optional_table(dir, name)?;
-        if let Some(r) = &raw {
-            files.push(file_entry(name, &r.path, r.records.len())?);
-        }
-        Ok(raw)
-    };
-    let tax = read_optional("tax")?.map(|r| tables::read_tax(&r, ledger)).transpose()?.unwrap_or_default();
-    let energy = read_optional("energy")?.map(|r| tables::read_energy(&r, ledger)).transpose()?.unwrap_or_default();
-    let leases = read_optional("leases")?.map(|r| tables::read_leases(&r, ledger)).transpose()?.unwrap_or_default();
-    let adjustments =
-        read_optional("adjustments")?.map(|r| tables::read_adjustments(&r, ledger)).transpose()?.unwrap_or_default();
-
-    let parcel_path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
-        .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
-    let parcels = parcels::read_parcels(&parcel_path, configured_crs, ledger)?;
+    let enterprises = watch.time("read enterprises", || -> Result<_, InputError> {
+        let raw = required_table(dir, "enterprises")?;
+        files.push(file_entry("enterprises", &raw.path, raw.records.len())?);
+        tables::read_enterprises(&raw, ledger)
+    })?;
+    let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
+    let energy = optional("energy", dir, &mut files, watch, |r| tables::read_energy(r, ledger))?;
+    let leases = optional("leases", dir, &mut files, watch, |r| tables::read_leases(r, ledger))?;
+    let adjustments = optional("adjustments", dir, &mut files, watch, |r| tables::read_adjustments(r, ledger))?;
+    let (parcels, parcel_path) = watch.time("read parcels", || -> Result<_, InputError> {
+        let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
+            .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
+        Ok((parcels::read_parcels(&path, configured_crs, ledger)?, path))
+    })?;
     files.push(file_entry("parcels", &parcel_path, parcels.features.len())?);
     Ok(Inputs { enterprises, tax, energy, leases, adjustments, parcels, files })
 }

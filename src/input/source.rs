@@ -4,6 +4,7 @@
 //! reader yields the same [`RawTable`]: the header row and the data records as text.
 
 use super::headers::{ColumnSpec, canonical};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A fatal input problem: the run stops with exit code 2 and this message.
@@ -62,8 +63,6 @@ pub struct RawTable {
     pub path: PathBuf,
     pub headers: Vec<String>,
     pub records: Vec<csv::StringRecord>,
-    /// 1-based file line of each record (for CSV; the sheet row for XLSX).
-    pub lines: Vec<u64>,
     /// Cells that a spreadsheet stored as numbers, by (record index, column index): a code
     /// there has lost its digits beyond the 15th.
     pub numeric_cells: Vec<(usize, usize)>,
@@ -137,35 +136,94 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Bytes of CSV text each parallel task parses.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Offsets that cut `text` into pieces of about `size` bytes, each just after a line end
+/// that is not inside a quoted field, so every piece holds whole records.
+fn chunk_starts(text: &[u8], size: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut in_quotes = false;
+    let mut next_cut = size;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes && i + 1 >= next_cut && i + 1 < text.len() => {
+                starts.push(i + 1);
+                next_cut = i + 1 + size;
+            }
+            _ => {}
+        }
+    }
+    starts
+}
+
+fn csv_error(path: &Path, e: &csv::Error, line_offset: u64) -> InputError {
+    let err = InputError::new(path, format!("not a readable CSV file: {e}"));
+    match e.position() {
+        Some(p) => err.at(p.line() + line_offset, None),
+        None => err,
+    }
+}
+
+/// The records of one piece; a record of empty cells only is not a data row.
+fn parse_piece(path: &Path, piece: &[u8], line_offset: u64) -> Result<Vec<csv::StringRecord>, InputError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(piece);
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e, line_offset))?;
+        if !record.iter().all(|c| c.trim().is_empty()) {
+            records.push(record);
+        }
+    }
+    Ok(records)
+}
+
+/// Reads a CSV file: the header row, then the records, parsed in parallel pieces.
 fn read_csv(path: &Path) -> Result<RawTable, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
     let text = decode_text(&bytes);
+    drop(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line());
-        let err = InputError::new(path, format!("not a readable CSV file: {e}"));
-        match line {
-            Some(l) => err.at(l, None),
-            None => err,
-        }
-    };
-    let headers: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(str::to_string).collect();
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        lines.push(record.position().map_or(0, |p| p.line()));
-        records.push(record);
-    }
-    Ok(RawTable { path: path.to_path_buf(), headers, records, lines, numeric_cells: Vec::new() })
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| csv_error(path, &e, 0))?.iter().map(str::to_string).collect();
+    let body = &text.as_bytes()[reader.position().byte() as usize..];
+    let starts = chunk_starts(body, CHUNK_BYTES);
+    let pieces: Vec<&[u8]> =
+        starts.iter().zip(starts.iter().skip(1).chain([&body.len()])).map(|(&a, &b)| &body[a..b]).collect();
+    let line_offsets: Vec<u64> = pieces
+        .iter()
+        .scan(1 + reader.position().line(), |line, piece| {
+            let first = *line;
+            *line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+            Some(first - 1)
+        })
+        .collect();
+    let parsed: Vec<Vec<csv::StringRecord>> = pieces
+        .par_iter()
+        .zip(line_offsets)
+        .map(|(piece, offset)| parse_piece(path, piece, offset))
+        .collect::<Result<_, _>>()?;
+    let records = super::tables::concat(parsed);
+    Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells: Vec::new() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_hold_whole_records() {
+        let text = b"a,b\n\"x\ny\",2\nc,3\n";
+        assert_eq!(chunk_starts(text, 1), vec![0, 4, 12]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        let rows: String = (0..200_000).map(|i| format!("{i},\"q\nuoted {i}\"\n")).collect();
+        std::fs::write(&path, format!("id,text\n{rows}")).expect("write");
+        let raw = read_csv(&path).expect("reads");
+        assert_eq!(raw.records.len(), 200_000);
+        assert_eq!(&raw.records[123_456][1], "q\nuoted 123456");
+    }
 
     #[test]
     fn gbk_and_bom_are_decoded() {
