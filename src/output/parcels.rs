@@ -4,8 +4,11 @@
 use crate::input::headers::{self, canonical};
 use crate::pipeline::Evaluation;
 use crate::reclaim::ParcelResult;
-use geo::MultiPolygon;
+use geo::{MultiPolygon, Polygon};
 use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -51,47 +54,97 @@ fn spatial_properties(r: &ParcelResult, props: &mut Map<String, Value>) {
     props.insert("block_id".into(), r.block_id.map_or(Value::Null, |b| json!(b)));
 }
 
-/// A geometry as GeoJSON: a Polygon when it has one part, else a MultiPolygon.
-pub fn geometry_json(g: Option<&MultiPolygon<f64>>) -> Value {
-    g.map_or(Value::Null, |g| {
-        let geometry = if g.0.len() == 1 { geojson::Geometry::from(&g.0[0]) } else { geojson::Geometry::from(g) };
-        serde_json::to_value(geometry).unwrap_or(Value::Null)
-    })
-}
+/// A geometry written straight to GeoJSON: a Polygon when it has one part, else a
+/// MultiPolygon (no intermediate JSON values).
+pub struct GeometryJson<'a>(pub &'a MultiPolygon<f64>);
 
-/// A FeatureCollection with the input's legacy `crs` member, if it had one.
-pub fn collection(eval: &Evaluation, features: Vec<Value>) -> Value {
-    let mut collection = Map::new();
-    collection.insert("type".into(), json!("FeatureCollection"));
-    if let Some(crs) = &eval.inputs.parcels.crs_member {
-        collection.insert("crs".into(), crs.clone());
+struct RingsJson<'a>(&'a Polygon<f64>);
+
+impl Serialize for RingsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rings = std::iter::once(self.0.exterior()).chain(self.0.interiors());
+        s.collect_seq(rings.map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<[f64; 2]>>()))
     }
-    collection.insert("features".into(), Value::Array(features));
-    Value::Object(collection)
 }
 
+impl Serialize for GeometryJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        if let [polygon] = self.0.0.as_slice() {
+            map.serialize_entry("type", "Polygon")?;
+            map.serialize_entry("coordinates", &RingsJson(polygon))?;
+        } else {
+            map.serialize_entry("type", "MultiPolygon")?;
+            let parts: Vec<RingsJson<'_>> = self.0.iter().map(RingsJson).collect();
+            map.serialize_entry("coordinates", &parts)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct FeatureJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: Map<String, Value>,
+    geometry: Option<GeometryJson<'a>>,
+}
+
+/// One GeoJSON feature as bytes.
+pub fn feature_bytes(
+    properties: Map<String, Value>,
+    geometry: Option<&MultiPolygon<f64>>,
+) -> serde_json::Result<Vec<u8>> {
+    serde_json::to_vec(&FeatureJson { kind: "Feature", properties, geometry: geometry.map(GeometryJson) })
+}
+
+/// A FeatureCollection of features already written, with the input's legacy `crs` member
+/// if it had one.
+pub fn collection(eval: &Evaluation, features: &[Vec<u8>]) -> serde_json::Result<Vec<u8>> {
+    let mut out = br#"{"type":"FeatureCollection","#.to_vec();
+    if let Some(crs) = &eval.inputs.parcels.crs_member {
+        out.extend_from_slice(br#""crs":"#);
+        out.extend(serde_json::to_vec(crs)?);
+        out.push(b',');
+    }
+    out.extend_from_slice(br#""features":["#);
+    for (i, f) in features.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(f);
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
+}
+
+fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, String>, i: usize) -> Map<String, Value> {
+    let (f, m) = (&eval.inputs.parcels.features[i], &eval.measured[i]);
+    let user = (!f.user.is_empty()).then_some(f.user.as_str());
+    let mut props = Map::new();
+    props.insert("parcel_id".into(), json!(f.parcel_id));
+    props.insert("credit_code".into(), text(user));
+    props.insert("land_use".into(), text(f.land_use.as_deref()));
+    props.insert("park".into(), text(f.park.as_deref()));
+    props.insert("area_mu".into(), number(Some(m.area_mu)));
+    props.insert("registered_mu".into(), number(f.registered_mu));
+    props.insert("user_class".into(), text(user.and_then(|u| classes.get(u)).map(String::as_str)));
+    spatial_properties(&eval.reclaim.parcels[i], &mut props);
+    for (key, value) in &f.properties {
+        let ours = canonical(headers::PARCELS, key).is_some() || PROPERTIES.contains(&key.as_str());
+        if !ours {
+            props.insert(key.clone(), value.clone());
+        }
+    }
+    props
+}
+
+/// parcels.geojson: features written in parallel, joined in input order.
 pub fn parcels_geojson(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     let classes = classes_by_code_frame(&eval.rating.frame)?;
-    let mut features = Vec::with_capacity(eval.inputs.parcels.features.len());
-    for (i, (f, m)) in eval.inputs.parcels.features.iter().zip(&eval.measured).enumerate() {
-        let user = (!f.user.is_empty()).then_some(f.user.as_str());
-        let mut props = Map::new();
-        props.insert("parcel_id".into(), json!(f.parcel_id));
-        props.insert("credit_code".into(), text(user));
-        props.insert("land_use".into(), text(f.land_use.as_deref()));
-        props.insert("park".into(), text(f.park.as_deref()));
-        props.insert("area_mu".into(), number(Some(m.area_mu)));
-        props.insert("registered_mu".into(), number(f.registered_mu));
-        props.insert("user_class".into(), text(user.and_then(|u| classes.get(u)).map(String::as_str)));
-        spatial_properties(&eval.reclaim.parcels[i], &mut props);
-        for (key, value) in &f.properties {
-            let ours = canonical(headers::PARCELS, key).is_some() || PROPERTIES.contains(&key.as_str());
-            if !ours {
-                props.insert(key.clone(), value.clone());
-            }
-        }
-        let geometry = geometry_json(m.geometry.as_ref());
-        features.push(json!({"type": "Feature", "properties": Value::Object(props), "geometry": geometry}));
-    }
-    Ok(serde_json::to_vec(&collection(eval, features))?)
+    let features: Vec<Vec<u8>> = (0..eval.inputs.parcels.features.len())
+        .into_par_iter()
+        .map(|i| feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref()))
+        .collect::<Result<_, _>>()?;
+    Ok(collection(eval, &features)?)
 }
