@@ -3,6 +3,7 @@
 
 use crate::input::tables::AdjustmentRow;
 use crate::land::leases::LandBook;
+use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -33,14 +34,7 @@ pub fn adjustments_frame(rows: &[AdjustmentRow], year: i32, ledger: &Ledger) -> 
         *veto.entry(&r.code).or_insert(false) |= r.veto;
     }
     let codes: Vec<&str> = veto.keys().copied().collect();
-    let sums: Vec<f64> = codes
-        .iter()
-        .map(|c| {
-            let mut p = points.get(c).cloned().unwrap_or_default();
-            p.sort_by(f64::total_cmp);
-            p.iter().sum()
-        })
-        .collect();
+    let sums: Vec<f64> = codes.iter().map(|c| sorted_sum(points.get(c).into_iter().flatten().copied())).collect();
     let vetoes: Vec<bool> = codes.iter().map(|c| veto[c]).collect();
     DataFrame::new(
         codes.len(),

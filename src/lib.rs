@@ -14,6 +14,7 @@ pub mod generate;
 pub mod input;
 pub mod keys;
 pub mod land;
+pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod quality;

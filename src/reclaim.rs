@@ -6,6 +6,7 @@ use crate::flags::Flags;
 use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, TABLE};
 use crate::land::MeasuredParcel;
+use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
 use crate::spatial::{self, GaussKruger, ParcelMetrics, SpatialParcel};
 use geo::MultiPolygon;
@@ -125,11 +126,11 @@ pub fn reclaim(
 
 /// Σ area of the parcels whose credit_code each user is.
 fn user_areas(features: &[ParcelFeature], measured: &[MeasuredParcel]) -> HashMap<String, f64> {
-    let mut out: HashMap<String, f64> = HashMap::new();
+    let mut areas: HashMap<&str, Vec<f64>> = HashMap::new();
     for (f, m) in features.iter().zip(measured).filter(|(f, _)| !f.user.is_empty()) {
-        *out.entry(f.user.clone()).or_insert(0.0) += m.area_mu;
+        areas.entry(f.user.as_str()).or_default().push(m.area_mu);
     }
-    out
+    areas.into_iter().map(|(user, a)| (user.to_string(), sorted_sum(a))).collect()
 }
 
 fn block(
@@ -139,17 +140,15 @@ fn block(
     owners: &Owners<'_>,
     user_area: &HashMap<String, f64>,
 ) -> ReclaimBlock {
-    let area_mu: f64 = members.iter().map(|&p| measured[p].area_mu).sum();
-    let current_tax: f64 = members
-        .iter()
-        .filter(|&&p| !features[p].user.is_empty())
-        .map(|&p| {
-            let user = &features[p].user;
-            let total = user_area.get(user).copied().unwrap_or(0.0);
-            let tax = owners.tax.get(user).copied().unwrap_or(0.0);
-            if total > 0.0 { tax * measured[p].area_mu / total } else { 0.0 }
-        })
-        .sum();
+    let mut members = members;
+    members.sort_by(|&a, &b| features[a].parcel_id.cmp(&features[b].parcel_id));
+    let area_mu = sorted_sum(members.iter().map(|&p| measured[p].area_mu));
+    let current_tax = sorted_sum(members.iter().filter(|&&p| !features[p].user.is_empty()).map(|&p| {
+        let user = &features[p].user;
+        let total = user_area.get(user).copied().unwrap_or(0.0);
+        let tax = owners.tax.get(user).copied().unwrap_or(0.0);
+        if total > 0.0 { tax * measured[p].area_mu / total } else { 0.0 }
+    }));
     let potential_tax = area_mu * owners.tax_per_mu_benchmark.unwrap_or(0.0);
     let users: BTreeSet<String> = members.iter().map(|&p| features[p].user.clone()).filter(|u| !u.is_empty()).collect();
     ReclaimBlock {
@@ -193,11 +192,11 @@ pub fn reclaimable_by_park(
     measured: &[MeasuredParcel],
     r: &Reclaim,
 ) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
+    let mut areas: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for ((f, m), p) in features.iter().zip(measured).zip(&r.parcels) {
         if p.block_id.is_some() {
-            *out.entry(f.park.clone().unwrap_or_else(|| "(none)".into())).or_insert(0.0) += m.area_mu;
+            areas.entry(f.park.clone().unwrap_or_else(|| "(none)".into())).or_default().push(m.area_mu);
         }
     }
-    out
+    areas.into_iter().map(|(park, a)| (park, sorted_sum(a))).collect()
 }

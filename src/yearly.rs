@@ -5,6 +5,7 @@
 //! row order or thread count; a column with no value present is missing, never zero.
 
 use crate::input::tables::{EnergyRow, EnterpriseRow, TaxRow};
+use crate::numbers::{keep_sorts, sorted_sum_expr};
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
 use std::collections::HashSet;
@@ -66,7 +67,7 @@ pub fn enterprise_frame(
 /// The sum of a column's present values in sorted order, null when none is present.
 fn sum_present(name: &str) -> Expr {
     when(col(name).count().gt(lit(0)))
-        .then(col(name).sort(SortOptions::default()).sum())
+        .then(sorted_sum_expr(col(name)))
         .otherwise(lit(NULL).cast(DataType::Float64))
         .alias(name)
 }
@@ -134,7 +135,7 @@ pub fn yearly_figures(
                 .alias("tax"),
         ])
         .sort(["code", "year"], SortMultipleOptions::default());
-    joined.collect()
+    keep_sorts(joined).collect()
 }
 
 fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {

@@ -3,6 +3,7 @@
 
 use crate::config::Zombie;
 use crate::input::tables::EnergyRow;
+use crate::numbers::sorted_sum;
 use std::collections::{BTreeMap, HashMap};
 
 /// One code's figures of one year (from the yearly figures).
@@ -38,13 +39,7 @@ pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> HashMap<&str, Month
     }
     out.into_iter()
         .map(|(code, months)| {
-            let sums = months
-                .into_iter()
-                .map(|(m, mut v)| {
-                    v.sort_by(f64::total_cmp);
-                    (m, (!v.is_empty()).then(|| v.iter().sum()))
-                })
-                .collect();
+            let sums = months.into_iter().map(|(m, v)| (m, (!v.is_empty()).then(|| sorted_sum(v)))).collect();
             (code, sums)
         })
         .collect()

@@ -2,9 +2,10 @@
 //!
 //! Leases of one parcel apply in file order, each capped at what is not yet leased out.
 
-use super::{MeasuredParcel, round6};
+use super::MeasuredParcel;
 use crate::input::parcels::ParcelFeature;
 use crate::input::tables::LeaseRow;
+use crate::numbers::{round6, sorted_sum};
 use crate::quality::{At, Ledger};
 use std::collections::{BTreeMap, HashMap};
 
@@ -39,11 +40,11 @@ pub fn book_land(
     ledger: &Ledger,
 ) -> LandBook {
     let mut book = LandBook::default();
-    for (f, m) in features.iter().zip(measured) {
-        if !f.user.is_empty() {
-            *book.own_mu.entry(f.user.clone()).or_insert(0.0) += m.area_mu;
-        }
+    let mut own: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (f, m) in features.iter().zip(measured).filter(|(f, _)| !f.user.is_empty()) {
+        own.entry(f.user.as_str()).or_default().push(m.area_mu);
     }
+    book.own_mu = own.into_iter().map(|(user, areas)| (user.to_string(), sorted_sum(areas))).collect();
     let mut first_with_id: HashMap<&str, usize> = HashMap::new();
     for (i, f) in features.iter().enumerate() {
         if let Some(id) = &f.input_id {

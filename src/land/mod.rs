@@ -25,11 +25,6 @@ pub struct MeasuredParcel {
     pub area_mu: f64,
 }
 
-/// Rounds to 6 decimal places, as land_mu is before it is tested or divided by.
-pub fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
-
 /// Repairs and measures every parcel (in parallel), reporting repairs and area mismatches.
 pub fn measure_parcels(
     features: &[ParcelFeature],

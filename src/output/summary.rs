@@ -2,6 +2,7 @@
 //! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
 
 use super::manifest::counts;
+use crate::numbers::{keep_sorts, sorted_sum, sorted_sum_expr};
 use crate::pipeline::Evaluation;
 use crate::rating::status::STATUSES;
 use crate::reclaim::reclaimable_by_park;
@@ -24,10 +25,6 @@ const INTENSITIES: [(&str, &str, &str); 4] = [
 
 const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
 
-fn sorted_sum(e: Expr) -> Expr {
-    e.sort(SortOptions::default()).sum()
-}
-
 fn bucket_aggregates() -> Vec<Expr> {
     let mut aggs = vec![len().alias("enterprises")];
     for s in STATUSES {
@@ -37,15 +34,15 @@ fn bucket_aggregates() -> Vec<Expr> {
         aggs.push(col("class").eq(lit(c)).cast(DataType::Int64).sum().alias(format!("class:{c}")));
     }
     for t in TOTALS {
-        aggs.push(sorted_sum(col(t)).alias(t));
+        aggs.push(sorted_sum_expr(col(t)).alias(t));
     }
     aggs.push(col("zombie").cast(DataType::Int64).sum().alias("zombies"));
     aggs.push(col("high_energy_emission").cast(DataType::Int64).sum().alias("high_energy_emission"));
-    aggs.push(sorted_sum(col("reclaimable_mu")).alias("reclaimable_mu"));
+    aggs.push(sorted_sum_expr(col("reclaimable_mu")).alias("reclaimable_mu"));
     for (name, num, den) in INTENSITIES {
         let both = col(num).is_not_null().and(col(den).gt(lit(0.0)));
-        let n = sorted_sum(when(both.clone()).then(col(num)).otherwise(lit(NULL).cast(DataType::Float64)));
-        let d = sorted_sum(when(both).then(col(den)).otherwise(lit(NULL).cast(DataType::Float64)));
+        let n = sorted_sum_expr(when(both.clone()).then(col(num)).otherwise(lit(NULL).cast(DataType::Float64)));
+        let d = sorted_sum_expr(when(both).then(col(den)).otherwise(lit(NULL).cast(DataType::Float64)));
         aggs.push((n / d).alias(name));
     }
     aggs
@@ -53,15 +50,15 @@ fn bucket_aggregates() -> Vec<Expr> {
 
 /// One JSON object per value of `key`, over codes with an enterprises row.
 fn buckets(frame: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
-    let df = frame
+    let plan = frame
         .clone()
         .lazy()
         .filter(col("has_row"))
         .with_column(col(key).fill_null(lit("(none)")).alias("__key"))
         .group_by([col("__key")])
         .agg(bucket_aggregates())
-        .sort(["__key"], SortMultipleOptions::default())
-        .collect()?;
+        .sort(["__key"], SortMultipleOptions::default());
+    let df = keep_sorts(plan).collect()?;
     let mut out = Map::new();
     let keys = df.column("__key")?.str()?;
     for i in 0..df.height() {
@@ -107,16 +104,16 @@ fn yoy(eval: &Evaluation, key: &str) -> PolarsResult<Map<String, Value>> {
         .select([col("code"), col(key).fill_null(lit("(none)")).alias("__key")]);
     let figures = ["tax", "value_added", "revenue", "energy_tce"];
     let year = eval.year;
-    let per_year = eval
+    let plan = eval
         .yearly
         .clone()
         .lazy()
         .filter(col("has_row").and(col("year").eq(lit(year)).or(col("year").eq(lit(year - 1)))))
         .inner_join(buckets, col("code"), col("code"))
         .group_by([col("__key"), col("year")])
-        .agg(figures.map(|f| sorted_sum(col(f)).alias(f)))
-        .sort(["__key", "year"], SortMultipleOptions::default())
-        .collect()?;
+        .agg(figures.map(|f| sorted_sum_expr(col(f)).alias(f)))
+        .sort(["__key", "year"], SortMultipleOptions::default());
+    let per_year = keep_sorts(plan).collect()?;
     let keys = per_year.column("__key")?.str()?;
     let years = per_year.column("year")?.i32()?;
     let mut out: Map<String, Value> = Map::new();
@@ -145,13 +142,14 @@ fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
     for column in crate::flags::flag_columns(&frame, &eval.flags)? {
         frame.with_column(column)?;
     }
-    let mut reclaimable: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut reclaimable: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let parcels = eval.inputs.parcels.features.iter().zip(&eval.measured).zip(&eval.reclaim.parcels);
     for ((f, m), _) in parcels.filter(|((f, _), r)| r.block_id.is_some() && !f.user.is_empty()) {
-        *reclaimable.entry(f.user.as_str()).or_insert(0.0) += m.area_mu;
+        reclaimable.entry(f.user.as_str()).or_default().push(m.area_mu);
     }
     let codes = frame.column("code")?.str()?;
-    let mu: Vec<Option<f64>> = codes.iter().map(|c| c.and_then(|c| reclaimable.get(c).copied())).collect();
+    let mu: Vec<Option<f64>> =
+        codes.iter().map(|c| c.and_then(|c| reclaimable.get(c)).map(|a| sorted_sum(a.iter().copied()))).collect();
     frame.with_column(Column::new("reclaimable_mu".into(), mu))?;
     Ok(frame)
 }

@@ -6,6 +6,7 @@
 use super::indicators::{Indicator, value_column};
 use super::status::{ABOVE, BELOW, rated};
 use crate::config::{BenchmarkMethod, Config, GroupScheme, Scope};
+use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
 use serde::Serialize;
@@ -42,14 +43,9 @@ fn scheme<'a>(config: &'a Config, group: &str) -> &'a GroupScheme {
     if group == ABOVE { &config.groups.above } else { &config.groups.below }
 }
 
-/// A sum in sorted order, so that it does not depend on row order.
-fn sorted_sum(e: Expr) -> Expr {
-    e.sort(SortOptions::default()).sum()
-}
-
 fn stats_frame(facts: &LazyFrame, ind: &Indicator, by: &[&str]) -> PolarsResult<DataFrame> {
     let v = value_column(&ind.name);
-    facts
+    let plan = facts
         .clone()
         .filter(rated().and(col(v.as_str()).is_not_null()))
         .group_by(by.iter().map(|c| col(*c)).collect::<Vec<_>>())
@@ -60,8 +56,8 @@ fn stats_frame(facts: &LazyFrame, ind: &Indicator, by: &[&str]) -> PolarsResult<
             col(v.as_str()).mean().alias("mean"),
             col(v.as_str()).median().alias("median"),
         ])
-        .sort(by.iter().map(|c| c.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default())
-        .collect()
+        .sort(by.iter().map(|c| c.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default());
+    keep_sorts(plan).collect()
 }
 
 /// Reads the stats rows of a frame, keyed by the `by` columns joined with a tab.
