@@ -7,7 +7,9 @@
 //! [`cli`] is the command line.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
+pub mod explain;
 pub mod facts;
 pub mod flags;
 pub mod generate;

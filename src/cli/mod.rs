@@ -1,6 +1,8 @@
 //! The command line (SPEC §12): one file per subcommand; this file holds the shared flags
 //! and turns errors into exit codes (2 for a run that cannot start or finish).
 
+mod compare;
+mod explain;
 mod generate;
 mod run;
 mod validate;
@@ -33,6 +35,14 @@ pub enum Command {
     ///
     /// Example: muchan validate --data county/
     Validate(Common),
+    /// Show how one enterprise's class came about: rows, land, each indicator, rank, flags.
+    ///
+    /// Example: muchan explain 914403001922038216 --data county/
+    Explain(explain::ExplainArgs),
+    /// Compare two settings on the same data: class transitions, movers, surcharge totals.
+    ///
+    /// Example: muchan compare muchan.toml tax40.toml --data county/ --out cmp/
+    Compare(compare::CompareArgs),
     /// Write a synthetic county, province or nation for demos and benchmarks.
     ///
     /// Example: muchan generate --scale province --seed 7 --out province/
@@ -90,6 +100,8 @@ pub fn main(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::generate(&args),
     };
     match result {

@@ -1,0 +1,152 @@
+//! Comparing two settings on the same data: class transitions per group, the enterprises
+//! that change class with both scores, and surcharge totals before and after.
+
+use crate::numbers::sorted_sum;
+use crate::pipeline::Evaluation;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+pub const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
+
+/// One code's result under one setting.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    name: Option<String>,
+    group: Option<String>,
+    class: String,
+    total: Option<f64>,
+    surcharge: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Mover {
+    pub credit_code: String,
+    pub name: Option<String>,
+    pub group: String,
+    pub class_a: String,
+    pub class_b: String,
+    pub total_a: Option<f64>,
+    pub total_b: Option<f64>,
+    pub surcharge_a: Option<f64>,
+    pub surcharge_b: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// group → class under A → class under B → count.
+    pub transitions: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+    pub movers: Vec<Mover>,
+    pub surcharge_a: f64,
+    pub surcharge_b: f64,
+}
+
+fn outcomes(eval: &Evaluation) -> PolarsResult<HashMap<String, Outcome>> {
+    let f = &eval.rating.frame;
+    let (code, name, group, class) =
+        (f.column("code")?.str()?, f.column("name")?.str()?, f.column("group")?.str()?, f.column("class")?.str()?);
+    let (total, surcharge) = (f.column("total_score")?.f64()?, f.column("surcharge_yuan")?.f64()?);
+    let mut out = HashMap::new();
+    for i in 0..f.height() {
+        let Some(c) = code.get(i) else { continue };
+        let outcome = Outcome {
+            name: name.get(i).map(str::to_string),
+            group: group.get(i).map(str::to_string),
+            class: class.get(i).unwrap_or("N").to_string(),
+            total: total.get(i),
+            surcharge: surcharge.get(i),
+        };
+        out.insert(c.to_string(), outcome);
+    }
+    Ok(out)
+}
+
+/// Compares the evaluation of one data folder under setting A and setting B.
+pub fn compare(a: &Evaluation, b: &Evaluation) -> PolarsResult<Comparison> {
+    let (oa, ob) = (outcomes(a)?, outcomes(b)?);
+    let mut codes: Vec<&String> = oa.keys().collect();
+    codes.sort();
+    let mut transitions: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>> = BTreeMap::new();
+    let mut movers = Vec::new();
+    for code in codes {
+        let x = &oa[code];
+        let y = ob.get(code).cloned().unwrap_or_default();
+        let Some(group) = x.group.clone() else { continue };
+        *transitions
+            .entry(group.clone())
+            .or_default()
+            .entry(x.class.clone())
+            .or_default()
+            .entry(y.class.clone())
+            .or_insert(0) += 1;
+        if x.class != y.class {
+            movers.push(Mover {
+                credit_code: code.clone(),
+                name: x.name.clone(),
+                group,
+                class_a: x.class.clone(),
+                class_b: y.class.clone(),
+                total_a: x.total,
+                total_b: y.total,
+                surcharge_a: x.surcharge,
+                surcharge_b: y.surcharge,
+            });
+        }
+    }
+    Ok(Comparison {
+        transitions,
+        movers,
+        surcharge_a: sorted_sum(oa.values().filter_map(|o| o.surcharge)),
+        surcharge_b: sorted_sum(ob.values().filter_map(|o| o.surcharge)),
+    })
+}
+
+impl Comparison {
+    /// The transition matrix of a group as text rows: the class under A down, under B across.
+    pub fn matrix_lines(&self, group: &str) -> Vec<String> {
+        let Some(m) = self.transitions.get(group) else { return Vec::new() };
+        let mut lines = vec![format!("{:>6} {}", "A \\ B", CLASSES.map(|c| format!("{c:>7}")).join(""))];
+        for from in CLASSES {
+            let row = m.get(from);
+            let cells: String =
+                CLASSES.iter().map(|to| format!("{:>7}", row.and_then(|r| r.get(*to)).copied().unwrap_or(0))).collect();
+            lines.push(format!("{from:>6} {cells}"));
+        }
+        lines
+    }
+
+    /// compare.csv: one row per enterprise that changes class.
+    pub fn movers_csv(&self) -> anyhow::Result<Vec<u8>> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record([
+                "credit_code",
+                "name",
+                "group",
+                "class_a",
+                "class_b",
+                "total_a",
+                "total_b",
+                "surcharge_a",
+                "surcharge_b",
+            ])?;
+            let n = |x: Option<f64>| x.map_or(String::new(), crate::output::cells::number);
+            for m in &self.movers {
+                w.write_record([
+                    m.credit_code.clone(),
+                    crate::output::cells::safe_text(m.name.as_deref().unwrap_or("")),
+                    m.group.clone(),
+                    m.class_a.clone(),
+                    m.class_b.clone(),
+                    n(m.total_a),
+                    n(m.total_b),
+                    n(m.surcharge_a),
+                    n(m.surcharge_b),
+                ])?;
+            }
+            w.flush()?;
+        }
+        Ok(out)
+    }
+}

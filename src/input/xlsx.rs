@@ -1,0 +1,222 @@
+//! XLSX tables: the first worksheet of a workbook read as text records (SPEC §2, §3).
+//!
+//! The first non-empty row is the header; each later row with any content is a record. Cells
+//! are read as Excel stores them: text as is, numbers in shortest round-trip form (integral
+//! values without a decimal point, large ones in full digits), booleans `true`/`false`, dates
+//! as ISO `YYYY-MM-DD` (with `THH:MM:SS` when they carry a time), empty and error cells as
+//! empty text. Every cell stored as a number is listed in [`RawTable::numeric_cells`], so a
+//! credit code that lost its digits beyond the 15th can be reported.
+
+use super::source::{InputError, RawTable};
+use calamine::{Data, ExcelDateTime, Range, Reader, SheetType, Xlsx, open_workbook};
+use std::path::Path;
+
+/// Reads the first worksheet of the workbook at `path`.
+pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
+    let (sheet, range) = first_worksheet(path)?;
+    let mut rows = range.rows().map(|row| row_text(row)).filter(|(cells, _)| !is_blank(cells));
+    let Some((headers, _)) = rows.next() else {
+        return Err(InputError::new(path, format!("sheet `{sheet}` is empty: it has no header row")));
+    };
+    let mut records = Vec::new();
+    let mut numeric_cells = Vec::new();
+    for (cells, numeric) in rows {
+        numeric_cells.extend(numeric.into_iter().map(|col| (records.len(), col)));
+        records.push(csv::StringRecord::from(cells));
+    }
+    Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells })
+}
+
+/// The name and the cells of the workbook's first worksheet (chart sheets skipped).
+fn first_worksheet(path: &Path) -> Result<(String, Range<Data>), InputError> {
+    let mut workbook: Xlsx<_> =
+        open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLSX file: {e}")))?;
+    let name = workbook
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))?;
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| InputError::new(path, format!("sheet `{name}` is not readable: {e}")))?;
+    Ok((name, range))
+}
+
+/// The text of each cell of a row, and the columns whose cell is a number.
+fn row_text(row: &[Data]) -> (Vec<String>, Vec<usize>) {
+    let cells = row.iter().map(cell_text).collect();
+    let numeric = row.iter().enumerate().filter(|(_, c)| matches!(c, Data::Int(_) | Data::Float(_))).map(|(i, _)| i);
+    (cells, numeric.collect())
+}
+
+/// A row with nothing but blanks is not a record.
+fn is_blank(cells: &[String]) -> bool {
+    cells.iter().all(|c| c.trim().is_empty())
+}
+
+/// One cell as text, the way Excel stores it.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => datetime_text(dt),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// A number in shortest round-trip form, never in exponent notation: `2023`, `1234.5`,
+/// `914403001922038000`.
+fn number_text(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    format!("{value}")
+}
+
+/// A date as `YYYY-MM-DD`, a date with a time as `YYYY-MM-DDTHH:MM:SS[.mmm]`, a time of day
+/// alone as `HH:MM:SS[.mmm]`, a duration as `[-]H:MM:SS[.mmm]`.
+fn datetime_text(dt: &ExcelDateTime) -> String {
+    if dt.is_duration() {
+        return duration_text(dt.as_f64());
+    }
+    let (year, month, day, hour, min, sec, milli) = dt.to_ymd_hms_milli();
+    let time = time_text(hour, min, sec, milli);
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    match (day, hour, min, sec, milli) {
+        (0, ..) => time,
+        (_, 0, 0, 0, 0) => date,
+        _ => format!("{date}T{time}"),
+    }
+}
+
+fn time_text(hour: u8, min: u8, sec: u8, milli: u16) -> String {
+    match milli {
+        0 => format!("{hour:02}:{min:02}:{sec:02}"),
+        _ => format!("{hour:02}:{min:02}:{sec:02}.{milli:03}"),
+    }
+}
+
+/// A duration in days as hours, minutes and seconds.
+fn duration_text(days: f64) -> String {
+    let total_ms = (days.abs() * 86_400_000.0).round() as u64;
+    let sign = if days < 0.0 && total_ms > 0 { "-" } else { "" };
+    let (hours, rest) = (total_ms / 3_600_000, total_ms % 3_600_000);
+    let (min, rest) = (rest / 60_000, rest % 60_000);
+    let (sec, milli) = (rest / 1000, rest % 1000);
+    let time = time_text(0, min as u8, sec as u8, milli as u16);
+    format!("{sign}{hours}{}", &time[2..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{ExcelDateTime as WDate, Format, Workbook};
+
+    fn write(workbook: &mut Workbook) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("enterprises.xlsx");
+        workbook.save(&path).expect("save");
+        (dir, path)
+    }
+
+    #[test]
+    fn reads_headers_numbers_codes_and_dates() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let headers = ["统一社会信用代码", "企业名称", "年份", "营业收入(万元)", "规上", "登记日期", "更新时间"];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("header");
+        }
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let stamp = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+        ws.write_string(1, 0, "914403001922038216").expect("code");
+        ws.write_string(1, 1, "甲公司").expect("name");
+        ws.write_number(1, 2, 2023.0).expect("year");
+        ws.write_number(1, 3, 1234.5).expect("revenue");
+        ws.write_boolean(1, 4, true).expect("bool");
+        ws.write_datetime_with_format(1, 5, WDate::from_ymd(2021, 3, 9).expect("date"), &date).expect("date");
+        let dt = WDate::from_ymd(2024, 12, 31).expect("date").and_hms(8, 30, 5).expect("time");
+        ws.write_datetime_with_format(1, 6, dt, &stamp).expect("datetime");
+        // Excel keeps 15 significant digits of a typed code: 914403001922038216 becomes this.
+        ws.write_number(2, 0, 9.14403001922038e17).expect("numeric code");
+        ws.write_string(2, 1, "乙公司").expect("name");
+        ws.write_number(2, 2, 2023.0).expect("year");
+        ws.write_number(2, 3, 0.1 + 0.2).expect("float");
+        let (_dir, path) = write(&mut wb);
+
+        let raw = read_xlsx(&path).expect("reads");
+        assert_eq!(raw.headers, headers);
+        assert_eq!(raw.records.len(), 2);
+        let first: Vec<&str> = raw.records[0].iter().collect();
+        assert_eq!(
+            first,
+            ["914403001922038216", "甲公司", "2023", "1234.5", "true", "2021-03-09", "2024-12-31T08:30:05"]
+        );
+        let second: Vec<&str> = raw.records[1].iter().collect();
+        assert_eq!(second, ["914403001922038000", "乙公司", "2023", "0.30000000000000004", "", "", ""]);
+        assert_eq!(raw.numeric_cells, [(0, 2), (0, 3), (1, 0), (1, 2), (1, 3)]);
+    }
+
+    #[test]
+    fn empty_rows_are_skipped_and_first_non_empty_row_is_the_header() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(2, 1, "credit_code").expect("header");
+        ws.write_string(2, 2, "tax").expect("header");
+        ws.write_string(3, 1, "914403001922038216").expect("code");
+        ws.write_number(3, 2, -0.0).expect("zero");
+        ws.write_string(5, 1, "  ").expect("blank");
+        ws.write_string(7, 1, "91440300708461136T").expect("code");
+        ws.write_number(7, 2, 12.0).expect("tax");
+        let (_dir, path) = write(&mut wb);
+
+        let raw = read_xlsx(&path).expect("reads");
+        assert_eq!(raw.headers, ["credit_code", "tax"]);
+        assert_eq!(raw.records.len(), 2);
+        assert_eq!(&raw.records[0][1], "0");
+        assert_eq!(&raw.records[1][0], "91440300708461136T");
+        assert_eq!(raw.numeric_cells, [(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn only_the_first_sheet_is_read() {
+        let mut wb = Workbook::new();
+        wb.add_worksheet().set_name("税务").expect("name").write_string(0, 0, "tax").expect("write");
+        wb.add_worksheet().write_string(0, 0, "other").expect("write");
+        let (_dir, path) = write(&mut wb);
+        let raw = read_xlsx(&path).expect("reads");
+        assert_eq!(raw.headers, ["tax"]);
+        assert!(raw.records.is_empty());
+    }
+
+    #[test]
+    fn corrupt_or_empty_files_are_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tax.xlsx");
+        std::fs::write(&path, b"PK\x03\x04 this is not a workbook").expect("write");
+        let err = read_xlsx(&path).err().expect("an error");
+        assert!(err.to_string().contains("tax.xlsx"), "{err}");
+        assert!(err.message.contains("not a readable XLSX file"), "{err}");
+
+        let mut wb = Workbook::new();
+        wb.add_worksheet();
+        let (_dir, empty) = write(&mut wb);
+        let err = read_xlsx(&empty).err().expect("an error");
+        assert!(err.message.contains("Sheet1") && err.message.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn numbers_are_written_as_stored() {
+        assert_eq!(number_text(2023.0), "2023");
+        assert_eq!(number_text(1234.5), "1234.5");
+        assert_eq!(number_text(9.14403001922038e17), "914403001922038000");
+        assert_eq!(number_text(-0.0), "0");
+        assert_eq!(number_text(1e-7), "0.0000001");
+        assert_eq!(duration_text(1.5), "36:00:00");
+        assert_eq!(duration_text(-0.5), "-12:00:00");
+    }
+}
