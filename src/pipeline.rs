@@ -49,7 +49,16 @@ pub struct Evaluation {
 
 /// Reads a data folder and evaluates it.
 pub fn evaluate(data: &Path, config: Config, ledger: &Ledger) -> Result<Evaluation, RunError> {
-    let mut watch = Stopwatch::default();
+    evaluate_timed(data, config, ledger, Stopwatch::default())
+}
+
+/// [`evaluate`] with a stopwatch of the caller's (one that shows progress, say).
+pub fn evaluate_timed(
+    data: &Path,
+    config: Config,
+    ledger: &Ledger,
+    mut watch: Stopwatch,
+) -> Result<Evaluation, RunError> {
     let inputs = input::load(data, config.land.crs.as_deref(), ledger, &mut watch)?;
     evaluate_inputs(inputs, config, ledger, watch)
 }

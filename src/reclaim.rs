@@ -46,11 +46,7 @@ pub struct Reclaim {
 /// The parcels as the spatial stage sees them: geometry in metres (longitude/latitude
 /// projected to the CGCS2000 3-degree Gauss-Krüger zone of the mean vertex longitude).
 pub fn spatial_parcels(features: &[ParcelFeature], measured: &[MeasuredParcel], crs: Crs) -> Vec<SpatialParcel> {
-    let projection = match crs {
-        Crs::LonLat => spatial::mean_vertex_longitude(measured.iter().filter_map(|m| m.geometry.as_ref()))
-            .map(GaussKruger::for_mean_longitude),
-        Crs::GaussKruger { .. } => None,
-    };
+    let projection = metric_projection(measured, crs);
     features
         .iter()
         .zip(measured)
@@ -65,6 +61,16 @@ pub fn spatial_parcels(features: &[ParcelFeature], measured: &[MeasuredParcel], 
             area_mu: m.area_mu,
         })
         .collect()
+}
+
+/// The projection to metres of SPEC §9: none for Gauss-Krüger input; for longitude/latitude
+/// the CGCS2000 3-degree zone of the mean vertex longitude.
+pub fn metric_projection(measured: &[MeasuredParcel], crs: Crs) -> Option<GaussKruger> {
+    match crs {
+        Crs::LonLat => spatial::mean_vertex_longitude(measured.iter().filter_map(|m| m.geometry.as_ref()))
+            .map(GaussKruger::for_mean_longitude),
+        Crs::GaussKruger { .. } => None,
+    }
 }
 
 /// What reclaiming needs to know of the enterprises.

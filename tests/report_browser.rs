@@ -7,9 +7,7 @@
 //! binary explicitly. `MUCHAN_REPORT_SCREENSHOT=<file.png>` also saves a 1400×1000
 //! screenshot of the 10,000-parcel report there.
 
-use muchan::output::report::{
-    MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, ReportParcel, report_html,
-};
+use muchan::output::report::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, ReportParcel, report_html};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -105,16 +103,17 @@ const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
 /// metres; every 7th parcel has no user, 2×2 groups along the diagonal form reclaim blocks.
 fn grid(side: usize, zh: bool) -> ReportData {
     let (x0, y0) = (520_000.0, 3_150_000.0);
-    let park_of = |i: usize, j: usize| format!("{} {}", if zh { "园区" } else { "Park" }, 1 + 2 * (j * 2 / side) + i * 2 / side);
-    let block_of = |i: usize, j: usize| (i / 2 == j / 2 && (i / 2) % 5 == 0).then_some(i / 10);
+    let park_of =
+        |i: usize, j: usize| format!("{} {}", if zh { "园区" } else { "Park" }, 1 + 2 * (j * 2 / side) + i * 2 / side);
+    let block_of = |i: usize, j: usize| (i / 2 == j / 2 && (i / 2).is_multiple_of(5)).then_some(i / 10);
     let mut parcels = Vec::with_capacity(side * side);
     for j in 0..side {
         for i in 0..side {
             let k = j * side + i;
-            let user = (k % 7 != 0).then(|| format!("91330000MA{:08}", k / 4));
+            let user = (!k.is_multiple_of(7)).then(|| format!("91330000MA{:08}", k / 4));
             let class = user.as_ref().map(|_| CLASSES[(i * 3 + j * 5 + k / 11) % 6].to_string());
             let mut rings = vec![square(x0 + i as f64 * 40.0, y0 + j as f64 * 30.0, 38.0, 28.0)];
-            if k % 97 == 0 {
+            if k.is_multiple_of(97) {
                 rings.push(square(x0 + i as f64 * 40.0 + 10.0, y0 + j as f64 * 30.0 + 8.0, 12.0, 10.0));
             }
             parcels.push(ReportParcel {
@@ -125,7 +124,7 @@ fn grid(side: usize, zh: bool) -> ReportData {
                 park: Some(park_of(i, j)),
                 area_mu: 38.0 * 28.0 / 666.667,
                 block_id: block_of(i, j),
-                reasons: if k % 7 == 0 { "no_user".into() } else { String::new() },
+                reasons: if k.is_multiple_of(7) { "no_user".into() } else { String::new() },
                 rings,
             });
         }
@@ -188,7 +187,10 @@ fn check(test: &str, data: &ReportData, mode: &str, drawn: usize) {
     assert_eq!(body_attr(&dom, "data-errors"), None, "{test}: script errors");
     assert!(!log.contains("Uncaught"), "{test}: script error in the browser log:\n{log}");
     let rendered = body_attr(&dom, "data-rendered").unwrap_or_default();
-    assert!(rendered.contains("map") && rendered.contains("charts"), "{test}: rendered = {rendered:?}");
+    let verdict: Vec<&str> = rendered.split(' ').collect();
+    for part in ["pick", "map", "charts"] {
+        assert!(verdict.contains(&part), "{test}: rendered = {rendered:?}, no {part:?}");
+    }
     assert_eq!(body_attr(&dom, "data-drawn"), Some(drawn.to_string()), "{test}: shapes drawn");
     assert_eq!(body_attr(&dom, "data-blocks"), Some(data.blocks.len().to_string()), "{test}: blocks");
     assert!(dom.contains(&format!("data-mode=\"{mode}\"")), "{test}: map mode");
@@ -220,4 +222,15 @@ fn report_above_the_limit_draws_parks() {
 fn chinese_report_renders_in_a_browser() {
     let data = grid(30, true);
     check("chinese_report_renders_in_a_browser", &data, "parcels", data.parcels.len());
+}
+
+#[test]
+fn sample_county_report_renders_in_a_browser() {
+    use muchan::{config::Config, output::report_data::report_data, pipeline, quality::Ledger};
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let ledger = Ledger::new();
+    let eval = pipeline::evaluate(&sample, Config::default(), &ledger).expect("the sample county evaluates");
+    let data = report_data(&eval, &ledger.sorted(), false).expect("report data");
+    let drawn = data.parcels.iter().filter(|p| !p.rings.is_empty()).count();
+    check("sample_county_report_renders_in_a_browser", &data, "parcels", drawn);
 }

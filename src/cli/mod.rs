@@ -64,9 +64,15 @@ pub struct Common {
     /// The evaluation year (default: the latest year in enterprises).
     #[arg(long, value_name = "Y")]
     pub year: Option<i32>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress either).
     #[arg(long)]
     pub quiet: bool,
+    /// Language of headers and class names in the CSV outputs (en or zh).
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::output::Lang,
+    /// Print each stage's time on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl Common {

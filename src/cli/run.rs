@@ -4,14 +4,21 @@ use super::Common;
 use crate::output;
 use crate::pipeline;
 use crate::quality::{Ledger, Severity};
+use crate::stopwatch::Stopwatch;
 use std::process::ExitCode;
 
 pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let ledger = Ledger::new();
     let data = args.data_dir();
-    let eval = pipeline::evaluate(&data, config, &ledger)?;
-    output::write_all(&eval, &ledger, &args.out)?;
+    let eval = pipeline::evaluate_timed(&data, config, &ledger, Stopwatch::with_progress(!args.quiet))?;
+    let laps = output::write_all(&eval, &ledger, &args.out, args.lang)?;
+    if args.timings {
+        for (stage, seconds) in &laps {
+            eprintln!("{stage:<24} {seconds:>9.3} s");
+        }
+        eprintln!("{:<24} {:>9.3} s", "total", laps.iter().map(|(_, s)| s).sum::<f64>());
+    }
     if !args.quiet {
         let counts = output::manifest::counts(&eval.rating.frame, "class")?;
         let classes: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();

@@ -39,7 +39,7 @@ pub fn validate(args: &Common) -> anyhow::Result<ExitCode> {
     let ledger = Ledger::new();
     let eval = pipeline::evaluate(&args.data_dir(), config, &ledger)?;
     std::fs::create_dir_all(&args.out)?;
-    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted())?)?;
+    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), args.lang)?)?;
     let errors = ledger.count(Severity::Error);
     if !args.quiet {
         println!("join rates with enterprises ({}):", eval.year);

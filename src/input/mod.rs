@@ -7,6 +7,7 @@ pub mod headers;
 pub mod parcels;
 pub mod source;
 pub mod tables;
+pub mod xlsx;
 
 use crate::quality::Ledger;
 use crate::stopwatch::Stopwatch;

@@ -14,7 +14,7 @@ use std::path::Path;
 /// Reads the first worksheet of the workbook at `path`.
 pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
     let (sheet, range) = first_worksheet(path)?;
-    let mut rows = range.rows().map(|row| row_text(row)).filter(|(cells, _)| !is_blank(cells));
+    let mut rows = range.rows().map(row_text).filter(|(cells, _)| !is_blank(cells));
     let Some((headers, _)) = rows.next() else {
         return Err(InputError::new(path, format!("sheet `{sheet}` is empty: it has no header row")));
     };

@@ -2,6 +2,7 @@
 //! credit code in the order of SPEC §7, with exactly the columns of SPEC §10.
 
 use super::cells::cell;
+use super::lang::Lang;
 use crate::input::parcels::TABLE as PARCELS;
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
@@ -79,14 +80,14 @@ impl EnterpriseTable {
     }
 
     /// The CSV bytes: a UTF-8 BOM, the header row, then one row per code.
-    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+    pub fn to_csv(&self, lang: Lang) -> anyhow::Result<Vec<u8>> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
             let columns = self.frame.columns();
-            w.write_record(columns.iter().map(|c| c.name().as_str()))?;
+            w.write_record(columns.iter().map(|c| lang.header(c.name())))?;
             for i in 0..self.frame.height() {
-                w.write_record(columns.iter().map(|c| cell(c, i)))?;
+                w.write_record(columns.iter().map(|c| lang.value(c.name(), &cell(c, i))))?;
             }
             w.flush()?;
         }

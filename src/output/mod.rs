@@ -4,13 +4,18 @@
 pub mod blocks;
 pub mod cells;
 pub mod enterprises;
+pub mod lang;
 pub mod manifest;
 pub mod parcels;
 pub mod quality;
+pub mod report;
+pub mod report_data;
 pub mod summary;
+pub mod xlsx;
 
 use crate::pipeline::Evaluation;
 use crate::quality::Ledger;
+pub use lang::Lang;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +34,7 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
 
 /// Writes every output of an evaluation into `out`, the manifest last (with the timings of
 /// the pipeline and of the writing).
-pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path) -> anyhow::Result<()> {
+pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, lang: Lang) -> anyhow::Result<Vec<(String, f64)>> {
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();
     let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
@@ -41,7 +46,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path) -> anyhow::Resu
     let issues = ledger.sorted();
     let table = enterprises::EnterpriseTable::build(eval, &issues)?;
     timed("write enterprises", &mut || {
-        write_atomic(out, "enterprises.csv", &table.to_csv()?)?;
+        write_atomic(out, "enterprises.csv", &table.to_csv(lang)?)?;
         write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
         Ok(())
     })?;
@@ -54,10 +59,15 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path) -> anyhow::Resu
         write_atomic(out, "summary.json", &summary::summary_json(eval)?)?;
         Ok(())
     })?;
+    timed("write report", &mut || {
+        let data = report_data::report_data(eval, &issues, lang == Lang::Zh)?;
+        write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
+        Ok(())
+    })?;
     timed("write data_quality", &mut || {
-        write_atomic(out, "data_quality.csv", &quality::data_quality_csv(&issues)?)?;
+        write_atomic(out, "data_quality.csv", &quality::data_quality_csv(&issues, lang)?)?;
         Ok(())
     })?;
     write_atomic(out, "manifest.json", &manifest::manifest_json(eval, &laps)?)?;
-    Ok(())
+    Ok(laps)
 }

@@ -179,8 +179,8 @@ fn round2(x: f64) -> f64 {
 #[derive(Serialize)]
 struct Labels {
     title: &'static str,
-    year: &'static str,
     parcels_n: &'static str,
+    blocks_n: &'static str,
     enterprises_n: &'static str,
     map: &'static str,
     hint: &'static str,
@@ -234,8 +234,8 @@ struct Labels {
 
 const EN: Labels = Labels {
     title: "Land efficiency report",
-    year: "Year",
     parcels_n: "parcels",
+    blocks_n: "reclaim blocks",
     enterprises_n: "enterprises",
     map: "Parcels by class of their user",
     hint: "Hover or click a parcel. Drag to pan, wheel to zoom.",
@@ -296,8 +296,8 @@ const EN: Labels = Labels {
 
 const ZH: Labels = Labels {
     title: "亩产效益评价报告",
-    year: "年度",
     parcels_n: "宗地块",
+    blocks_n: "个可盘活地块",
     enterprises_n: "家企业",
     map: "地块分布（按使用企业等级着色）",
     hint: "悬停或点击地块查看详情；拖动平移，滚轮缩放。",
@@ -603,7 +603,13 @@ fn hulls<'a>(
     for p in &data.parcels {
         let k = parks.get(p.park.as_deref().unwrap_or(t.no_park)) as usize;
         if k == acc.len() {
-            acc.push(Park { points: Vec::new(), parcels: 0, area: 0.0, class_area: vec![0.0; n], counts: vec![0; n + 1] });
+            acc.push(Park {
+                points: Vec::new(),
+                parcels: 0,
+                area: 0.0,
+                class_area: vec![0.0; n],
+                counts: vec![0; n + 1],
+            });
         }
         let park = &mut acc[k];
         park.points.extend(p.rings.iter().flat_map(|r| frame.points(r)));
@@ -681,12 +687,13 @@ fn convex_hull(mut points: Vec<[i64; 2]>) -> Vec<[i64; 2]> {
 fn header(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
     let rated: u64 = data.class_counts.iter().map(|(_, n)| n).sum();
     let mut html = format!(
-        "<header>\n<h1>{} <span class=\"year\">{}</span></h1>\n<p class=\"sub\">{} · {} {} · {} {}</p>\n<div class=\"chips\">",
+        "<header>\n<h1>{} <span class=\"year\">{}</span></h1>\n<p class=\"sub\">{} {} · {} {} · {} {}</p>\n<div class=\"chips\">",
         esc(t.title),
         data.year,
-        esc(t.year),
         num(data.parcels.len() as f64, 0),
         esc(t.parcels_n),
+        num(data.blocks.len() as f64, 0),
+        esc(t.blocks_n),
         num(rated as f64, 0),
         esc(t.enterprises_n),
     );
@@ -711,9 +718,21 @@ fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, map: &MapDat
     }
     let _ = write!(legend, "<li><i class=\"blk\"></i>{}</li>", esc(t.block_legend));
     let note = if parks {
-        format!("{} ({} {} &gt; {})", esc(t.parks_note), num(data.parcels.len() as f64, 0), esc(t.parcels_n), num(MAX_PARCELS_DRAWN as f64, 0))
+        format!(
+            "{} ({} {} &gt; {})",
+            esc(t.parks_note),
+            num(data.parcels.len() as f64, 0),
+            esc(t.parcels_n),
+            num(MAX_PARCELS_DRAWN as f64, 0)
+        )
     } else {
-        esc(t.hint)
+        format!(
+            "{} {} · {} {}",
+            num(data.parcels.len() as f64, 0),
+            esc(t.parcels_n),
+            num(data.blocks.len() as f64, 0),
+            esc(t.blocks_n)
+        )
     };
     format!(
         "<section class=\"card map-card\" id=\"map-card\" data-mode=\"{mode}\">\n<h2>{title}</h2>\n\
@@ -732,7 +751,8 @@ fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, map: &MapDat
 }
 
 fn scores_section(data: &ReportData, t: &Labels) -> String {
-    let mut html = format!("<section class=\"card\" id=\"scores\">\n<h2>{}</h2>\n<div class=\"hists\">\n", esc(t.scores));
+    let mut html =
+        format!("<section class=\"card\" id=\"scores\">\n<h2>{}</h2>\n<div class=\"hists\">\n", esc(t.scores));
     for (group, values) in &data.scores {
         html += &histogram(group, values, t);
     }
@@ -776,10 +796,10 @@ fn histogram(group: &str, values: &[f64], t: &Labels) -> String {
             num(lo + width * (i + 1) as f64, 1),
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<text x=\"28\" y=\"140\">{}</text><text x=\"296\" y=\"140\" text-anchor=\"end\">{}</text>\
-         <text x=\"24\" y=\"18\" text-anchor=\"end\">{max}</text><text x=\"24\" y=\"125\" text-anchor=\"end\">0</text></svg></figure>\n",
+         <text x=\"24\" y=\"18\" text-anchor=\"end\">{max}</text><text x=\"24\" y=\"125\" text-anchor=\"end\">0</text></svg></figure>",
         num(lo, 1),
         num(hi, 1)
     );
@@ -889,7 +909,7 @@ fn blocks_table(data: &ReportData, t: &Labels) -> String {
                 num(b.potential_tax, 2),
                 num(b.gain, 2),
                 esc(&b.users),
-                format!("<span class=\"ids\">{}</span>", esc(&b.parcel_ids)),
+                format!("<span class=\"ids\">{}</span>", esc(&b.parcel_ids.replace(';', "; "))),
             ]
         })
         .collect();
@@ -918,10 +938,15 @@ fn problems_table(data: &ReportData, t: &Labels) -> String {
             let rank = severity_rank(severity);
             let shown = t.severities.get(rank).copied().unwrap_or(severity);
             let class = ["error", "warning", "notice"].get(rank).copied().unwrap_or("other");
-            vec![format!("<code>{}</code>", esc(code)), format!("<span class=\"sev {class}\">{}</span>", esc(shown)), num(*n as f64, 0)]
+            vec![
+                format!("<code>{}</code>", esc(code)),
+                format!("<span class=\"sev {class}\">{}</span>", esc(shown)),
+                num(*n as f64, 0),
+            ]
         })
         .collect();
-    let note = if problems.is_empty() { format!("<p class=\"note\">{}</p>", esc(t.no_problems)) } else { String::new() };
+    let note =
+        if problems.is_empty() { format!("<p class=\"note\">{}</p>", esc(t.no_problems)) } else { String::new() };
     table_card("problems", t.problems, &note, &[t.problem, t.severity, t.count], &[false, false, true], &cells)
 }
 
@@ -1025,7 +1050,15 @@ mod tests {
     #[test]
     fn chinese_labels() {
         let html = report_html(&sample(10, true));
-        for label in ["A 优先发展类", "B 鼓励提升类", "C 帮扶转型类", "D 倒逼整治类", "T 不参评/新投产", "N 未评价", "亩产效益评价报告"] {
+        for label in [
+            "A 优先发展类",
+            "B 鼓励提升类",
+            "C 帮扶转型类",
+            "D 倒逼整治类",
+            "T 不参评/新投产",
+            "N 未评价",
+            "亩产效益评价报告",
+        ] {
             assert!(html.contains(label), "{label}");
         }
         assert!(html.contains("lang=\"zh-CN\""));

@@ -1,5 +1,5 @@
 // The map of report.html: Canvas drawing with pan (drag), zoom (wheel, buttons), hover and
-// click; then the verdict for tests in <body data-rendered data-drawn>. No network, no library.
+// click; then the verdict for tests in the body's data-rendered, data-drawn. No network, no library.
 (function () {
   'use strict';
   var body = document.body;
@@ -246,7 +246,21 @@
     Array.prototype.forEach.call(hists, function (s) { if (!(s.getBoundingClientRect().width > 0)) ok = false; });
     return ok;
   }
+  // Hit-testing and the info panel on a sample of shapes: a point found inside a shape must
+  // be picked (by it or by a shape drawn over it), and its details must format.
+  function picks(feats, index) {
+    var ok = true, step = Math.max(1, Math.floor(feats.length / 40));
+    for (var k = 0; k < feats.length; k += step) {
+      var f = feats[k], x = (f.bb[0] + f.bb[2]) / 2, y = (f.bb[1] + f.bb[3]) / 2;
+      if (!f.rings.length || !inside(f, x, y)) continue;
+      if (!index.find(x, y)) ok = false;
+      show(f);
+    }
+    show(null);
+    return ok;
+  }
   var verdict = [];
+  if (picks(main, mainIndex) && picks(blocks, blockIndex)) verdict.push('pick');
   if (painted()) verdict.push('map');
   if (chartsOk()) verdict.push('charts');
   body.dataset.drawn = String(shapes);
