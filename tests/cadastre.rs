@@ -92,7 +92,7 @@ fn a_messy_cadastre_runs_through() {
     let (eval, ledger) = evaluate(dir.path(), "");
     assert_eq!(eval.inputs.parcels.features.len(), total);
     let out = dir.path().join("out");
-    muchan::output::write_all(&eval, &ledger, &out, muchan::output::Lang::En).expect("writes");
+    muchan::output::write_all(&eval, &ledger, &out, muchan::output::Extras::default()).expect("writes");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("parcels.geojson")).expect("read")).expect("json");
     assert_eq!(written["features"].as_array().map(Vec::len), Some(total));

@@ -70,6 +70,9 @@ pub struct Common {
     /// Language of headers and class names in the CSV outputs (en or zh).
     #[arg(long, value_enum, default_value = "en")]
     pub lang: crate::output::Lang,
+    /// Also write enterprises.xlsx (results, summary and data problems sheets).
+    #[arg(long)]
+    pub xlsx: bool,
     /// Print each stage's time on stderr.
     #[arg(long)]
     pub timings: bool,

@@ -12,7 +12,8 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let ledger = Ledger::new();
     let data = args.data_dir();
     let eval = pipeline::evaluate_timed(&data, config, &ledger, Stopwatch::with_progress(!args.quiet))?;
-    let laps = output::write_all(&eval, &ledger, &args.out, args.lang)?;
+    let extras = output::Extras { lang: args.lang, xlsx: args.xlsx };
+    let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {
         for (stage, seconds) in &laps {
             eprintln!("{stage:<24} {seconds:>9.3} s");

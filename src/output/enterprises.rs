@@ -3,6 +3,7 @@
 
 use super::cells::cell;
 use super::lang::Lang;
+use super::xlsx::{Sheet, XCell};
 use crate::input::parcels::TABLE as PARCELS;
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
@@ -99,5 +100,42 @@ impl EnterpriseTable {
         let mut frame = self.frame.clone();
         ParquetWriter::new(&mut bytes).finish(&mut frame)?;
         Ok(bytes)
+    }
+}
+
+/// A result cell as the workbook writes it.
+fn xcell(column: &Column, i: usize, lang: Lang) -> XCell {
+    match column.get(i) {
+        Ok(AnyValue::Float64(x)) => XCell::Number(x),
+        Ok(AnyValue::Int64(x)) => XCell::Integer(x),
+        Ok(AnyValue::Boolean(b)) => XCell::Bool(b),
+        Ok(AnyValue::Null) | Err(_) => XCell::Empty,
+        Ok(other) => XCell::Text(lang.value(column.name(), &other.str_value())),
+    }
+}
+
+/// The display format of a result column.
+fn number_format(name: &str) -> Option<String> {
+    let format = match name {
+        "land_mu" => "0.000",
+        "surcharge_yuan" => "#,##0",
+        "rank" | "fragmented_pieces" => "0",
+        n if n.ends_with("_score") || n == "adjustment" => "0.00",
+        n if n.ends_with("_value") || n.ends_with("_benchmark") => "0.0000",
+        _ => return None,
+    };
+    Some(format.to_string())
+}
+
+impl EnterpriseTable {
+    /// The results sheet of `enterprises.xlsx`.
+    pub fn results_sheet(&self, lang: Lang) -> Sheet {
+        let columns = self.frame.columns();
+        Sheet {
+            name: if lang == Lang::Zh { "评价结果" } else { "results" }.to_string(),
+            headers: columns.iter().map(|c| lang.header(c.name())).collect(),
+            rows: (0..self.frame.height()).map(|i| columns.iter().map(|c| xcell(c, i, lang)).collect()).collect(),
+            number_formats: columns.iter().map(|c| number_format(c.name())).collect(),
+        }
     }
 }

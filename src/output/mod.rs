@@ -11,6 +11,7 @@ pub mod quality;
 pub mod report;
 pub mod report_data;
 pub mod summary;
+pub mod workbook;
 pub mod xlsx;
 
 use crate::pipeline::Evaluation;
@@ -34,7 +35,16 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
 
 /// Writes every output of an evaluation into `out`, the manifest last (with the timings of
 /// the pipeline and of the writing).
-pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, lang: Lang) -> anyhow::Result<Vec<(String, f64)>> {
+/// What to write besides the SPEC's files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    pub lang: Lang,
+    /// Also `enterprises.xlsx`.
+    pub xlsx: bool,
+}
+
+pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<(String, f64)>> {
+    let lang = extras.lang;
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();
     let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
@@ -55,10 +65,18 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, lang: Lang) -> 
         write_atomic(out, "reclaim_blocks.geojson", &blocks::blocks_geojson(eval)?)?;
         Ok(())
     })?;
+    let summary = summary::summary_json(eval)?;
     timed("write summary", &mut || {
-        write_atomic(out, "summary.json", &summary::summary_json(eval)?)?;
+        write_atomic(out, "summary.json", &summary)?;
         Ok(())
     })?;
+    if extras.xlsx {
+        timed("write xlsx", &mut || {
+            let summary: serde_json::Value = serde_json::from_slice(&summary)?;
+            write_atomic(out, "enterprises.xlsx", &workbook::enterprises_xlsx(&table, &summary, &issues, lang)?)?;
+            Ok(())
+        })?;
+    }
     timed("write report", &mut || {
         let data = report_data::report_data(eval, &issues, lang == Lang::Zh)?;
         write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;

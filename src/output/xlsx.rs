@@ -6,6 +6,7 @@
 //! or carriage return gets a leading `'`). NaN and infinite numbers are written as empty cells.
 //! The workbook carries a fixed creation date, so identical sheets give identical bytes.
 
+use super::cells;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// One cell of an output sheet.
@@ -127,13 +128,10 @@ fn write_number(ws: &mut Worksheet, r: u32, c: u16, x: f64, format: Option<&Form
     }
 }
 
-/// Text that a spreadsheet will not run as a formula (a leading `'` where it could), cut to
-/// the length Excel keeps in a cell.
+/// Text that a spreadsheet will not run as a formula (see [`cells::safe_text`]), cut to the
+/// length Excel keeps in a cell.
 pub fn safe_text(text: &str) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let prefix = if risky { "'" } else { "" };
-    let limit = MAX_TEXT_CHARS - prefix.len();
-    format!("{prefix}{}", text.chars().take(limit).collect::<String>())
+    cells::safe_text(text).chars().take(MAX_TEXT_CHARS).collect()
 }
 
 /// The width of each column: its widest cell (header included, with room for the filter
