@@ -90,3 +90,26 @@ fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
         }
     }
 }
+
+/// SPEC §3: a code a spreadsheet stores as a number has lost its digits beyond the 15th; it
+/// is a data_quality error naming the cell, and is used as written.
+#[test]
+fn a_code_stored_as_a_number_is_an_error_and_used_as_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "统一社会信用代码").expect("header");
+    sheet.write_string(0, 1, "年份").expect("header");
+    sheet.write_number(1, 0, 914403001922038216.0).expect("code as number");
+    sheet.write_number(1, 1, 2024).expect("year");
+    book.save(dir.path().join("enterprises.xlsx")).expect("save");
+    std::fs::write(dir.path().join("parcels.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).expect("write");
+    let ledger = muchan::quality::Ledger::new();
+    let eval = muchan::pipeline::evaluate(dir.path(), muchan::config::Config::default(), &ledger).expect("evaluates");
+    let issues = ledger.sorted();
+    let issue = issues.iter().find(|i| i.code == "code_stored_as_number").expect("reported");
+    assert_eq!((issue.table.as_str(), issue.row, issue.field.as_str()), ("enterprises", 1, "credit_code"));
+    // The stored f64 is 914403001922038272; its shortest round-trip digits are written in full.
+    assert_eq!(issue.key, "914403001922038300");
+    assert_eq!(eval.rating.frame.height(), 1);
+}
