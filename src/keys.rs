@@ -12,7 +12,13 @@ pub fn normalize_code(raw: &str) -> String {
     if raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
         return raw.to_string();
     }
-    raw.chars().map(to_half_width).filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    raw.chars().map(to_half_width).filter(|c| !is_blank(*c)).flat_map(char::to_uppercase).collect()
+}
+
+/// White space, and the invisible characters spreadsheets leave in cells: a byte-order mark
+/// in the middle of a file, zero-width spaces and joiners.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}')
 }
 
 fn to_half_width(c: char) -> char {
@@ -77,6 +83,7 @@ mod tests {
         assert_eq!(normalize_code(" ９１４４０３００７０８４６１１３６ｔ "), "91440300708461136T");
         assert_eq!(normalize_code("9144\u{3000}0300 7084\t61136t"), "91440300708461136T");
         assert_eq!(normalize_code(""), "");
+        assert_eq!(normalize_code("\u{feff}914403001922038216\u{200b}"), "914403001922038216");
     }
 
     #[test]

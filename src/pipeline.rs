@@ -22,9 +22,9 @@ use std::path::Path;
 /// Why a run stopped (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputError),
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("table engine: {0}")]
     Polars(#[from] PolarsError),

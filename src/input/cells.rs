@@ -3,6 +3,8 @@
 //! Each reader answers `Ok(Some(v))`, `Ok(None)` for a missing cell, or `Err(Unreadable)` for text
 //! that cannot be read; the caller turns `Err` into a data_quality row. Missing is never zero.
 
+use crate::keys::is_blank;
+
 /// Tokens that mean *missing* in number, year and boolean cells (compared case-insensitively).
 const MISSING_TOKENS: [&str; 9] = ["", "-", "—", "–", "/", "na", "n/a", "null", "无"];
 
@@ -12,15 +14,20 @@ pub struct Unreadable;
 
 pub type Read<T> = Result<Option<T>, Unreadable>;
 
+/// A cell without surrounding white space or invisible characters (see [`is_blank`]).
+pub fn trim(cell: &str) -> &str {
+    cell.trim_matches(is_blank)
+}
+
 /// Whether a trimmed cell is one of the missing tokens.
 pub fn is_missing(cell: &str) -> bool {
-    let t = cell.trim();
+    let t = trim(cell);
     MISSING_TOKENS.iter().any(|m| t.eq_ignore_ascii_case(m))
 }
 
 /// A number, with optional thousands separators in groups of three (`1,234.5`).
 pub fn number(cell: &str) -> Read<f64> {
-    let t = cell.trim();
+    let t = trim(cell);
     if is_missing(t) {
         return Ok(None);
     }
@@ -62,11 +69,11 @@ fn strip_thousands(t: &str) -> Option<String> {
 /// A year, written `2023` or `2023年` (a whole number from 1000 to 9999; `2023.0` as a
 /// spreadsheet stores it is read too).
 pub fn year(cell: &str) -> Read<i32> {
-    let t = cell.trim();
+    let t = trim(cell);
     if is_missing(t) {
         return Ok(None);
     }
-    let digits = t.strip_suffix('年').unwrap_or(t).trim();
+    let digits = trim(t.strip_suffix('年').unwrap_or(t));
     let value: f64 = digits.parse().map_err(|_| Unreadable)?;
     if value.fract() == 0.0 && (1000.0..=9999.0).contains(&value) { Ok(Some(value as i32)) } else { Err(Unreadable) }
 }
@@ -82,7 +89,7 @@ pub fn whole_number(cell: &str) -> Read<i64> {
 
 /// A boolean: `true t 1 yes y 是 √` / `false f 0 no n 否` (any case).
 pub fn boolean(cell: &str) -> Read<bool> {
-    let t = cell.trim().to_lowercase();
+    let t = trim(cell).to_lowercase();
     if is_missing(&t) {
         return Ok(None);
     }
@@ -95,7 +102,7 @@ pub fn boolean(cell: &str) -> Read<bool> {
 
 /// The group a scale cell names: `above`/`below`, 规上/规下, or a boolean (是 = above).
 pub fn scale(cell: &str) -> Read<bool> {
-    match cell.trim().to_lowercase().as_str() {
+    match trim(cell).to_lowercase().as_str() {
         "above" | "规上" | "规模以上" => Ok(Some(true)),
         "below" | "规下" | "规模以下" => Ok(Some(false)),
         _ => boolean(cell),
@@ -104,7 +111,7 @@ pub fn scale(cell: &str) -> Read<bool> {
 
 /// A text cell keeps its text (trimmed); an empty one is `None`.
 pub fn text(cell: &str) -> Option<String> {
-    let t = cell.trim();
+    let t = trim(cell);
     (!t.is_empty()).then(|| t.to_string())
 }
 

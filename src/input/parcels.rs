@@ -126,7 +126,7 @@ fn resolve_crs(
         Some(p) => Err(InputError::new(
             path,
             format!(
-                "coordinate [{}, {}] is outside ±180/±90, so it is not longitude/latitude, and neither the file's `crs` member nor land.crs says which projection it is; set land.crs (e.g. \"EPSG:4549\") in the configuration",
+                "coordinate [{:e}, {:e}] is outside ±180/±90, so it is not longitude/latitude, and neither the file's `crs` member nor land.crs says which projection it is; set land.crs (e.g. \"EPSG:4549\") in the configuration",
                 p[0], p[1]
             ),
         )),
@@ -188,7 +188,7 @@ fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature 
     let text = |name: &str| field(name).map(property_text).and_then(|t| cells::text(&t));
     let input_id = text("parcel_id");
     let key = input_id.clone().unwrap_or_else(|| format!("#{index}"));
-    let at = |f: &'static str| At::new(TABLE, index, "", f);
+    let at = |f: &'static str| At::new(TABLE, index, &key, f);
     let user = read_user(field("credit_code"), &key, index, ledger);
     let registered_mu = field("registered_mu").and_then(|v| {
         let t = property_text(v);

@@ -8,12 +8,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::algorithm::kernels::RobustKernel;
 use geo::algorithm::validation::{GeometryIndex, InvalidMultiPolygon, Validation};
-use geo::{Area, Contains, Coord, Kernel, LineString, MultiPolygon, Orientation, Point, Polygon};
+use geo::line_intersection::line_intersection;
+use geo::{Area, Contains, Coord, Kernel, Line, LineString, MultiPolygon, Orientation, Point, Polygon};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::core::solver::Solver;
 use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
 use i_overlay::i_shape::flat::float::FloatFlatContoursBuffer;
+use rstar::primitives::GeomWithData;
+use rstar::{RTree, RTreeObject};
 
 /// Polygons → rings (first ring the shell, the rest holes) → points [x, y].
 pub type RawPolygons = Vec<Vec<Vec<[f64; 2]>>>;
@@ -174,6 +177,9 @@ fn validate(mp: MultiPolygon<f64>, numbers: &[usize], repairs: &mut Vec<Repair>)
 /// does not). `numbers[i]` is the 1-based raw number of `mp.0[i]`; ring indices in geo's
 /// reasons count the rings kept.
 fn first_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
+    if vertex_count(mp) > LARGE_VERTICES {
+        return large_problem(mp, numbers);
+    }
     if let Err(problem) = mp.check_validation() {
         return Some(describe(&problem, numbers));
     }
@@ -181,6 +187,61 @@ fn first_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
         let mut rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
         rings.any(is_flat).then(|| format!("polygon {number}: a ring has no area (its points are collinear)"))
     })
+}
+
+/// Above this many vertices geo's validation (quadratic in a ring's length) is replaced by
+/// [`large_problem`], which finds crossings through an R-tree of segments.
+const LARGE_VERTICES: usize = 5_000;
+
+fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
+    mp.iter().map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()).sum()
+}
+
+/// The validity problem of a large polygon set, found in O(n log n): two segments that
+/// cross or touch other than at their shared vertex, a hole not inside its shell, a part
+/// inside another, or a collinear ring.
+fn large_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
+    let rings: Vec<&LineString<f64>> =
+        mp.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).collect();
+    if rings.iter().any(|r| is_flat(r)) {
+        return Some("a ring has no area (its points are collinear)".into());
+    }
+    let segments: Vec<GeomWithData<Line<f64>, (usize, usize)>> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, ring)| ring.lines().enumerate().map(move |(i, line)| GeomWithData::new(line, (r, i))))
+        .collect();
+    let adjacent = |a: (usize, usize), b: (usize, usize)| {
+        let last = rings[a.0].0.len().saturating_sub(2);
+        a.0 == b.0 && (a.1.abs_diff(b.1) == 1 || (a.1.min(b.1) == 0 && a.1.max(b.1) == last))
+    };
+    let tree = RTree::bulk_load(segments.clone());
+    let crossing = segments.iter().find_map(|s| {
+        tree.locate_in_envelope_intersecting(&s.envelope())
+            .filter(|o| o.data > s.data && !adjacent(s.data, o.data))
+            .find(|o| line_intersection(*s.geom(), *o.geom()).is_some())
+            .map(|_| s.data)
+    });
+    if let Some((ring, _)) = crossing {
+        return Some(format!("ring {} crosses or touches itself or another ring", ring + 1));
+    }
+    for (p, polygon) in mp.iter().enumerate() {
+        let shell = Polygon::new(polygon.exterior().clone(), Vec::new());
+        if polygon.interiors().iter().any(|hole| hole.0.first().is_some_and(|c| !shell.contains(&Point::from(*c)))) {
+            return Some(format!(
+                "polygon {}: a hole lies outside its shell",
+                numbers.get(p).copied().unwrap_or(p + 1)
+            ));
+        }
+        let inside_other = mp
+            .iter()
+            .enumerate()
+            .any(|(q, other)| q != p && polygon.exterior().0.first().is_some_and(|c| other.contains(&Point::from(*c))));
+        if inside_other {
+            return Some(format!("polygon {}: it lies inside another part", numbers.get(p).copied().unwrap_or(p + 1)));
+        }
+    }
+    None
 }
 
 /// Whether every point of the ring lies on one line (exact predicate).
@@ -431,6 +492,23 @@ mod tests {
         let expected = [RepairKind::VertexRepeated, RepairKind::RingDropped, RepairKind::RingDropped];
         assert_eq!(kinds(&repaired), expected);
         assert!(repair(&Vec::new()).geometry.is_none());
+    }
+
+    #[test]
+    fn large_rings_are_checked_without_quadratic_work() {
+        let n = 200_000;
+        let circle: Vec<(f64, f64)> = (0..=n)
+            .map(|i| {
+                let t = std::f64::consts::TAU * (i % n) as f64 / n as f64;
+                (1000.0 * t.cos(), 1000.0 * t.sin())
+            })
+            .collect();
+        let repaired = repair(&raw(&[&[&circle]]));
+        assert!(repaired.repairs.is_empty(), "{:?}", kinds(&repaired));
+        let mut bow = circle.clone();
+        bow.swap(10, 100_010);
+        let repaired = repair(&raw(&[&[&bow]]));
+        assert_eq!(kinds(&repaired), vec![RepairKind::InvalidGeometry]);
     }
 
     #[test]
