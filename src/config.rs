@@ -333,7 +333,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         let known = |name: &str| {
-            crate::rating::indicators::BUILT_IN.iter().any(|b| b.name == name)
+            crate::rating::catalog::BUILT_IN.iter().any(|b| b.name == name)
                 || self.custom_indicators.iter().any(|c| c.name == name)
         };
         for (group, scheme) in [("above", &self.groups.above), ("below", &self.groups.below)] {
@@ -351,7 +351,7 @@ impl Config {
             }
         }
         for custom in &self.custom_indicators {
-            if crate::rating::indicators::BUILT_IN.iter().any(|b| b.name == custom.name) {
+            if crate::rating::catalog::BUILT_IN.iter().any(|b| b.name == custom.name) {
                 return Err(format!("custom_indicators: `{}` is a built-in indicator", custom.name));
             }
         }

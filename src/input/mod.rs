@@ -5,6 +5,7 @@ pub mod cells;
 pub mod crs;
 pub mod headers;
 pub mod parcels;
+pub mod parquet;
 pub mod source;
 pub mod tables;
 pub mod xlsx;

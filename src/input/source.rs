@@ -123,34 +123,9 @@ pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
     match ext.as_str() {
         "csv" => read_csv(path),
         "xlsx" => super::xlsx::read_xlsx(path),
-        "parquet" => read_parquet(path),
+        "parquet" => super::parquet::read_parquet(path),
         other => Err(InputError::new(path, format!("a .{other} table cannot be read; use .csv, .xlsx or .parquet"))),
     }
-}
-
-/// Reads a Parquet table (polars): every cell as text, numbers in shortest round-trip form.
-fn read_parquet(path: &Path) -> Result<RawTable, InputError> {
-    use polars::prelude::{AnyValue, ParquetReader, SerReader};
-    let fail = |e: &dyn std::fmt::Display| InputError::new(path, format!("not a readable Parquet file: {e}"));
-    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
-    let frame = ParquetReader::new(file).finish().map_err(|e| fail(&e))?;
-    let headers: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
-    let text = |v: AnyValue<'_>| match v {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Float64(x) => format!("{x}"),
-        AnyValue::Float32(x) => format!("{x}"),
-        other => other.to_string(),
-    };
-    let records = (0..frame.height())
-        .map(|i| {
-            let cells: Vec<String> = frame.columns().iter().map(|c| c.get(i).map(text).unwrap_or_default()).collect();
-            csv::StringRecord::from(cells)
-        })
-        .filter(|r| !r.iter().all(|c| c.trim().is_empty()))
-        .collect();
-    Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells: Vec::new() })
 }
 
 /// Decodes bytes as UTF-8 (a BOM dropped) or, when they are not UTF-8, as GB18030 (a

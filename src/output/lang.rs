@@ -2,7 +2,7 @@
 //! group and status names. Machine outputs (Parquet, GeoJSON property names, codes) stay in
 //! English so tools keep working.
 
-use crate::rating::indicators::BUILT_IN;
+use crate::rating::catalog::BUILT_IN;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {

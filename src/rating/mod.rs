@@ -2,6 +2,7 @@
 //! the electricity surcharge, computed over the evaluation year's facts with polars.
 
 pub mod benchmarks;
+pub mod catalog;
 pub mod classes;
 pub mod indicators;
 pub mod scores;
