@@ -65,8 +65,9 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         write_atomic(out, "reclaim_blocks.geojson", &blocks::blocks_geojson(eval)?)?;
         Ok(())
     })?;
-    let summary = summary::summary_json(eval)?;
+    let mut summary = Vec::new();
     timed("write summary", &mut || {
+        summary = summary::summary_json(eval)?;
         write_atomic(out, "summary.json", &summary)?;
         Ok(())
     })?;
