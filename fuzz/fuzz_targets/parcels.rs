@@ -1,0 +1,48 @@
+//! The parcels GeoJSON reader and geometry repair: arbitrary bytes as `parcels.geojson`, read
+//! by `input::parcels::read_parcels(path, None, &ledger)` (and, when it stops only because the
+//! coordinates are projected and no CRS is named, again with `land.crs = "EPSG:4549"`), then
+//! every feature with coordinates repaired (`land::repair::repair`) and measured as the land
+//! stage measures it: geodesic area for longitude/latitude, planar area for Gauss-Krüger.
+//!
+//! Errors are fine; panics are not. A repaired geometry must be non-empty and valid, and its
+//! area finite and not negative (up to rounding).
+#![no_main]
+
+use geo::Validation;
+use libfuzzer_sys::fuzz_target;
+use muchan_fuzz::input::crs::Crs;
+use muchan_fuzz::input::parcels::read_parcels;
+use muchan_fuzz::land::area::{geodesic_area_m2, planar_area_m2};
+use muchan_fuzz::land::repair::repair;
+use muchan_fuzz::quality::Ledger;
+
+fuzz_target!(
+    init: {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+    },
+    |bytes: &[u8]| {
+        let path = muchan_fuzz::scratch_file("parcels.geojson", bytes);
+        let ledger = Ledger::new();
+        let file = match read_parcels(&path, None, &ledger) {
+            Ok(file) => file,
+            Err(e) if e.message.contains("land.crs") => match read_parcels(&path, Some("EPSG:4549"), &ledger) {
+                Ok(file) => file,
+                Err(_) => return,
+            },
+            Err(_) => return,
+        };
+        for f in &file.features {
+            let Some(raw) = &f.raw else { continue };
+            let repaired = repair(raw);
+            let Some(geometry) = &repaired.geometry else { continue };
+            assert!(!geometry.0.is_empty(), "parcel {}: an empty geometry is Some", f.parcel_id);
+            assert!(geometry.is_valid(), "parcel {}: repaired geometry is not valid: {geometry:?}", f.parcel_id);
+            let area = match file.crs {
+                Crs::LonLat => geodesic_area_m2(geometry),
+                Crs::GaussKruger { .. } => planar_area_m2(geometry),
+            };
+            assert!(area.is_finite(), "parcel {}: area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
+            assert!(area >= -1e-6, "parcel {}: negative area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
+        }
+    }
+);
