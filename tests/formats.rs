@@ -1,10 +1,11 @@
 //! SPEC §2: every table may come as CSV, XLSX (first sheet) or Parquet and is read exactly
 //! like its CSV twin — the same county in the three formats gives identical outputs.
 
+mod common;
+use common::run_muchan;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use polars::prelude::*;
 use std::path::Path;
-use std::process::Command;
 
 const TABLES: [&str; 5] = ["enterprises", "tax", "energy", "leases", "adjustments"];
 /// Columns that hold codes or ids: kept as text in the workbook.
@@ -53,16 +54,6 @@ fn write_parquet(headers: &[String], rows: &[Vec<String>], path: &Path) {
     ParquetWriter::new(file).finish(&mut frame).expect("parquet");
 }
 
-fn run(data: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_muchan"))
-        .args(["run", "--quiet", "--data"])
-        .arg(data)
-        .arg("--out")
-        .arg(out)
-        .status();
-    assert!(status.expect("runs").success(), "run on {}", data.display());
-}
-
 #[test]
 fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -81,7 +72,7 @@ fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
     }
     let outs: Vec<_> = ["csv", "xlsx", "parquet"].iter().map(|k| dir.path().join(format!("out-{k}"))).collect();
     for (data, out) in [&csv_dir, &xlsx_dir, &parquet_dir].iter().zip(&outs) {
-        run(data, out);
+        run_muchan(data, out);
     }
     for file in ["enterprises.csv", "summary.json", "parcels.geojson", "reclaim_blocks.geojson", "data_quality.csv"] {
         let base = std::fs::read(outs[0].join(file)).expect("csv output");

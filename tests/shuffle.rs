@@ -2,9 +2,10 @@
 //! enterprise result — enterprises.csv, summary.json and reclaim_blocks.geojson are
 //! byte-identical (leases keep their order, which §4 uses).
 
+mod common;
+use common::run_muchan;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use std::path::Path;
-use std::process::Command;
 
 /// A fixed permutation that moves every element: odd positions reversed, then even ones.
 fn permute<T: Clone>(items: &[T]) -> Vec<T> {
@@ -28,16 +29,6 @@ fn shuffle_geojson(from: &Path, to: &Path) {
     std::fs::write(to, serde_json::to_vec(&v).expect("json")).expect("write");
 }
 
-fn run(data: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_muchan"))
-        .args(["run", "--quiet", "--data"])
-        .arg(data)
-        .arg("--out")
-        .arg(out)
-        .status();
-    assert!(status.expect("runs").success());
-}
-
 #[test]
 fn shuffled_inputs_give_identical_results() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -52,8 +43,8 @@ fn shuffled_inputs_give_identical_results() {
     std::fs::copy(data.join("leases.csv"), shuffled.join("leases.csv")).expect("copy");
     shuffle_geojson(&data.join("parcels.geojson"), &shuffled.join("parcels.geojson"));
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    run(&data, &a);
-    run(&shuffled, &b);
+    run_muchan(&data, &a);
+    run_muchan(&shuffled, &b);
     for file in ["enterprises.csv", "summary.json", "reclaim_blocks.geojson"] {
         let (x, y) = (std::fs::read(a.join(file)).expect("a"), std::fs::read(b.join(file)).expect("b"));
         assert!(x == y, "{file} changed when the inputs were shuffled");

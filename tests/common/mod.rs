@@ -84,3 +84,14 @@ pub fn parcels_for(holdings: &[(&str, f64)]) -> String {
         parcels.iter().map(|(id, c, u, g)| (id.as_str(), *c, *u, g.clone())).collect();
     gk_parcels(&borrowed)
 }
+
+/// Runs `muchan run --quiet` on a data folder; panics unless it succeeds.
+pub fn run_muchan(data: &Path, out: &Path) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_muchan"))
+        .args(["run", "--quiet", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .status();
+    assert!(status.expect("runs").success(), "muchan run on {}", data.display());
+}
