@@ -10,7 +10,7 @@ use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, TABLE};
 use crate::quality::{At, Ledger};
 use area::{M2_PER_MU, geodesic_area_m2, planar_area_m2};
-use geo::MultiPolygon;
+use geo::{CoordsIter, MultiPolygon};
 use rayon::prelude::*;
 use repair::{RepairKind, repair};
 
@@ -46,16 +46,26 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
             RepairKind::InvalidGeometry => ledger.warning(at, "invalid_geometry", r.message.clone()),
         }
     }
-    let geometry = repaired.and_then(|r| r.geometry);
+    let geometry = repaired.and_then(|r| r.geometry).filter(|g| {
+        let fits = crs != Crs::LonLat || g.coords_iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
+        if !fits {
+            let message = format!("parcel {}: coordinates outside ±180/±90 in a longitude/latitude file", f.parcel_id);
+            ledger.warning(at, "invalid_geometry", message);
+        }
+        fits
+    });
     if f.raw.is_some() && geometry.is_none() {
         ledger.warning(at, "no_geometry", format!("parcel {}: no polygon is left after repair", f.parcel_id));
     }
-    let measured_mu = geometry.as_ref().map(|g| {
+    let measured_mu = geometry.as_ref().and_then(|g| {
         let m2 = match crs {
             Crs::LonLat => geodesic_area_m2(g),
             Crs::GaussKruger { .. } => planar_area_m2(g),
         };
-        m2 / M2_PER_MU
+        if !m2.is_finite() {
+            ledger.warning(at, "invalid_geometry", format!("parcel {}: its area cannot be measured", f.parcel_id));
+        }
+        m2.is_finite().then_some(m2 / M2_PER_MU)
     });
     check_registered(f, measured_mu, config, ledger);
     let area_mu = match (config.area_source, measured_mu, f.registered_mu) {
