@@ -172,6 +172,6 @@ pub(super) const ZH: Labels = Labels {
     zoom_in: "放大",
     zoom_out: "缩小",
     fit: "全图",
-    class_names: ["A 优先发展类", "B 鼓励提升类", "C 帮扶转型类", "D 倒逼整治类", "T 不参评/新投产", "N 未评价"],
+    class_names: ["A 优先发展类", "B 鼓励提升类", "C 帮扶转型类", "D 倒逼整治类", "T 免评/新投产", "N 未评价"],
     severities: ["错误", "警告", "提示"],
 };
