@@ -5,7 +5,7 @@ use crate::config::{Config, ConfigError};
 use crate::facts;
 use crate::flags::{self, Flags};
 use crate::input::parcels::ParcelFeature;
-use crate::input::tables::EnterpriseRow;
+use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::input::{self, InputError, Inputs, cells, headers};
 use crate::land::leases::{LandBook, book_land};
 use crate::land::{self, MeasuredParcel};
@@ -100,7 +100,9 @@ pub fn evaluate_inputs(
             facts::adjustments_frame(&inputs.adjustments, year, ledger)?,
             year,
         )?;
-        Ok(rating::rate(facts, &config, year, ledger)?)
+        let rating = rating::rate(facts, &config, year, ledger)?;
+        report_unrated_vetoes(&inputs.adjustments, &rating.frame, year, ledger)?;
+        Ok(rating)
     })?;
     let parcels = &inputs.parcels;
     let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
@@ -125,6 +127,29 @@ pub fn evaluate_inputs(
         Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
     })?;
     Ok(Evaluation { year, config, inputs, measured, land: book, yearly, rating, flags, reclaim, timings: watch.laps })
+}
+
+/// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.
+fn report_unrated_vetoes(
+    rows: &[AdjustmentRow],
+    frame: &DataFrame,
+    year: i32,
+    ledger: &Ledger,
+) -> Result<(), RunError> {
+    let codes = frame.column("code")?.str()?;
+    let status = frame.column("status")?.str()?;
+    let status_of: HashMap<&str, &str> = codes.iter().zip(status.iter()).filter_map(|(c, s)| Some((c?, s?))).collect();
+    for r in rows.iter().filter(|r| r.veto && r.year.is_none_or(|y| y == year)) {
+        let status = status_of.get(r.code.as_str()).copied().unwrap_or("unmatched");
+        if status != "rated" {
+            ledger.notice(
+                At::new("adjustments", r.row, &r.code, "veto"),
+                "veto_unrated",
+                format!("veto on {}, which is not rated ({status}); ignored", r.code),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Overlapping lots are a warning on the later feature of each pair.

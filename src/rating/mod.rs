@@ -9,7 +9,7 @@ pub mod scores;
 pub mod status;
 
 use crate::config::Config;
-use crate::quality::{At, Ledger};
+use crate::quality::Ledger;
 use benchmarks::Benchmarks;
 use indicators::Indicator;
 use polars::prelude::*;
@@ -32,7 +32,6 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
     let lf = scores::with_scores(lf, config)?;
     let lf = classes::with_surcharge(classes::with_classes(lf, config)?, config);
     let frame = output_order(lf).collect()?;
-    report_unrated_vetoes(&frame, ledger)?;
     Ok(Rating { frame, benchmarks, indicators })
 }
 
@@ -51,21 +50,4 @@ fn output_order(lf: LazyFrame) -> LazyFrame {
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]).with_nulls_last(true),
         )
         .drop(by_name(["__block", "__rounded"], true, false))
-}
-
-fn report_unrated_vetoes(frame: &DataFrame, ledger: &Ledger) -> PolarsResult<()> {
-    let code = frame.column("code")?.str()?;
-    let veto = frame.column("veto")?.bool()?;
-    let status = frame.column("status")?.str()?;
-    for i in 0..frame.height() {
-        if veto.get(i) == Some(true) && status.get(i) != Some("rated") {
-            let c = code.get(i).unwrap_or("");
-            ledger.notice(
-                At::new("adjustments", 0, c, "veto"),
-                "veto_unrated",
-                format!("veto on {c}, which is not rated ({}); ignored", status.get(i).unwrap_or("")),
-            );
-        }
-    }
-    Ok(())
 }
