@@ -7,7 +7,7 @@ use crate::flags::{self, Flags};
 use crate::input::parcels::ParcelFeature;
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::input::{self, InputError, Inputs, cells, headers};
-use crate::land::leases::{LandBook, book_land};
+use crate::land::leases::book_land;
 use crate::land::{self, MeasuredParcel};
 use crate::quality::{At, Ledger};
 use crate::rating::{self, Rating};
@@ -38,7 +38,6 @@ pub struct Evaluation {
     pub config: Config,
     pub inputs: Inputs,
     pub measured: Vec<MeasuredParcel>,
-    pub land: LandBook,
     pub yearly: DataFrame,
     pub rating: Rating,
     pub flags: Flags,
@@ -126,7 +125,7 @@ pub fn evaluate_inputs(
         };
         Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
     })?;
-    Ok(Evaluation { year, config, inputs, measured, land: book, yearly, rating, flags, reclaim, timings: watch.laps })
+    Ok(Evaluation { year, config, inputs, measured, yearly, rating, flags, reclaim, timings: watch.laps })
 }
 
 /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.
