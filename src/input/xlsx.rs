@@ -13,7 +13,10 @@ use std::path::Path;
 
 /// Reads the first worksheet of the workbook at `path`.
 pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
-    let (sheet, range) = first_worksheet(path)?;
+    // calamine can panic on a malformed workbook (found by fuzzing): that is an unreadable
+    // file, not a crash.
+    let (sheet, range) = std::panic::catch_unwind(|| first_worksheet(path))
+        .unwrap_or_else(|_| Err(InputError::new(path, "not a readable XLSX file: the workbook is malformed")))?;
     let mut rows = range.rows().map(row_text).filter(|(cells, _)| !is_blank(cells));
     let Some((headers, _)) = rows.next() else {
         return Err(InputError::new(path, format!("sheet `{sheet}` is empty: it has no header row")));
