@@ -240,8 +240,10 @@ fn lon_lat_crs_with_projected_coordinates_gives_no_nan_area() {
 /// calamine 0.38 reads a cell reference with unchecked `u32` arithmetic
 /// (`get_row_and_optional_column`, calamine-0.38.0/src/xlsx/mod.rs:3096–3097): `r="AAAAAAAA2"`
 /// overflows it. With overflow checks (the test profile) `read_table` panics; in a release
-/// build the column wraps to about 4·10⁹ and calamine's `Range::from_sparse` asks for billions
-/// of cells, so the allocation fails and the process aborts. Expected: an `InputError`.
+/// build the column of `AAAAAAAA2` wraps to about 4·10⁹ and calamine's `Range::from_sparse`
+/// asks for 259 GB, so the allocation fails and the process aborts (the fuzzed file, whose
+/// reference also holds a `.`, is then an error). Expected: an `InputError`. In a release test
+/// build run it alone.
 #[test]
 #[ignore = "bug: an XLSX cell reference of 7+ letters panics (debug) or aborts (release) in calamine"]
 fn xlsx_cell_reference_overflow_is_an_input_error() {
@@ -265,4 +267,38 @@ fn xlsx_with_a_cell_at_the_last_excel_cell_is_not_fatal() {
     let bytes = include_bytes!("../fuzz/regressions/table_xlsx_huge_dimension.xlsx");
     let (_dir, path) = file("tax.xlsx", bytes);
     let _ = read_table(&path);
+}
+
+/// Found by the `repair` target (fuzz/regressions/repair_far_vertex_zero_area.bin, in the
+/// target's byte encoding): a triangle with one vertex at 1.14e46 and two at 1. repair keeps it
+/// (it is valid); its area is 1, but the shoelace sum cancels to 0 in f64. Not a bug of repair,
+/// so no area is asserted: the geometry must be valid and the measured area not negative.
+#[test]
+fn far_vertex_repairs_to_a_valid_geometry() {
+    use geo::Validation;
+    let raw = vec![vec![vec![[1.1417981541647678e46, 0.0], [1.0, 1.0], [3.0, 1.0]]], vec![]];
+    let repaired = repair(&raw);
+    let geometry = repaired.geometry.expect("the triangle is kept");
+    assert!(geometry.is_valid());
+    let area = planar_area_m2(&geometry);
+    assert!(area.is_finite() && area >= 0.0, "{area}");
+}
+
+/// Found by the `repair` target (fuzz/regressions/repair_huge_coordinates_invalid_output.bin):
+/// a quadrilateral at 1.7e289 is made valid into a rectangle that geo's `Validation` calls
+/// invalid, because its own products overflow f64 there. Not a bug of repair: it must not
+/// panic, and what it returns must be non-empty and measure no negative area.
+#[test]
+fn huge_coordinates_repair_without_panic() {
+    let raw = vec![vec![vec![
+        [0.0, 0.0],
+        [0.0, -1.7042965953448835e289],
+        [-1.7044745290527055e289, -1.7044745290527055e289],
+        [-1.7044745290527055e289, -1.0891478794464722e270],
+    ]]];
+    if let Some(geometry) = repair(&raw).geometry {
+        assert!(!geometry.0.is_empty());
+        let area = planar_area_m2(&geometry);
+        assert!(area >= 0.0 || area.is_nan(), "{area}");
+    }
 }
