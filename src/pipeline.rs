@@ -42,8 +42,8 @@ pub struct Evaluation {
     pub rating: Rating,
     pub flags: Flags,
     pub reclaim: Reclaim,
-    /// (stage, seconds), in pipeline order.
-    pub timings: Vec<(String, f64)>,
+    /// The stages, in pipeline order.
+    pub timings: Vec<crate::stopwatch::Lap>,
 }
 
 /// Reads a data folder and evaluates it.
@@ -77,17 +77,9 @@ pub fn evaluate_inputs(
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
     let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
         let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, &extra)?;
-        let energy = yearly::energy_frame(&inputs.energy, year)?;
+        let energy = yearly::energy_by_year(&inputs.energy, year)?;
         let tax = yearly::tax_by_year(&inputs.tax, year)?;
-        Ok(yearly::yearly_figures(
-            ent,
-            tax,
-            yearly::energy_by_year(&energy),
-            &inputs.tax,
-            &inputs.enterprises.rows,
-            year,
-            ledger,
-        )?)
+        Ok(yearly::yearly_figures(ent, tax, energy, &inputs.tax, &inputs.enterprises.rows, year, ledger)?)
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
         let codes = facts::all_codes(code_sources(&inputs));

@@ -1,13 +1,37 @@
-//! Stage timings of a run, for the manifest and `--timings`, and the progress spinner shown
-//! on a terminal while a stage runs.
+//! Stage timings of a run (wall time and the peak memory so far), for the manifest and
+//! `--timings`, and the progress spinner shown on a terminal while a stage runs.
 
 use indicatif::ProgressBar;
 use std::time::{Duration, Instant};
 
+/// One timed stage.
+#[derive(Debug, Clone)]
+pub struct Lap {
+    pub stage: String,
+    pub seconds: f64,
+    /// The process's peak resident memory when the stage ended, in MiB (Linux only).
+    pub peak_mib: Option<f64>,
+}
+
+impl Lap {
+    /// The lap of `stage`, begun at `start`, ending now.
+    pub fn since(stage: &str, start: Instant) -> Lap {
+        Lap { stage: stage.to_string(), seconds: start.elapsed().as_secs_f64(), peak_mib: peak_memory_mib() }
+    }
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), in MiB.
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 /// Times the stages of a run.
 #[derive(Default)]
 pub struct Stopwatch {
-    pub laps: Vec<(String, f64)>,
+    pub laps: Vec<Lap>,
     progress: bool,
 }
 
@@ -26,7 +50,7 @@ impl Stopwatch {
         });
         let start = Instant::now();
         let out = work();
-        self.laps.push((stage.to_string(), start.elapsed().as_secs_f64()));
+        self.laps.push(Lap::since(stage, start));
         if let Some(bar) = spinner {
             bar.finish_and_clear();
         }

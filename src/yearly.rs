@@ -5,9 +5,10 @@
 //! row order or thread count; a column with no value present is missing, never zero.
 
 use crate::input::tables::{EnergyRow, EnterpriseRow, TaxRow};
-use crate::numbers::{keep_sorts, sorted_sum_expr};
+use crate::numbers::{Grouped, keep_sorts, sum_present};
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// The numeric columns an enterprises row carries.
@@ -64,45 +65,41 @@ pub fn enterprise_frame(
     DataFrame::new(rows.len(), columns)
 }
 
-/// The sum of a column's present values in sorted order, null when none is present.
-fn sum_present(name: &str) -> Expr {
-    when(col(name).count().gt(lit(0)))
-        .then(sorted_sum_expr(col(name)))
-        .otherwise(lit(NULL).cast(DataType::Float64))
-        .alias(name)
+/// Rows grouped per code and year: the `code` and `year` columns, and the groups.
+fn by_code_year<'a, R: Sync>(
+    rows: &'a [R],
+    key: impl Fn(&'a R) -> (&'a str, i32) + Sync,
+) -> (Vec<Column>, Vec<Vec<&'a R>>) {
+    let groups: Vec<Vec<&R>> = Grouped::new(rows, &key).groups().collect();
+    let keys: Vec<(&str, i32)> = groups.iter().map(|g| key(g[0])).collect();
+    let columns = vec![
+        text_column("code", keys.iter().map(|k| Some(k.0))),
+        Column::new("year".into(), keys.iter().map(|k| k.1).collect::<Vec<i32>>()),
+    ];
+    (columns, groups)
+}
+
+/// Each group's sum of the values present (in ascending order; missing when none is).
+fn sums<R: Sync>(name: &str, groups: &[Vec<&R>], value: impl Fn(&R) -> Option<f64> + Sync) -> Column {
+    let sums: Vec<Option<f64>> = groups.par_iter().map(|g| sum_present(g.iter().map(|r| value(r)))).collect();
+    Column::new(name.into(), sums)
 }
 
 /// Tax rows summed per code and year; `tax_rows` counts the rows.
 pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
-    let df = DataFrame::new(
-        rows.len(),
-        vec![
-            text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
-            Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
-            number_column("tax", rows.iter().map(|r| r.tax)),
-        ],
-    )?;
-    Ok(df.lazy().group_by([col("code"), col("year")]).agg([sum_present("tax"), len().alias("tax_rows")]))
-}
-
-/// Energy rows as a frame (monthly rows kept, for the dormant-power rule).
-pub fn energy_frame(rows: &[EnergyRow], year: i32) -> PolarsResult<DataFrame> {
-    DataFrame::new(
-        rows.len(),
-        vec![
-            text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
-            Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
-            Column::new("month".into(), rows.iter().map(|r| r.month).collect::<Vec<_>>()),
-            number_column("electricity_kwh", rows.iter().map(|r| r.electricity_kwh)),
-            number_column("energy_tce", rows.iter().map(|r| r.energy_tce)),
-            number_column("emissions", rows.iter().map(|r| r.emissions)),
-        ],
-    )
+    let (mut columns, groups) = by_code_year(rows, |r| (r.code.as_str(), r.year.unwrap_or(year)));
+    columns.push(sums("tax", &groups, |r| r.tax));
+    columns.push(Column::new("tax_rows".into(), groups.iter().map(|g| g.len() as u32).collect::<Vec<u32>>()));
+    Ok(DataFrame::new(groups.len(), columns)?.lazy())
 }
 
 /// Energy rows summed per code and year.
-pub fn energy_by_year(energy: &DataFrame) -> LazyFrame {
-    energy.clone().lazy().group_by([col("code"), col("year")]).agg(ENERGY_NUMBERS.map(sum_present))
+pub fn energy_by_year(rows: &[EnergyRow], year: i32) -> PolarsResult<LazyFrame> {
+    let (mut columns, groups) = by_code_year(rows, |r| (r.code.as_str(), r.year.unwrap_or(year)));
+    columns.push(sums(ENERGY_NUMBERS[0], &groups, |r| r.electricity_kwh));
+    columns.push(sums(ENERGY_NUMBERS[1], &groups, |r| r.energy_tce));
+    columns.push(sums(ENERGY_NUMBERS[2], &groups, |r| r.emissions));
+    Ok(DataFrame::new(groups.len(), columns)?.lazy())
 }
 
 fn full_join(left: LazyFrame, right: LazyFrame) -> LazyFrame {

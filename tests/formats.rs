@@ -12,7 +12,7 @@ const TABLES: [&str; 5] = ["enterprises", "tax", "energy", "leases", "adjustment
 const TEXT_COLUMNS: [&str; 3] = ["统一社会信用代码", "承租方代码", "宗地编号"];
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let text = muchan::input::source::decode_text(&std::fs::read(path).expect("read"));
+    let text = muchan::input::source::decode_text(std::fs::read(path).expect("read"));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().expect("headers").iter().map(str::to_string).collect();
     let rows = reader.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect();

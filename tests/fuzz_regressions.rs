@@ -57,7 +57,7 @@ fn gbk_enterprises_with_chinese_headers_and_units() {
     let raw = read_table(&path).expect("a GBK CSV reads");
     assert_eq!(raw.headers[0], "统一社会信用代码");
     assert_eq!(raw.headers[6], "营业收入(万元)");
-    assert_eq!(raw.records.len(), 4);
+    assert_eq!(raw.len(), 4);
     let ledger = Ledger::new();
     let e = read_enterprises(&raw, &ledger).expect("the header maps");
     // Row 3 has no code and row 4 an unreadable year: both are reported and left out.
@@ -82,9 +82,9 @@ fn xlsx_table_with_numbers_dates_booleans_and_error_cells() {
     let (_dir, path) = file("tax.xlsx", bytes);
     let raw = read_table(&path).expect("the workbook reads");
     assert_eq!(raw.headers, ["统一社会信用代码", "年份", "月份", "实缴税收(万元)", "登记日期"]);
-    assert_eq!(raw.records.len(), 3);
-    assert_eq!(&raw.records[0][4], "2021-03-09");
-    assert_eq!(&raw.records[1][0], "914403001922038000");
+    assert_eq!(raw.len(), 3);
+    assert_eq!(&raw.records()[0][4], "2021-03-09");
+    assert_eq!(&raw.records()[1][0], "914403001922038000");
     assert!(raw.numeric_cells.contains(&(1, 0)));
     let ledger = Ledger::new();
     let rows = read_tax(&raw, &ledger).expect("tax columns map");
@@ -252,7 +252,7 @@ fn xlsx_cell_reference_overflow_is_an_input_error() {
         include_bytes!("../fuzz/regressions/table_calamine_reference_overflow_fuzzed.xlsx").as_slice(),
     ] {
         let (_dir, path) = file("tax.xlsx", bytes);
-        let outcome = std::panic::catch_unwind(|| read_table(&path).map(|raw| raw.records.len()));
+        let outcome = std::panic::catch_unwind(|| read_table(&path).map(|raw| raw.len()));
         assert!(outcome.is_ok(), "read_table panicked");
     }
 }

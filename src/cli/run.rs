@@ -15,10 +15,11 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let extras = output::Extras { lang: args.lang, xlsx: args.xlsx };
     let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {
-        for (stage, seconds) in &laps {
-            eprintln!("{stage:<24} {seconds:>9.3} s");
+        for lap in &laps {
+            let peak = lap.peak_mib.map(|m| format!("{m:>9.0} MiB peak")).unwrap_or_default();
+            eprintln!("{:<24} {:>9.3} s {peak}", lap.stage, lap.seconds);
         }
-        eprintln!("{:<24} {:>9.3} s", "total", laps.iter().map(|(_, s)| s).sum::<f64>());
+        eprintln!("{:<24} {:>9.3} s", "total", laps.iter().map(|l| l.seconds).sum::<f64>());
     }
     if !args.quiet {
         let counts = output::manifest::counts(&eval.rating.frame, "class")?;

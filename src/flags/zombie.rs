@@ -3,7 +3,7 @@
 
 use crate::config::Zombie;
 use crate::input::tables::EnergyRow;
-use crate::numbers::sorted_sum;
+use crate::numbers::{Grouped, sum_present};
 use std::collections::{BTreeMap, HashMap};
 
 /// One code's figures of one year (from the yearly figures).
@@ -32,17 +32,17 @@ pub struct Verdict {
 /// The evaluation year's monthly electricity per code, from the month rows (a month's cells
 /// summed over the values present).
 pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> HashMap<&str, MonthlyKwh> {
-    let mut out: HashMap<&str, BTreeMap<u32, Vec<f64>>> = HashMap::new();
-    for r in rows.iter().filter(|r| r.year.unwrap_or(year) == year) {
-        let Some(month) = r.month else { continue };
-        out.entry(&r.code).or_default().entry(month).or_default().extend(r.electricity_kwh);
+    let month_rows: Vec<(&str, u32, Option<f64>)> = rows
+        .iter()
+        .filter(|r| r.year.unwrap_or(year) == year)
+        .filter_map(|r| Some((r.code.as_str(), r.month?, r.electricity_kwh)))
+        .collect();
+    let mut out: HashMap<&str, MonthlyKwh> = HashMap::new();
+    for group in Grouped::new(&month_rows, |&(code, month, _)| (code, month)).groups() {
+        let (code, month, _) = *group[0];
+        out.entry(code).or_default().insert(month, sum_present(group.iter().map(|r| r.2)));
     }
-    out.into_iter()
-        .map(|(code, months)| {
-            let sums = months.into_iter().map(|(m, v)| (m, (!v.is_empty()).then(|| sorted_sum(v)))).collect();
-            (code, sums)
-        })
-        .collect()
+    out
 }
 
 /// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,

@@ -63,18 +63,19 @@ fn required_table(dir: &Path, name: &str) -> Result<RawTable, InputError> {
 }
 
 /// Reads and types an optional table (empty when the folder has none), timed.
-fn optional<T: Default>(
+fn optional<T: Default + Send>(
     name: &str,
     dir: &Path,
     files: &mut Vec<InputFile>,
     watch: &mut Stopwatch,
-    typed: impl FnOnce(&RawTable) -> Result<T, InputError>,
+    typed: impl FnOnce(&RawTable) -> Result<T, InputError> + Send,
 ) -> Result<T, InputError> {
     watch.time(&format!("read {name}"), || match optional_table(dir, name)? {
         None => Ok(T::default()),
         Some(raw) => {
-            files.push(file_entry(name, &raw.path, raw.records.len())?);
-            typed(&raw)
+            let (entry, rows) = rayon::join(|| file_entry(name, &raw.path, raw.len()), || typed(&raw));
+            files.push(entry?);
+            rows
         }
     })
 }
@@ -92,8 +93,10 @@ pub fn load(
     let mut files = Vec::new();
     let enterprises = watch.time("read enterprises", || -> Result<_, InputError> {
         let raw = required_table(dir, "enterprises")?;
-        files.push(file_entry("enterprises", &raw.path, raw.records.len())?);
-        tables::read_enterprises(&raw, ledger)
+        let (entry, rows) =
+            rayon::join(|| file_entry("enterprises", &raw.path, raw.len()), || tables::read_enterprises(&raw, ledger));
+        files.push(entry?);
+        rows
     })?;
     let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
     let energy = optional("energy", dir, &mut files, watch, |r| tables::read_energy(r, ledger))?;

@@ -83,8 +83,7 @@ struct RawCollection<'a> {
 
 pub fn read_parcels(path: &Path, configured_crs: Option<&str>, ledger: &Ledger) -> Result<ParcelFile, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
-    let text = decode_text(&bytes);
-    drop(bytes);
+    let text = decode_text(bytes);
     let root: RawCollection<'_> = serde_json::from_str(&text).map_err(|e| {
         let what = match e.classify() {
             Category::Data => "not a GeoJSON FeatureCollection",

@@ -25,5 +25,5 @@ pub fn read_parquet(path: &Path) -> Result<RawTable, InputError> {
         })
         .filter(|r| !r.iter().all(|c| c.trim().is_empty()))
         .collect();
-    Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells: Vec::new() })
+    Ok(RawTable::split(path, headers, records, Vec::new()))
 }

@@ -58,17 +58,93 @@ pub fn find_file(dir: &Path, name: &str, extensions: &[&str]) -> Result<Option<P
     }
 }
 
-/// A table as text: its headers and its data records, with where each record starts.
+/// A table as text: its headers and its data records (a record of empty cells only is not a
+/// data record).
 pub struct RawTable {
     pub path: PathBuf,
     pub headers: Vec<String>,
-    pub records: Vec<csv::StringRecord>,
-    /// Cells that a spreadsheet stored as numbers, by (record index, column index): a code
-    /// there has lost its digits beyond the 15th.
+    records: Records,
+    /// Cells that a spreadsheet stored as numbers, by (record index, column index), sorted: a
+    /// code there has lost its digits beyond the 15th.
     pub numeric_cells: Vec<(usize, usize)>,
 }
 
+/// The data records of a table.
+enum Records {
+    /// Records already split into cells (XLSX, Parquet).
+    Split(Vec<csv::StringRecord>),
+    /// CSV text cut into pieces of whole records, parsed again each time they are walked, so
+    /// that a large table is never held as millions of small records.
+    Csv(CsvPieces),
+}
+
+/// CSV text and the pieces it is cut into.
+struct CsvPieces {
+    text: String,
+    /// Each piece: its byte range in `text` and the index of its first data record.
+    pieces: Vec<(std::ops::Range<usize>, usize)>,
+    records: usize,
+}
+
+/// Records per parallel task when walking split records.
+const CHUNK_ROWS: usize = 16_384;
+
 impl RawTable {
+    /// A table whose records are already split into cells.
+    pub fn split(
+        path: &Path,
+        headers: Vec<String>,
+        records: Vec<csv::StringRecord>,
+        mut numeric_cells: Vec<(usize, usize)>,
+    ) -> RawTable {
+        numeric_cells.sort_unstable();
+        RawTable { path: path.to_path_buf(), headers, records: Records::Split(records), numeric_cells }
+    }
+
+    /// The number of data records.
+    pub fn len(&self) -> usize {
+        match &self.records {
+            Records::Split(records) => records.len(),
+            Records::Csv(csv) => csv.records,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the spreadsheet stored cell (record, column) as a number.
+    pub fn is_numeric_cell(&self, record: usize, column: usize) -> bool {
+        self.numeric_cells.binary_search(&(record, column)).is_ok()
+    }
+
+    /// Maps every data record to at most one `T`, in parallel pieces; the results come in
+    /// file order. `map` gets the record's 0-based index among the data records.
+    pub fn par_filter_map<T: Send>(&self, map: impl Fn(usize, &csv::StringRecord) -> Option<T> + Sync) -> Vec<T> {
+        let pieces: Vec<Vec<T>> = match &self.records {
+            Records::Split(records) => records
+                .par_chunks(CHUNK_ROWS)
+                .enumerate()
+                .map(|(k, chunk)| chunk.iter().enumerate().filter_map(|(i, r)| map(k * CHUNK_ROWS + i, r)).collect())
+                .collect(),
+            Records::Csv(csv) => csv
+                .pieces
+                .par_iter()
+                .map(|(range, first)| {
+                    let mut out = Vec::new();
+                    each_record(&csv.text.as_bytes()[range.clone()], |i, r| out.extend(map(first + i, r)));
+                    out
+                })
+                .collect(),
+        };
+        super::tables::concat(pieces)
+    }
+
+    /// Every data record, split (for tests and small tables).
+    pub fn records(&self) -> Vec<csv::StringRecord> {
+        self.par_filter_map(|_, r| Some(r.clone()))
+    }
+
     /// The column index of each canonical column of `schema` (first match wins), and the
     /// headers that match none (carried along). A missing required column stops the run.
     pub fn map_columns(&self, schema: &[ColumnSpec]) -> Result<ColumnMap, InputError> {
@@ -130,31 +206,54 @@ pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
 
 /// Decodes bytes as UTF-8 (a BOM dropped) or, when they are not UTF-8, as GB18030 (a
 /// superset of GBK, which Excel writes on Chinese Windows).
-pub fn decode_text(bytes: &[u8]) -> String {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(body) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(body).0.into_owned(),
+pub fn decode_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
+    String::from_utf8(bytes)
+        .unwrap_or_else(|e| encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes()).0.into_owned())
 }
 
 /// Bytes of CSV text each parallel task parses.
 const CHUNK_BYTES: usize = 4 << 20;
 
+/// Where the CSV parser stands within a record, as far as quoting goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Quoting {
+    /// At the start of a field (or a record): a quote here opens a quoted field.
+    FieldStart,
+    /// In an unquoted field: quotes are plain characters.
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field unless a second quote follows.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    /// The state after byte `b`, by the csv parser's rules.
+    fn next(self, b: u8) -> Quoting {
+        use Quoting::*;
+        match (self, b) {
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (FieldStart, b'"') | (QuoteInQuoted, b'"') => Quoted,
+            (_, b',' | b'\n' | b'\r') => FieldStart,
+            _ => Unquoted,
+        }
+    }
+}
+
 /// Offsets that cut `text` into pieces of about `size` bytes, each just after a line end
 /// that is not inside a quoted field, so every piece holds whole records.
 fn chunk_starts(text: &[u8], size: usize) -> Vec<usize> {
     let mut starts = vec![0];
-    let mut in_quotes = false;
+    let mut state = Quoting::FieldStart;
     let mut next_cut = size;
     for (i, &b) in text.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes && i + 1 >= next_cut && i + 1 < text.len() => {
-                starts.push(i + 1);
-                next_cut = i + 1 + size;
-            }
-            _ => {}
+        state = state.next(b);
+        if b == b'\n' && state == Quoting::FieldStart && i + 1 >= next_cut && i + 1 < text.len() {
+            starts.push(i + 1);
+            next_cut = i + 1 + size;
         }
     }
     starts
@@ -168,46 +267,76 @@ fn csv_error(path: &Path, e: &csv::Error, line_offset: u64) -> InputError {
     }
 }
 
-/// The records of one piece; a record of empty cells only is not a data row.
-fn parse_piece(path: &Path, piece: &[u8], line_offset: u64) -> Result<Vec<csv::StringRecord>, InputError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(piece);
-    let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e, line_offset))?;
-        if !record.iter().all(|c| c.trim().is_empty()) {
-            records.push(record);
-        }
-    }
-    Ok(records)
+/// Whether a record is a data record: one with a cell that is not empty.
+fn has_content(record: &csv::StringRecord) -> bool {
+    !record.iter().all(|c| c.trim().is_empty())
 }
 
-/// Reads a CSV file: the header row, then the records, parsed in parallel pieces.
+/// Calls `visit` with each data record of a piece and its 0-based index in the piece. The
+/// piece was checked when the file was read, so a parse error cannot occur here; should one,
+/// the rest of the piece is skipped.
+fn each_record(piece: &[u8], mut visit: impl FnMut(usize, &csv::StringRecord)) {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(piece);
+    let mut record = csv::StringRecord::new();
+    let mut index = 0;
+    while let Ok(true) = reader.read_record(&mut record) {
+        if has_content(&record) {
+            visit(index, &record);
+            index += 1;
+        }
+    }
+}
+
+/// Counts the data records of a piece; a parse error names its line in the file.
+fn count_records(path: &Path, piece: &[u8], line_offset: u64) -> Result<usize, InputError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(piece);
+    let mut record = csv::StringRecord::new();
+    let mut count = 0;
+    while reader.read_record(&mut record).map_err(|e| csv_error(path, &e, line_offset))? {
+        count += usize::from(has_content(&record));
+    }
+    Ok(count)
+}
+
+/// Reads a CSV file: the header row, then the body cut into pieces that are counted in
+/// parallel (and parsed again in parallel when the table is typed).
 fn read_csv(path: &Path) -> Result<RawTable, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
-    let text = decode_text(&bytes);
-    drop(bytes);
+    let text = decode_text(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(text.as_bytes());
     let headers: Vec<String> =
         reader.headers().map_err(|e| csv_error(path, &e, 0))?.iter().map(str::to_string).collect();
-    let body = &text.as_bytes()[reader.position().byte() as usize..];
+    let (body_start, header_lines) = (reader.position().byte() as usize, reader.position().line());
+    let body = &text.as_bytes()[body_start..];
     let starts = chunk_starts(body, CHUNK_BYTES);
-    let pieces: Vec<&[u8]> =
-        starts.iter().zip(starts.iter().skip(1).chain([&body.len()])).map(|(&a, &b)| &body[a..b]).collect();
-    let line_offsets: Vec<u64> = pieces
+    let ranges: Vec<std::ops::Range<usize>> =
+        starts.iter().zip(starts.iter().skip(1).chain([&body.len()])).map(|(&a, &b)| a..b).collect();
+    let line_offsets: Vec<u64> = ranges
         .iter()
-        .scan(1 + reader.position().line(), |line, piece| {
+        .scan(header_lines, |line, range| {
             let first = *line;
-            *line += piece.iter().filter(|&&b| b == b'\n').count() as u64;
+            *line += memchr_count(&body[range.clone()]);
             Some(first - 1)
         })
         .collect();
-    let parsed: Vec<Vec<csv::StringRecord>> = pieces
+    let counts: Vec<usize> = ranges
         .par_iter()
         .zip(line_offsets)
-        .map(|(piece, offset)| parse_piece(path, piece, offset))
+        .map(|(range, offset)| count_records(path, &body[range.clone()], offset))
         .collect::<Result<_, _>>()?;
-    let records = super::tables::concat(parsed);
+    let firsts = counts.iter().scan(0, |n, c| {
+        let first = *n;
+        *n += c;
+        Some(first)
+    });
+    let pieces = ranges.into_iter().map(|r| r.start + body_start..r.end + body_start).zip(firsts).collect();
+    let records = Records::Csv(CsvPieces { text, pieces, records: counts.iter().sum() });
     Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells: Vec::new() })
+}
+
+/// The number of line ends in `bytes`.
+fn memchr_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 #[cfg(test)]
@@ -218,20 +347,35 @@ mod tests {
     fn pieces_hold_whole_records() {
         let text = b"a,b\n\"x\ny\",2\nc,3\n";
         assert_eq!(chunk_starts(text, 1), vec![0, 4, 12]);
+        // A quote inside an unquoted field is a plain character; `""` inside quotes is one.
+        assert_eq!(chunk_starts(b"x,a\"b\ny,\"\"\"\n\"\n", 1), vec![0, 6]);
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.csv");
         let rows: String = (0..200_000).map(|i| format!("{i},\"q\nuoted {i}\"\n")).collect();
         std::fs::write(&path, format!("id,text\n{rows}")).expect("write");
         let raw = read_csv(&path).expect("reads");
-        assert_eq!(raw.records.len(), 200_000);
-        assert_eq!(&raw.records[123_456][1], "q\nuoted 123456");
+        assert_eq!(raw.len(), 200_000);
+        let found = raw.par_filter_map(|i, r| (i == 123_456).then(|| r[1].to_string()));
+        assert_eq!(found, vec!["q\nuoted 123456".to_string()]);
+        let indices = raw.par_filter_map(|i, r| Some((i, r[0].parse::<usize>().expect("id"))));
+        assert!(indices.iter().enumerate().all(|(k, &(i, id))| k == i && i == id));
+    }
+
+    #[test]
+    fn blank_records_are_not_data_records() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "id,v\n1,a\n,\n\n\" \",\n2,b\n").expect("write");
+        let raw = read_csv(&path).expect("reads");
+        assert_eq!(raw.len(), 2);
+        assert_eq!(raw.par_filter_map(|i, r| Some(format!("{i}:{}", &r[1]))), vec!["0:a", "1:b"]);
     }
 
     #[test]
     fn gbk_and_bom_are_decoded() {
         let (gbk, _, _) = encoding_rs::GBK.encode("统一社会信用代码,年份\n");
-        assert_eq!(decode_text(&gbk), "统一社会信用代码,年份\n");
+        assert_eq!(decode_text(gbk.into_owned()), "统一社会信用代码,年份\n");
         let bom = [b"\xEF\xBB\xBF".as_slice(), "年份".as_bytes()].concat();
-        assert_eq!(decode_text(&bom), "年份");
+        assert_eq!(decode_text(bom), "年份");
     }
 }

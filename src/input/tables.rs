@@ -8,7 +8,6 @@ use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, InputError, RawTable};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
-use rayon::prelude::*;
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
 pub type RowYear = Option<i32>;
@@ -159,18 +158,23 @@ impl RowReader<'_> {
     }
 }
 
-/// Normalises and checks the code of a record; reports an empty, invalid or
-/// number-stored code. `None` when the code is empty.
-fn read_code(table: &'static str, raw: &RawTable, record: usize, column: usize, ledger: &Ledger) -> Option<String> {
-    let row = record + 1;
-    let written = raw.records[record].get(column).unwrap_or("");
-    let code = normalize_code(cells::code_text(written));
+/// Normalises and checks the code of record `index` (0-based) in `column`; reports an
+/// empty, invalid or number-stored code. `None` when the code is empty.
+fn read_code(
+    table: &'static str,
+    raw: &RawTable,
+    (index, record): (usize, &csv::StringRecord),
+    column: usize,
+    ledger: &Ledger,
+) -> Option<String> {
+    let row = index + 1;
+    let code = normalize_code(cells::code_text(record.get(column).unwrap_or("")));
     let field = "credit_code";
     if code.is_empty() {
         ledger.error(At::new(table, row, "", field), "empty_code", "no credit code; the row is not used");
         return None;
     }
-    if raw.numeric_cells.contains(&(record, column)) {
+    if raw.is_numeric_cell(index, column) {
         ledger.error(
             At::new(table, row, &code, field),
             "code_stored_as_number",
@@ -186,8 +190,8 @@ fn read_code(table: &'static str, raw: &RawTable, record: usize, column: usize, 
     Some(code)
 }
 
-/// Walks the records of a table with a code column, calling `build` for each row whose code
-/// is usable.
+/// Walks the records of a table with a code column in parallel, calling `build` for each
+/// row whose code is usable; the rows come in file order.
 fn each_keyed_row<T: Send>(
     table: &'static str,
     raw: &RawTable,
@@ -197,21 +201,11 @@ fn each_keyed_row<T: Send>(
 ) -> Result<(Vec<T>, ColumnMap), InputError> {
     let map = raw.map_columns(schema)?;
     let code_column = map.get("credit_code").unwrap_or(0);
-    let chunks: Vec<Vec<T>> = (0..raw.records.len())
-        .collect::<Vec<usize>>()
-        .par_chunks(CHUNK_ROWS)
-        .map(|indices| {
-            indices
-                .iter()
-                .filter_map(|&i| {
-                    let code = read_code(table, raw, i, code_column, ledger)?;
-                    let reader = RowReader { table, map: &map, record: &raw.records[i], row: i + 1, key: code, ledger };
-                    build(&reader)
-                })
-                .collect()
-        })
-        .collect();
-    Ok((concat(chunks), map))
+    let rows = raw.par_filter_map(|i, record| {
+        let code = read_code(table, raw, (i, record), code_column, ledger)?;
+        build(&RowReader { table, map: &map, record, row: i + 1, key: code, ledger })
+    });
+    Ok((rows, map))
 }
 
 /// The pieces of a parallel task's output, joined in order.
@@ -222,9 +216,6 @@ pub fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
     }
     out
 }
-
-/// Rows per parallel task when typing a table's records.
-const CHUNK_ROWS: usize = 16_384;
 
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
     let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {
@@ -246,18 +237,10 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
             total_liabilities: r.number("total_liabilities"),
             start_year: r.year_value("start_year"),
             exempt: r.boolean("exempt"),
-            extra: Vec::new(),
+            extra: r.map.extra.iter().map(|(_, i)| r.record.get(*i).unwrap_or("").to_string()).collect(),
         })
     })?;
     let extra_headers: Vec<String> = map.extra.iter().map(|(h, _)| h.clone()).collect();
-    let rows = rows
-        .into_iter()
-        .map(|mut row| {
-            let record = &raw.records[row.row - 1];
-            row.extra = map.extra.iter().map(|(_, i)| record.get(*i).unwrap_or("").to_string()).collect();
-            row
-        })
-        .collect();
     Ok(Enterprises { rows, extra_headers, has_year: map.get("year").is_some() })
 }
 
@@ -307,11 +290,9 @@ pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<Adjustmen
 pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, InputError> {
     let map = raw.map_columns(headers::LEASES)?;
     let lessee_column = map.get("lessee").unwrap_or(0);
-    let mut out = Vec::with_capacity(raw.records.len());
-    for (i, record) in raw.records.iter().enumerate() {
+    Ok(raw.par_filter_map(|i, record| {
         let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
-        let lessee_cell = cells::code_text(record.get(lessee_column).unwrap_or(""));
-        let lessee = normalize_code(lessee_cell);
+        let lessee = normalize_code(cells::code_text(record.get(lessee_column).unwrap_or("")));
         if !lessee.is_empty() && !check_code(&lessee) {
             ledger.warning(
                 At::new("leases", i + 1, &lessee, "lessee"),
@@ -320,16 +301,15 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
             );
         }
         let reader = RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
-        let Ok(year) = reader.year() else { continue };
+        let year = reader.year().ok()?;
         let area_cell = reader.cell("area_mu");
         let area_mu = match cells::number(area_cell) {
             Ok(Some(a)) if a < 0.0 => Err(format!("lease area `{area_cell}` is negative")),
             Ok(a) => Ok(a),
             Err(cells::Unreadable) => Err(format!("lease area `{area_cell}` is not a number")),
         };
-        out.push(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year });
-    }
-    Ok(out)
+        Some(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year })
+    }))
 }
 
 #[cfg(test)]
@@ -341,7 +321,7 @@ mod tests {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let headers = reader.headers().map(|h| h.iter().map(str::to_string).collect()).unwrap_or_default();
         let records: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
-        RawTable { path: PathBuf::from("t.csv"), headers, records, numeric_cells: Vec::new() }
+        RawTable::split(&PathBuf::from("t.csv"), headers, records, Vec::new())
     }
 
     #[test]

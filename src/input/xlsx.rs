@@ -27,7 +27,7 @@ pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
         numeric_cells.extend(numeric.into_iter().map(|col| (records.len(), col)));
         records.push(csv::StringRecord::from(cells));
     }
-    Ok(RawTable { path: path.to_path_buf(), headers, records, numeric_cells })
+    Ok(RawTable::split(path, headers, records, numeric_cells))
 }
 
 /// The name and the cells of the workbook's first worksheet (chart sheets skipped).
@@ -153,13 +153,14 @@ mod tests {
 
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, headers);
-        assert_eq!(raw.records.len(), 2);
-        let first: Vec<&str> = raw.records[0].iter().collect();
+        assert_eq!(raw.len(), 2);
+        let records = raw.records();
+        let first: Vec<&str> = records[0].iter().collect();
         assert_eq!(
             first,
             ["914403001922038216", "甲公司", "2023", "1234.5", "true", "2021-03-09", "2024-12-31T08:30:05"]
         );
-        let second: Vec<&str> = raw.records[1].iter().collect();
+        let second: Vec<&str> = records[1].iter().collect();
         assert_eq!(second, ["914403001922038000", "乙公司", "2023", "0.30000000000000004", "", "", ""]);
         assert_eq!(raw.numeric_cells, [(0, 2), (0, 3), (1, 0), (1, 2), (1, 3)]);
     }
@@ -179,9 +180,9 @@ mod tests {
 
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, ["credit_code", "tax"]);
-        assert_eq!(raw.records.len(), 2);
-        assert_eq!(&raw.records[0][1], "0");
-        assert_eq!(&raw.records[1][0], "91440300708461136T");
+        assert_eq!(raw.len(), 2);
+        assert_eq!(&raw.records()[0][1], "0");
+        assert_eq!(&raw.records()[1][0], "91440300708461136T");
         assert_eq!(raw.numeric_cells, [(0, 1), (1, 1)]);
     }
 
@@ -193,7 +194,7 @@ mod tests {
         let (_dir, path) = write(&mut wb);
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, ["tax"]);
-        assert!(raw.records.is_empty());
+        assert!(raw.is_empty());
     }
 
     #[test]

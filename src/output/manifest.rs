@@ -2,6 +2,7 @@
 //! count, counts per status, and stage timings.
 
 use crate::pipeline::Evaluation;
+use crate::stopwatch::Lap;
 use polars::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -15,14 +16,15 @@ pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<BTreeMap<String, 
     Ok(out)
 }
 
-pub fn manifest_json(eval: &Evaluation, timings: &[(String, f64)]) -> anyhow::Result<Vec<u8>> {
+pub fn manifest_json(eval: &Evaluation, timings: &[Lap]) -> anyhow::Result<Vec<u8>> {
     let inputs: Vec<Value> = eval
         .inputs
         .files
         .iter()
         .map(|f| json!({"table": f.table, "path": f.path.display().to_string(), "sha256": f.sha256, "rows": f.rows}))
         .collect();
-    let stages: Vec<Value> = timings.iter().map(|(s, t)| json!({"stage": s, "seconds": t})).collect();
+    let stages: Vec<Value> =
+        timings.iter().map(|l| json!({"stage": l.stage, "seconds": l.seconds, "peak_mib": l.peak_mib})).collect();
     let manifest = json!({
         "muchan": env!("CARGO_PKG_VERSION"),
         "year": eval.year,

@@ -16,6 +16,7 @@ pub mod xlsx;
 
 use crate::pipeline::Evaluation;
 use crate::quality::Ledger;
+use crate::stopwatch::Lap;
 pub use lang::Lang;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,14 +44,14 @@ pub struct Extras {
     pub xlsx: bool,
 }
 
-pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<(String, f64)>> {
+pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<Lap>> {
     let lang = extras.lang;
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();
     let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
         let start = std::time::Instant::now();
         work()?;
-        laps.push((stage.to_string(), start.elapsed().as_secs_f64()));
+        laps.push(Lap::since(stage, start));
         Ok(())
     };
     let issues = ledger.sorted();
