@@ -479,7 +479,11 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type_is_an_error() {
-        assert!(Config::from_toml("[scoring]\ncap = \"two\"\n", "x").is_err());
+    fn wrong_type_is_an_error_at_its_line_and_key() {
+        let err = Config::from_toml("[scoring]\ncap = \"two\"\n", "x.toml").unwrap_err().to_string();
+        assert!(err.starts_with("configuration x.toml: line 2, column 7, key `scoring.cap`: invalid type"), "{err}");
+        let text = "[groups.below]\nindicators = [{ name = \"tax_per_mu\" }]\n";
+        let err = Config::from_toml(text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("line 2, column 15, key `groups.below.indicators[0]`: missing field `weight`"), "{err}");
     }
 }
