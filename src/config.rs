@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use toml::de::{DeTable, DeValue};
 
 /// The resolved configuration of one run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -300,15 +301,13 @@ impl Config {
     /// replaces the default); `path` names it in messages.
     pub fn from_toml(text: &str, path: &str) -> Result<Config, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid { path: path.into(), message };
-        let user: toml::Table = toml::from_str(text).map_err(|e| invalid(describe_toml_error(text, &e)))?;
-        let mut merged = match toml::Value::try_from(Config::default()) {
-            Ok(toml::Value::Table(defaults)) => defaults,
-            _ => return Err(invalid("the built-in defaults did not serialise".into())),
-        };
-        merge_tables(&mut merged, user);
-        let config: Config = toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| invalid(locate_key_error(text, e.message())))?;
+        let user = DeTable::parse(text).map_err(|e| invalid(describe_toml_error(text, None, &e)))?;
+        let defaults = defaults_text(text.len()).map_err(invalid)?;
+        let mut merged = DeTable::parse(&defaults)
+            .map_err(|e| invalid(format!("the built-in defaults did not parse: {}", e.message())))?;
+        merge_tables(merged.get_mut(), user.get_ref().clone());
+        let config = Config::deserialize(toml::de::Deserializer::from(merged))
+            .map_err(|e| invalid(describe_toml_error(text, Some(user.get_ref()), &e)))?;
         config.validate().map_err(invalid)?;
         Ok(config)
     }
@@ -362,41 +361,73 @@ impl Config {
     }
 }
 
-/// Lays `over` onto `base`: tables merge key by key, other values replace.
-fn merge_tables(base: &mut toml::Table, over: toml::Table) {
+/// The defaults as TOML text, after `offset` + 1 blanks: parsed, their spans then lie beyond a
+/// user text of `offset` bytes, so no error is ever placed on a line of the user's file by a
+/// default value.
+fn defaults_text(offset: usize) -> Result<String, String> {
+    let defaults =
+        toml::to_string(&Config::default()).map_err(|e| format!("the built-in defaults did not serialise: {e}"))?;
+    Ok(format!("{}{defaults}", " ".repeat(offset + 1)))
+}
+
+/// Lays `over` onto `base`: tables merge key by key, other values replace (keeping the spans
+/// of the user's text).
+fn merge_tables<'i>(base: &mut DeTable<'i>, over: DeTable<'i>) {
     for (key, value) in over {
-        match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
-            (_, value) => {
+        match base.get_mut(key.get_ref().as_ref()).map(|b| b.get_mut()) {
+            Some(DeValue::Table(b)) if value.get_ref().is_table() => {
+                if let DeValue::Table(o) = value.into_inner() {
+                    merge_tables(b, o);
+                }
+            }
+            _ => {
                 base.insert(key, value);
             }
         }
     }
 }
 
-/// A message about a key (say ``unknown field `yeer` ``), with the line of the text where
-/// that key stands when it can be found.
-fn locate_key_error(text: &str, message: &str) -> String {
-    let message = message.trim();
-    let key = message.split('`').nth(1).unwrap_or("");
-    let line = (!key.is_empty()).then(|| text.lines().position(|l| l.trim_start().starts_with(key))).flatten();
-    match line {
-        Some(i) => format!("line {}: {message}", i + 1),
-        None => message.to_string(),
+/// A TOML error in plain words, with its line and column in `text` and, when `user` (the
+/// parsed text) has a key there, the key's dotted path: ``line 2, column 8, key
+/// `evaluation.year`: invalid type: string "2024", expected i32``.
+fn describe_toml_error(text: &str, user: Option<&DeTable>, e: &toml::de::Error) -> String {
+    let message = e.message().trim();
+    let Some(at) = e.span().map(|span| span.start).filter(|&at| at <= text.len()) else {
+        return message.to_string();
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    match user.and_then(|table| key_at(table, at)) {
+        Some(key) => format!("line {line}, column {column}, key `{key}`: {message}"),
+        None => format!("line {line}, column {column}: {message}"),
     }
 }
 
-/// A TOML error with its line and column, in plain words.
-fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
+/// The dotted path of the innermost key of `table` whose key or value covers byte `at` of
+/// the text (array items as `[i]`).
+fn key_at(table: &DeTable, at: usize) -> Option<String> {
+    table.iter().find_map(|(key, value)| {
+        let name = key.get_ref();
+        match value_key_at(value.get_ref(), at) {
+            Some(inner) => Some(format!("{name}{inner}")),
+            None => (key.span().contains(&at) || value.span().contains(&at)).then(|| name.to_string()),
         }
-        None => message,
+    })
+}
+
+/// The rest of the path below a value to the key covering byte `at`: `.key`, `[i]`,
+/// `[i].key`; `None` when nothing inside the value covers it.
+fn value_key_at(value: &DeValue, at: usize) -> Option<String> {
+    match value {
+        DeValue::Table(table) => key_at(table, at).map(|key| format!(".{key}")),
+        DeValue::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| match value_key_at(item.get_ref(), at) {
+                Some(inner) => Some(format!("[{i}]{inner}")),
+                None => item.span().contains(&at).then(|| format!("[{i}]")),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -448,7 +479,11 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type_is_an_error() {
-        assert!(Config::from_toml("[scoring]\ncap = \"two\"\n", "x").is_err());
+    fn wrong_type_is_an_error_at_its_line_and_key() {
+        let err = Config::from_toml("[scoring]\ncap = \"two\"\n", "x.toml").unwrap_err().to_string();
+        assert!(err.starts_with("configuration x.toml: line 2, column 7, key `scoring.cap`: invalid type"), "{err}");
+        let text = "[groups.below]\nindicators = [{ name = \"tax_per_mu\" }]\n";
+        let err = Config::from_toml(text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("line 2, column 15, key `groups.below.indicators[0]`: missing field `weight`"), "{err}");
     }
 }

@@ -239,34 +239,57 @@ fn lon_lat_crs_with_projected_coordinates_gives_no_nan_area() {
 /// Found by the `table` target (fuzz/regressions/table_calamine_reference_overflow*.xlsx).
 /// calamine 0.38 reads a cell reference with unchecked `u32` arithmetic
 /// (`get_row_and_optional_column`, calamine-0.38.0/src/xlsx/mod.rs:3096–3097): `r="AAAAAAAA2"`
-/// overflows it. With overflow checks (the test profile) `read_table` panics; in a release
-/// build the column of `AAAAAAAA2` wraps to about 4·10⁹ and calamine's `Range::from_sparse`
-/// asks for 259 GB, so the allocation fails and the process aborts (the fuzzed file, whose
-/// reference also holds a `.`, is then an error). Expected: an `InputError`. In a release test
-/// build run it alone.
+/// overflows it. With overflow checks (the test profile) calamine panics, which `read_xlsx`
+/// catches; in a release build the column wraps to about 4·10⁹ and calamine's dense range asked
+/// for 259 GB, so the process aborted. The sheet is now streamed sparsely and a cell beyond
+/// XFD1048576 is an input error; the fuzzed file, whose reference also holds a `.`, is an
+/// unreadable sheet. Either way: an `InputError` naming the file, in both builds.
 #[test]
-#[ignore = "bug: an XLSX cell reference of 7+ letters panics (debug) or aborts (release) in calamine"]
 fn xlsx_cell_reference_overflow_is_an_input_error() {
     for bytes in [
         include_bytes!("../fuzz/regressions/table_calamine_reference_overflow.xlsx").as_slice(),
         include_bytes!("../fuzz/regressions/table_calamine_reference_overflow_fuzzed.xlsx").as_slice(),
     ] {
         let (_dir, path) = file("tax.xlsx", bytes);
-        let outcome = std::panic::catch_unwind(|| read_table(&path).map(|raw| raw.len()));
-        assert!(outcome.is_ok(), "read_table panicked");
+        let err = read_table(&path).err().expect("an input error");
+        assert!(err.to_string().contains("tax.xlsx"), "{err}");
     }
 }
 
 /// Made while looking at the finding above: a workbook with one stray cell at Excel's last cell
-/// (XFD1048576) makes calamine's `worksheet_range` allocate 16384 × 1048576 cells (hundreds of
-/// GB), so the allocation fails and the process aborts (not a panic: nothing can catch it).
-/// Expected: an `InputError` (or the sparse cells read without a dense range). Run it alone.
+/// (XFD1048576) made calamine's `worksheet_range` allocate 16384 × 1048576 cells (hundreds of
+/// GB), so the allocation failed and the process aborted. Now only the rows holding a value
+/// are built: the stray cell is a record of its own (row 2 of the data), which has no code.
 #[test]
-#[ignore = "bug: an XLSX cell at XFD1048576 aborts the process on allocation (calamine dense range)"]
-fn xlsx_with_a_cell_at_the_last_excel_cell_is_not_fatal() {
+fn xlsx_with_a_cell_at_the_last_excel_cell_is_read_sparsely() {
     let bytes = include_bytes!("../fuzz/regressions/table_xlsx_huge_dimension.xlsx");
     let (_dir, path) = file("tax.xlsx", bytes);
-    let _ = read_table(&path);
+    let raw = read_table(&path).expect("reads");
+    assert_eq!(raw.headers, ["credit_code", "tax"]);
+    assert_eq!(raw.len(), 2);
+    assert_eq!(raw.records()[0].iter().collect::<Vec<_>>(), ["914403001922038216"]);
+    assert_eq!(raw.records()[1].len(), 16_384);
+    assert_eq!(&raw.records()[1][16_383], "x");
+    assert!(raw.records()[1].iter().take(16_383).all(str::is_empty));
+    let ledger = Ledger::new();
+    let rows = read_tax(&raw, &ledger).expect("typed");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].row, 1);
+    let issues = ledger.sorted();
+    let empty: Vec<usize> = issues.iter().filter(|i| i.code == "empty_code").map(|i| i.row).collect();
+    assert_eq!(empty, [2]);
+}
+
+/// A cell placed beyond Excel's last column (`XFE2`, column 16,385) is a damaged workbook: an
+/// input error naming the file and the cell, not a grid of 16,385 columns.
+#[test]
+fn xlsx_cell_beyond_the_last_column_is_an_input_error() {
+    let bytes = include_bytes!("data/xlsx_cell_beyond_last_column.xlsx");
+    let (_dir, path) = file("tax.xlsx", bytes);
+    let err = read_table(&path).err().expect("an input error");
+    let message = err.to_string();
+    assert!(message.contains("tax.xlsx") && message.contains("XFE2"), "{message}");
+    assert!(message.contains("row 2, column 16385") && message.contains("XFD1048576"), "{message}");
 }
 
 /// Found by the `repair` target (fuzz/regressions/repair_far_vertex_zero_area.bin, in the

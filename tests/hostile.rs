@@ -135,6 +135,28 @@ fn a_configuration_with_wrong_types_stops_with_exit_2() {
     let (code, err) = run(dir.path());
     assert_eq!(code, 2);
     assert!(err.contains("muchan.toml") && err.contains("expected f64"), "{err}");
+    assert!(err.contains("line 2, column 7, key `scoring.cap`"), "{err}");
+}
+
+/// The message of a wrongly typed key names the file, the line and column, and the key's
+/// path, array items included.
+#[test]
+fn a_wrongly_typed_key_is_named_with_its_line() {
+    let dir = county(&format!("credit_code,year\n{CODE},2024\n"), NO_PARCELS);
+    let cases = [
+        ("# evaluation settings\n[evaluation]\nyear = \"2024\"\n", "line 3, column 8, key `evaluation.year`"),
+        (
+            "[groups.above]\nindicators = [\n  { name = \"tax_per_mu\", weight = 1 },\n  { name = \"tax_per_mu\", weight = \"x\" },\n]\n",
+            "line 4, column 35, key `groups.above.indicators[1].weight`",
+        ),
+        ("scoring = 3\n", "line 1, column 11, key `scoring`"),
+    ];
+    for (toml, location) in cases {
+        write(dir.path(), "muchan.toml", toml);
+        let (code, err) = run(dir.path());
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("muchan.toml") && err.contains(location), "{err}");
+    }
 }
 
 #[test]

@@ -6,32 +6,53 @@
 //! as ISO `YYYY-MM-DD` (with `THH:MM:SS` when they carry a time), empty and error cells as
 //! empty text. Every cell stored as a number is listed in [`RawTable::numeric_cells`], so a
 //! credit code that lost its digits beyond the 15th can be reported.
+//!
+//! The sheet is streamed cell by cell and only the cells that hold a value are kept, so a
+//! stray cell at Excel's last cell (XFD1048576) costs one cell, not a dense grid. A cell
+//! placed beyond that last cell, or values scattered so thinly that their records would span
+//! far more blank cells than values, stop the run with an input error.
 
 use super::source::{InputError, RawTable};
-use calamine::{Data, ExcelDateTime, Range, Reader, SheetType, Xlsx, open_workbook};
+use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, Xlsx, XlsxError, open_workbook};
 use std::path::Path;
+
+/// Excel's last row and column, 0-based: a sheet has at most 1,048,576 rows and 16,384
+/// columns (its last cell is XFD1048576).
+const LAST_ROW: u32 = 1_048_575;
+const LAST_COLUMN: u32 = 16_383;
+
+/// The cells the records of a sheet may span, blanks between values included: at least
+/// [`MIN_SPAN`], else [`SPAN_PER_VALUE`] per cell that holds a value. A few values scattered
+/// far apart would otherwise fill millions of empty cells.
+const MIN_SPAN: usize = 1 << 24;
+const SPAN_PER_VALUE: usize = 16;
+
+/// A cell that holds a value: (0-based row, 0-based column, value).
+type SparseCell = (u32, u32, Data);
 
 /// Reads the first worksheet of the workbook at `path`.
 pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
-    // calamine can panic on a malformed workbook (found by fuzzing): that is an unreadable
-    // file, not a crash.
-    let (sheet, range) = std::panic::catch_unwind(|| first_worksheet(path))
+    // calamine can panic on a malformed workbook (found by fuzzing: a build with overflow
+    // checks panics on a cell reference of 7+ letters): that is an unreadable file, not a crash.
+    let (sheet, cells) = std::panic::catch_unwind(|| first_worksheet(path))
         .unwrap_or_else(|_| Err(InputError::new(path, "not a readable XLSX file: the workbook is malformed")))?;
-    let mut rows = range.rows().map(row_text).filter(|(cells, _)| !is_blank(cells));
+    let mut rows = sheet_rows(path, cells)?.into_iter().filter(|(record, _)| !is_blank(record));
     let Some((headers, _)) = rows.next() else {
         return Err(InputError::new(path, format!("sheet `{sheet}` is empty: it has no header row")));
     };
+    let headers = headers.iter().map(str::to_string).collect();
     let mut records = Vec::new();
     let mut numeric_cells = Vec::new();
-    for (cells, numeric) in rows {
+    for (record, numeric) in rows {
         numeric_cells.extend(numeric.into_iter().map(|col| (records.len(), col)));
-        records.push(csv::StringRecord::from(cells));
+        records.push(record);
     }
     Ok(RawTable::split(path, headers, records, numeric_cells))
 }
 
-/// The name and the cells of the workbook's first worksheet (chart sheets skipped).
-fn first_worksheet(path: &Path) -> Result<(String, Range<Data>), InputError> {
+/// The name of the workbook's first worksheet (chart sheets skipped) and its cells that hold
+/// a value, in stream order.
+fn first_worksheet(path: &Path) -> Result<(String, Vec<SparseCell>), InputError> {
     let mut workbook: Xlsx<_> =
         open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLSX file: {e}")))?;
     let name = workbook
@@ -40,22 +61,95 @@ fn first_worksheet(path: &Path) -> Result<(String, Range<Data>), InputError> {
         .find(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))?;
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| InputError::new(path, format!("sheet `{name}` is not readable: {e}")))?;
-    Ok((name, range))
+    let unreadable = |e: XlsxError| InputError::new(path, format!("sheet `{name}` is not readable: {e}"));
+    let mut reader = match workbook.worksheet_cells_reader(&name) {
+        Ok(reader) => reader,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok((name, Vec::new())),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        if row > LAST_ROW || col > LAST_COLUMN {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "sheet `{name}` has a cell at {} (row {}, column {}), beyond Excel's last cell \
+                     XFD1048576; the workbook is damaged",
+                    cell_name(row, col),
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                ),
+            ));
+        }
+        cells.push((row, col, Data::from(cell.get_value().clone())));
+    }
+    Ok((name, cells))
+}
+
+/// The sheet's rows that hold a value, top to bottom, each as the text of its cells from the
+/// sheet's leftmost used column to its own last value (and the columns holding a number).
+/// Rows with no value are not built, so memory follows the cells present, not the sheet's
+/// extent; records that would span more blank cells than the file justifies stop the run.
+fn sheet_rows(path: &Path, mut cells: Vec<SparseCell>) -> Result<Vec<(csv::StringRecord, Vec<usize>)>, InputError> {
+    // Stable: of two cells at one position, the later in the file wins, as in calamine's range.
+    cells.sort_by_key(|&(row, col, _)| (row, col));
+    let left = cells.iter().map(|&(_, col, _)| col).min().unwrap_or(0);
+    let budget = MIN_SPAN.max(SPAN_PER_VALUE * cells.len());
+    let mut spanned = 0;
+    let mut rows = Vec::new();
+    for row in cells.chunk_by_mut(|a, b| a.0 == b.0) {
+        spanned += row.last().map_or(0, |&(_, col, _)| (col - left) as usize + 1);
+        if spanned > budget {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "the sheet's {} values are scattered over more than {budget} cells; delete the stray \
+                     cells far below or right of the table",
+                    cells.len()
+                ),
+            ));
+        }
+        rows.push(row_text(&dense_row(row, left)));
+    }
+    Ok(rows)
+}
+
+/// The cells of one row (sorted by column) from column `left` to the row's last value.
+fn dense_row(row: &mut [SparseCell], left: u32) -> Vec<Data> {
+    let width = row.last().map_or(0, |&(_, col, _)| (col - left) as usize + 1);
+    let mut dense = vec![Data::Empty; width];
+    for (_, col, value) in row {
+        dense[(*col - left) as usize] = std::mem::take(value);
+    }
+    dense
+}
+
+/// A cell's A1-style name: `XFD1048576`.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), u64::from(row) + 1)
 }
 
 /// The text of each cell of a row, and the columns whose cell is a number.
-fn row_text(row: &[Data]) -> (Vec<String>, Vec<usize>) {
+fn row_text(row: &[Data]) -> (csv::StringRecord, Vec<usize>) {
     let cells = row.iter().map(cell_text).collect();
     let numeric = row.iter().enumerate().filter(|(_, c)| matches!(c, Data::Int(_) | Data::Float(_))).map(|(i, _)| i);
     (cells, numeric.collect())
 }
 
 /// A row with nothing but blanks is not a record.
-fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
+fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|c| c.trim().is_empty())
 }
 
 /// One cell as text, the way Excel stores it.
@@ -161,7 +255,8 @@ mod tests {
             ["914403001922038216", "甲公司", "2023", "1234.5", "true", "2021-03-09", "2024-12-31T08:30:05"]
         );
         let second: Vec<&str> = records[1].iter().collect();
-        assert_eq!(second, ["914403001922038000", "乙公司", "2023", "0.30000000000000004", "", "", ""]);
+        // A record ends at its last value, as a short CSV row does.
+        assert_eq!(second, ["914403001922038000", "乙公司", "2023", "0.30000000000000004"]);
         assert_eq!(raw.numeric_cells, [(0, 2), (0, 3), (1, 0), (1, 2), (1, 3)]);
     }
 
@@ -211,6 +306,45 @@ mod tests {
         let (_dir, empty) = write(&mut wb);
         let err = read_xlsx(&empty).err().expect("an error");
         assert!(err.message.contains("Sheet1") && err.message.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn a_stray_cell_far_away_costs_one_record() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(1, 2, "credit_code").expect("header");
+        ws.write_string(2, 2, "914403001922038216").expect("code");
+        ws.write_number(1_048_575, 3, 7.0).expect("last row");
+        let (_dir, path) = write(&mut wb);
+        let raw = read_xlsx(&path).expect("reads");
+        assert_eq!(raw.headers, ["credit_code"]);
+        assert_eq!(raw.len(), 2);
+        assert_eq!(raw.records()[1].iter().collect::<Vec<_>>(), ["", "7"]);
+        assert_eq!(raw.numeric_cells, [(1, 1)]);
+    }
+
+    #[test]
+    fn values_scattered_over_millions_of_blank_cells_are_an_error() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        // 1,100 rows from column A to XFD: 18 million cells for 2,200 values.
+        for row in 0..1100 {
+            ws.write_string(row, 0, "a").expect("first column");
+            ws.write_string(row, 16_383, "b").expect("last column");
+        }
+        let (_dir, path) = write(&mut wb);
+        let err = read_xlsx(&path).err().expect("an error");
+        assert!(err.to_string().contains("enterprises.xlsx"), "{err}");
+        assert!(err.message.contains("2200 values are scattered"), "{err}");
+    }
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(2, 26), "AA3");
+        assert_eq!(cell_name(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(cell_name(1, 16_384), "XFE2");
+        assert_eq!(cell_name(u32::MAX, u32::MAX), "MWLQKWV4294967296");
     }
 
     #[test]

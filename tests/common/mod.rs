@@ -95,3 +95,73 @@ pub fn run_muchan(data: &Path, out: &Path) {
         .status();
     assert!(status.expect("runs").success(), "muchan run on {}", data.display());
 }
+
+/// The tables whose rows may come in any order; leases keep theirs (SPEC §4 uses lease file
+/// order).
+pub const REORDERABLE_TABLES: [&str; 4] = ["enterprises", "tax", "energy", "adjustments"];
+
+/// `items` in the order `order` gives (a permutation of their indices).
+pub fn reorder<T: Clone>(items: &[T], order: &[usize]) -> Vec<T> {
+    assert_eq!(order.len(), items.len(), "a permutation of every item");
+    order.iter().map(|&i| items[i].clone()).collect()
+}
+
+/// Copies a CSV file with its data lines reordered (the generator writes one record a line).
+pub fn reorder_csv(from: &Path, to: &Path, order: &mut dyn FnMut(usize) -> Vec<usize>) {
+    let text = std::fs::read_to_string(from).expect("utf-8 csv");
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or("");
+    let rows: Vec<&str> = lines.collect();
+    let rows = reorder(&rows, &order(rows.len()));
+    std::fs::write(to, format!("{header}\n{}\n", rows.join("\n"))).expect("write");
+}
+
+/// Copies a GeoJSON FeatureCollection with its features reordered.
+pub fn reorder_features(from: &Path, to: &Path, order: &mut dyn FnMut(usize) -> Vec<usize>) {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(from).expect("read")).expect("json");
+    let features = v["features"].as_array().cloned().unwrap_or_default();
+    v["features"] = serde_json::Value::Array(reorder(&features, &order(features.len())));
+    std::fs::write(to, serde_json::to_vec(&v).expect("json")).expect("write");
+}
+
+/// Copies the generated county in `data` to `to` with the rows of every reorderable table and
+/// the parcels' features in the order `order(n)` gives for n items; leases are copied as they are.
+pub fn write_reordered_county(data: &Path, to: &Path, order: &mut dyn FnMut(usize) -> Vec<usize>) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for table in REORDERABLE_TABLES {
+        let name = format!("{table}.csv");
+        reorder_csv(&data.join(&name), &to.join(&name), order);
+    }
+    std::fs::copy(data.join("leases.csv"), to.join("leases.csv")).expect("copy");
+    reorder_features(&data.join("parcels.geojson"), &to.join("parcels.geojson"), order);
+}
+
+/// The features of a GeoJSON file as JSON strings, sorted.
+pub fn sorted_features(path: &Path) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+    let mut features: Vec<String> =
+        v["features"].as_array().expect("features").iter().map(|f| serde_json::to_string(f).expect("json")).collect();
+    features.sort();
+    features
+}
+
+/// SPEC §10: two runs over the same county in other row orders have byte-identical
+/// enterprises.csv, summary.json and reclaim_blocks.geojson, and the same parcels.geojson
+/// features (in the input's order, so compared as a set).
+pub fn assert_same_results(a: &Path, b: &Path) {
+    for file in ["enterprises.csv", "summary.json", "reclaim_blocks.geojson"] {
+        let (x, y) = (std::fs::read(a.join(file)).expect("a"), std::fs::read(b.join(file)).expect("b"));
+        assert!(x.len() > 100, "{file} has content");
+        assert!(x == y, "{file} changed when the inputs were reordered");
+    }
+    let features = sorted_features(&a.join("parcels.geojson"));
+    assert!(!features.is_empty(), "parcels.geojson has features");
+    assert!(features == sorted_features(&b.join("parcels.geojson")), "parcels.geojson changed");
+}
+
+/// Reordering cannot change which row of a duplicated key is kept only if there is none: the
+/// run in `out` reported no duplicate row or parcel id.
+pub fn assert_no_duplicates(out: &Path) {
+    let problems = std::fs::read_to_string(out.join("data_quality.csv")).expect("data_quality.csv");
+    assert!(!problems.contains(",duplicate_"), "the generated county has duplicates:\n{problems}");
+}
