@@ -46,8 +46,6 @@ const GEOMETRY: &str = "geometry";
 const BBOX: &str = "bbox";
 /// Geometry types in the order the metadata lists them.
 const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
-/// Rows whose properties are built at once (bounds the memory of a large output).
-const CHUNK: usize = 65_536;
 
 /// parcels.parquet: every input feature, in input order.
 pub fn parcels_geoparquet(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
@@ -112,35 +110,53 @@ struct Table {
 }
 
 impl Table {
+    /// The properties of rows `0..rows`, gathered in parallel and joined in row order.
     fn collect(rows: usize, properties: &(dyn Fn(usize) -> Map<String, Value> + Sync)) -> Table {
-        let mut table = Table::default();
-        for start in (0..rows).step_by(CHUNK) {
-            let chunk: Vec<Map<String, Value>> =
-                (start..rows.min(start + CHUNK)).into_par_iter().map(properties).collect();
-            chunk.into_iter().for_each(|row| table.push(row));
-        }
-        table
+        (0..rows)
+            .into_par_iter()
+            .fold(Table::default, |mut table, i| {
+                table.push(properties(i));
+                table
+            })
+            .reduce(Table::default, Table::append)
     }
 
     fn push(&mut self, row: Map<String, Value>) {
         for (key, value) in row {
-            let column = match self.index.get(&key) {
-                Some(&c) => c,
-                None => self.add_column(key),
-            };
+            let column = self.column(key);
             self.values[column].push(value);
         }
-        self.rows += 1;
-        for column in &mut self.values {
-            column.resize(self.rows, Value::Null);
-        }
+        self.pad(self.rows + 1);
     }
 
-    fn add_column(&mut self, key: String) -> usize {
+    /// The rows of `other` after these.
+    fn append(mut self, other: Table) -> Table {
+        let rows = self.rows + other.rows;
+        for (key, values) in other.names.into_iter().zip(other.values) {
+            let column = self.column(key);
+            self.values[column].extend(values);
+        }
+        self.pad(rows);
+        self
+    }
+
+    /// The index of a column, added (null so far) when new.
+    fn column(&mut self, key: String) -> usize {
+        if let Some(&column) = self.index.get(&key) {
+            return column;
+        }
         self.index.insert(key.clone(), self.names.len());
         self.names.push(key);
         self.values.push(vec![Value::Null; self.rows]);
         self.names.len() - 1
+    }
+
+    /// Fills every column with nulls up to `rows`.
+    fn pad(&mut self, rows: usize) {
+        self.rows = rows;
+        for column in &mut self.values {
+            column.resize(rows, Value::Null);
+        }
     }
 
     fn into_columns(self, kinds: &[(&str, Kind)]) -> Vec<Column> {
