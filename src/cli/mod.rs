@@ -73,6 +73,10 @@ pub struct Common {
     /// Also write enterprises.xlsx (results, summary and data problems sheets).
     #[arg(long)]
     pub xlsx: bool,
+    /// Format of the parcel and block outputs: GeoJSON (parcels.geojson, reclaim_blocks.geojson)
+    /// or GeoParquet 1.1 (parcels.parquet, reclaim_blocks.parquet, instead of the GeoJSON).
+    #[arg(long, value_enum, default_value = "geojson")]
+    pub format: crate::output::GeoFormat,
     /// Print each stage's time on stderr.
     #[arg(long)]
     pub timings: bool,

@@ -12,7 +12,7 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let ledger = Ledger::new();
     let data = args.data_dir();
     let eval = pipeline::evaluate_timed(&data, config, &ledger, Stopwatch::with_progress(!args.quiet))?;
-    let extras = output::Extras { lang: args.lang, xlsx: args.xlsx };
+    let extras = output::Extras { lang: args.lang, xlsx: args.xlsx, format: args.format };
     let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {
         for lap in &laps {

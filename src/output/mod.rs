@@ -4,13 +4,16 @@
 pub mod blocks;
 pub mod cells;
 pub mod enterprises;
+pub mod geoparquet;
 pub mod lang;
 pub mod manifest;
 pub mod parcels;
+pub mod projjson;
 pub mod quality;
 pub mod report;
 pub mod report_data;
 pub mod summary;
+pub mod wkb;
 pub mod workbook;
 pub mod xlsx;
 
@@ -34,16 +37,45 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<Pat
     Ok(path)
 }
 
-/// Writes every output of an evaluation into `out`, the manifest last (with the timings of
-/// the pipeline and of the writing).
 /// What to write besides the SPEC's files.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Extras {
     pub lang: Lang,
     /// Also `enterprises.xlsx`.
     pub xlsx: bool,
+    /// The format of the parcel and block outputs.
+    pub format: GeoFormat,
 }
 
+/// The format of the parcel and block outputs (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum GeoFormat {
+    /// `parcels.geojson` and `reclaim_blocks.geojson` (SPEC §10).
+    #[default]
+    Geojson,
+    /// `parcels.parquet` and `reclaim_blocks.parquet` (GeoParquet 1.1) instead.
+    Geoparquet,
+}
+
+type Writer = fn(&Evaluation) -> anyhow::Result<Vec<u8>>;
+
+impl GeoFormat {
+    /// The parcel and block files of this format, each with its writer.
+    fn files(self) -> [(&'static str, Writer); 2] {
+        match self {
+            GeoFormat::Geojson => {
+                [("parcels.geojson", parcels::parcels_geojson), ("reclaim_blocks.geojson", blocks::blocks_geojson)]
+            }
+            GeoFormat::Geoparquet => [
+                ("parcels.parquet", geoparquet::parcels_geoparquet),
+                ("reclaim_blocks.parquet", geoparquet::blocks_geoparquet),
+            ],
+        }
+    }
+}
+
+/// Writes every output of an evaluation into `out`, the manifest last (with the timings of
+/// the pipeline and of the writing).
 pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<Lap>> {
     let lang = extras.lang;
     std::fs::create_dir_all(out)?;
@@ -62,8 +94,9 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         Ok(())
     })?;
     timed("write parcels", &mut || {
-        write_atomic(out, "parcels.geojson", &parcels::parcels_geojson(eval)?)?;
-        write_atomic(out, "reclaim_blocks.geojson", &blocks::blocks_geojson(eval)?)?;
+        for (name, write) in extras.format.files() {
+            write_atomic(out, name, &write(eval)?)?;
+        }
         Ok(())
     })?;
     let mut summary = Vec::new();

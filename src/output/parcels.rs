@@ -118,7 +118,8 @@ pub fn collection(eval: &Evaluation, features: &[Vec<u8>]) -> serde_json::Result
     Ok(out)
 }
 
-fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, String>, i: usize) -> Map<String, Value> {
+/// The properties of parcel `i`, in order: muchan's, then the input's others.
+pub(crate) fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, String>, i: usize) -> Map<String, Value> {
     let (f, m) = (&eval.inputs.parcels.features[i], &eval.measured[i]);
     let user = (!f.user.is_empty()).then_some(f.user.as_str());
     let mut props = Map::new();
