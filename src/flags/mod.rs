@@ -94,13 +94,11 @@ pub fn flag_enterprises(
 
 /// The flag columns of the output, aligned with the rating frame's codes.
 pub fn flag_columns(frame: &DataFrame, flags: &Flags) -> PolarsResult<Vec<Column>> {
-    let codes = frame.column("code")?.str()?;
-    let get = |i: usize| codes.get(i).and_then(|c| flags.get(c));
-    let n = frame.height();
-    let zombie: Vec<Option<bool>> = (0..n).map(|i| get(i).map(|f| f.zombie.zombie)).collect();
-    let rules: Vec<Option<String>> = (0..n).map(|i| get(i).map(|f| f.zombie.rules.join(";"))).collect();
-    let high: Vec<Option<bool>> = (0..n).map(|i| get(i).and_then(|f| f.high_energy_emission)).collect();
-    let pieces: Vec<Option<i64>> = (0..n).map(|i| get(i).map(|f| f.fragmented_pieces as i64)).collect();
+    let of_row: Vec<Option<&CodeFlags>> = frame.column("code")?.str()?.iter().map(|c| flags.get(c?)).collect();
+    let zombie: Vec<Option<bool>> = of_row.iter().map(|f| f.map(|f| f.zombie.zombie)).collect();
+    let rules: Vec<Option<String>> = of_row.iter().map(|f| f.map(|f| f.zombie.rules.join(";"))).collect();
+    let high: Vec<Option<bool>> = of_row.iter().map(|f| f.and_then(|f| f.high_energy_emission)).collect();
+    let pieces: Vec<Option<i64>> = of_row.iter().map(|f| f.map(|f| f.fragmented_pieces as i64)).collect();
     Ok(vec![
         Column::new("zombie".into(), zombie),
         Column::new("zombie_rules".into(), rules),

@@ -34,8 +34,8 @@ pub struct ParcelFeature {
     pub park: Option<String>,
     pub registered_mu: Option<f64>,
     pub status: Option<String>,
-    /// The feature's properties as read, carried to the outputs.
-    pub properties: Map<String, Value>,
+    /// The feature's properties that name no parcel column, carried to the outputs.
+    pub other_properties: Map<String, Value>,
     /// Polygon coordinates as read; `None` for a null or unusable geometry.
     pub raw: Option<RawPolygons>,
 }
@@ -157,21 +157,24 @@ struct TypedGeometry<'a> {
     coordinates: Option<&'a RawValue>,
 }
 
-/// The canonical parcel column each property name stands for (names repeat in every
-/// feature, so each is matched once).
-fn canonical_names(properties: &Map<String, Value>) -> Vec<(&str, &Value)> {
+/// The properties split into those that name a parcel column (by canonical name) and the
+/// others (names repeat in every feature, so each is matched once).
+fn split_properties(properties: Map<String, Value>) -> (Vec<(&'static str, Value)>, Map<String, Value>) {
     thread_local! {
         static SEEN: std::cell::RefCell<HashMap<String, Option<&'static str>>> = Default::default();
     }
     SEEN.with(|seen| {
         let mut seen = seen.borrow_mut();
-        properties
-            .iter()
-            .filter_map(|(k, v)| {
-                let name = *seen.entry(k.clone()).or_insert_with(|| canonical(headers::PARCELS, k).map(|c| c.name));
-                name.map(|n| (n, v))
-            })
-            .collect()
+        let (mut named, mut others) = (Vec::new(), Map::new());
+        for (k, v) in properties {
+            match *seen.entry(k.clone()).or_insert_with(|| canonical(headers::PARCELS, &k).map(|c| c.name)) {
+                Some(name) => named.push((name, v)),
+                None => {
+                    others.insert(k, v);
+                }
+            }
+        }
+        (named, others)
     })
 }
 
@@ -182,8 +185,8 @@ fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature 
         }
         Err(_) => lenient_feature(raw),
     };
-    let named = canonical_names(&properties);
-    let field = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let (named, other_properties) = split_properties(properties);
+    let field = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
     let text = |name: &str| field(name).map(property_text).and_then(|t| cells::text(&t));
     let input_id = text("parcel_id");
     let key = input_id.clone().unwrap_or_else(|| format!("#{index}"));
@@ -222,7 +225,7 @@ fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature 
         park: text("park"),
         registered_mu,
         status: text("status"),
-        properties,
+        other_properties,
         raw,
     }
 }

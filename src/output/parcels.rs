@@ -1,7 +1,6 @@
 //! `parcels.geojson`: every input feature in input order, geometry as read (repaired per
 //! SPEC §4), with the evaluation's properties first and the input's other properties after.
 
-use crate::input::headers::{self, canonical};
 use crate::pipeline::Evaluation;
 use crate::reclaim::ParcelResult;
 use geo::{MultiPolygon, Polygon};
@@ -131,9 +130,8 @@ pub(crate) fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, Str
     props.insert("registered_mu".into(), number(f.registered_mu));
     props.insert("user_class".into(), text(user.and_then(|u| classes.get(u)).map(String::as_str)));
     spatial_properties(&eval.reclaim.parcels[i], &mut props);
-    for (key, value) in &f.properties {
-        let ours = canonical(headers::PARCELS, key).is_some() || PROPERTIES.contains(&key.as_str());
-        if !ours {
+    for (key, value) in &f.other_properties {
+        if !PROPERTIES.contains(&key.as_str()) {
             props.insert(key.clone(), value.clone());
         }
     }
