@@ -8,7 +8,8 @@ use crate::input::tables::EnergyRow;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
 use polars::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use zombie::{Verdict, YearFigures};
 
 /// The flags of one code.
@@ -28,15 +29,16 @@ fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chun
     df.column(name)?.f64()
 }
 
-/// Each code's figures by year, from the yearly figures frame.
-fn figures_by_code(yearly: &DataFrame) -> PolarsResult<HashMap<&str, BTreeMap<i32, YearFigures>>> {
+/// Each code's figures by year, from the yearly figures frame (sorted by code and year),
+/// in code order.
+fn figures_by_code(yearly: &DataFrame) -> PolarsResult<Vec<(&str, BTreeMap<i32, YearFigures>)>> {
     let code = yearly.column("code")?.str()?;
     let year = yearly.column("year")?.i32()?;
     let has_row = yearly.column("has_row")?.bool()?;
     let [profit, tax, revenue, assets, debt] =
         ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
     let (profit, tax, revenue, assets, debt) = (profit?, tax?, revenue?, assets?, debt?);
-    let mut out: HashMap<&str, BTreeMap<i32, YearFigures>> = HashMap::new();
+    let mut out: Vec<(&str, BTreeMap<i32, YearFigures>)> = Vec::new();
     for i in 0..yearly.height() {
         let (Some(c), Some(y)) = (code.get(i), year.get(i)) else { continue };
         let figures = YearFigures {
@@ -47,9 +49,19 @@ fn figures_by_code(yearly: &DataFrame) -> PolarsResult<HashMap<&str, BTreeMap<i3
             total_assets: assets.get(i),
             total_liabilities: debt.get(i),
         };
-        out.entry(c).or_default().insert(y, figures);
+        match out.last_mut() {
+            Some((last, years)) if *last == c => {
+                years.insert(y, figures);
+            }
+            _ => out.push((c, BTreeMap::from([(y, figures)]))),
+        }
     }
     Ok(out)
+}
+
+/// The value of `code` in a list sorted by code.
+fn find<'a, V>(sorted: &'a [(&str, V)], code: &str) -> Option<&'a V> {
+    sorted.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| &sorted[i].1)
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
@@ -70,26 +82,29 @@ pub fn flag_enterprises(
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
     let group_benchmark = |g: &str, ind: &str| rating.benchmarks.get(g).and_then(|b| b.get(ind)).and_then(|b| b.value);
     let empty = BTreeMap::new();
-    let mut out = Flags::new();
-    for i in 0..frame.height() {
-        let Some(c) = code.get(i) else { continue };
-        let verdict = zombie::judge(figures.get(c).unwrap_or(&empty), months.get(c), year, &config.zombie);
-        let high = group.get(i).map(|g| {
-            high_emission::is_high_energy_emission(
-                energy_value.get(i),
-                group_benchmark(g, "va_per_energy"),
-                emission_value.get(i),
-                group_benchmark(g, "va_per_emission"),
-            )
-        });
-        let flags = CodeFlags {
-            zombie: verdict,
-            high_energy_emission: high,
-            fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
-        };
-        out.insert(c.to_string(), flags);
-    }
-    Ok(out)
+    let judged: Vec<(String, CodeFlags)> = (0..frame.height())
+        .into_par_iter()
+        .filter_map(|i| {
+            let c = code.get(i)?;
+            let verdict =
+                zombie::judge(find(&figures, c).unwrap_or(&empty), find(&months, c), year, &config.zombie);
+            let high = group.get(i).map(|g| {
+                high_emission::is_high_energy_emission(
+                    energy_value.get(i),
+                    group_benchmark(g, "va_per_energy"),
+                    emission_value.get(i),
+                    group_benchmark(g, "va_per_emission"),
+                )
+            });
+            let flags = CodeFlags {
+                zombie: verdict,
+                high_energy_emission: high,
+                fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
+            };
+            Some((c.to_string(), flags))
+        })
+        .collect();
+    Ok(judged.into_iter().collect())
 }
 
 /// The flag columns of the output, aligned with the rating frame's codes.

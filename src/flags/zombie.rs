@@ -4,7 +4,8 @@
 use crate::config::Zombie;
 use crate::input::tables::EnergyRow;
 use crate::numbers::{Grouped, sum_present};
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// One code's figures of one year (from the yearly figures).
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,18 +30,24 @@ pub struct Verdict {
     pub zombie: bool,
 }
 
-/// The evaluation year's monthly electricity per code, from the month rows (a month's cells
-/// summed over the values present).
-pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> HashMap<&str, MonthlyKwh> {
+/// The evaluation year's monthly electricity per code, in code order, from the month rows
+/// (a month's cells summed over the values present).
+pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> Vec<(&str, MonthlyKwh)> {
     let month_rows: Vec<(&str, u32, Option<f64>)> = rows
-        .iter()
+        .par_iter()
         .filter(|r| r.year.unwrap_or(year) == year)
         .filter_map(|r| Some((r.code.as_str(), r.month?, r.electricity_kwh)))
         .collect();
-    let mut out: HashMap<&str, MonthlyKwh> = HashMap::new();
+    let mut out: Vec<(&str, MonthlyKwh)> = Vec::new();
     for group in Grouped::new(&month_rows, |&(code, month, _)| (code, month)).groups() {
         let (code, month, _) = *group[0];
-        out.entry(code).or_default().insert(month, sum_present(group.iter().map(|r| r.2)));
+        let kwh = sum_present(group.iter().map(|r| r.2));
+        match out.last_mut() {
+            Some((last, months)) if *last == code => {
+                months.insert(month, kwh);
+            }
+            _ => out.push((code, MonthlyKwh::from([(month, kwh)]))),
+        }
     }
     out
 }

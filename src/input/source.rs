@@ -89,6 +89,15 @@ struct CsvPieces {
 /// Records per parallel task when walking split records.
 const CHUNK_ROWS: usize = 16_384;
 
+/// The pieces of a parallel task's output, joined in order.
+fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        out.extend(piece);
+    }
+    out
+}
+
 impl RawTable {
     /// A table whose records are already split into cells.
     pub fn split(
@@ -125,7 +134,9 @@ impl RawTable {
             Records::Split(records) => records
                 .par_chunks(CHUNK_ROWS)
                 .enumerate()
-                .map(|(k, chunk)| chunk.iter().enumerate().filter_map(|(i, r)| map(k * CHUNK_ROWS + i, r)).collect())
+                .map(|(k, chunk)| {
+                    chunk.iter().enumerate().filter_map(|(i, r)| map(k * CHUNK_ROWS + i, r)).collect()
+                })
                 .collect(),
             Records::Csv(csv) => csv
                 .pieces
@@ -137,7 +148,7 @@ impl RawTable {
                 })
                 .collect(),
         };
-        super::tables::concat(pieces)
+        concat(pieces)
     }
 
     /// Every data record, split (for tests and small tables).

@@ -8,6 +8,7 @@ use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, InputError, RawTable};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
+use compact_str::CompactString;
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
 pub type RowYear = Option<i32>;
@@ -53,10 +54,11 @@ pub struct TaxRow {
     pub tax: Option<f64>,
 }
 
+/// An energy row: millions of them, so the code is kept inline (no allocation of its own).
 #[derive(Debug, Clone)]
 pub struct EnergyRow {
     pub row: usize,
-    pub code: String,
+    pub code: CompactString,
     pub year: RowYear,
     pub month: Option<u32>,
     pub electricity_kwh: Option<f64>,
@@ -208,15 +210,6 @@ fn each_keyed_row<T: Send>(
     Ok((rows, map))
 }
 
-/// The pieces of a parallel task's output, joined in order.
-pub fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
-    let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
-    for piece in pieces {
-        out.extend(piece);
-    }
-    out
-}
-
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
     let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {
         let year = r.year().ok()?;
@@ -261,7 +254,7 @@ pub fn read_energy(raw: &RawTable, ledger: &Ledger) -> Result<Vec<EnergyRow>, In
     let (rows, _) = each_keyed_row("energy", raw, headers::ENERGY, ledger, |r| {
         Some(EnergyRow {
             row: r.row,
-            code: r.key.clone(),
+            code: r.key.as_str().into(),
             year: r.year().ok()?,
             month: r.month().ok()?,
             electricity_kwh: r.number("electricity_kwh"),
