@@ -23,9 +23,11 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("county_2000");
     group.sample_size(10);
     group.bench_function("read", |b| {
-        b.iter(|| black_box(input::load(dir.path(), None, &Ledger::new(), &mut Stopwatch::default()).expect("reads")))
+        b.iter(|| {
+            black_box(input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"))
+        })
     });
-    let inputs = input::load(dir.path(), None, &Ledger::new(), &mut Stopwatch::default()).expect("reads");
+    let inputs = input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads");
     group.bench_function("land", |b| {
         b.iter(|| {
             let p = &inputs.parcels;
@@ -37,7 +39,7 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("evaluate_after_read", |b| {
         b.iter_batched(
-            || input::load(dir.path(), None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"),
+            || input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"),
             |inputs| black_box(pipeline::evaluate_inputs(inputs, config.clone(), &Ledger::new(), Stopwatch::default())),
             criterion::BatchSize::LargeInput,
         )

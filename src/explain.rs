@@ -144,15 +144,13 @@ fn input_rows(eval: &Evaluation, code: &str) -> Vec<String> {
         let month = r.month.map_or(String::new(), |m| format!(" month {m}"));
         format!("tax row {}: year {}{month}, tax {}", r.row, r.year.unwrap_or(eval.year), show(r.tax))
     });
-    let energy = i.energy.iter().filter(|r| r.code == code).map(|r| {
+    let energy = i.energy.of_code(code).iter().map(|(_, year, e)| {
         format!(
-            "energy row {}: year {}{}, {} kWh, {} tce, {} t",
-            r.row,
-            r.year.unwrap_or(eval.year),
-            r.month.map_or(String::new(), |m| format!(" month {m}")),
-            show(r.electricity_kwh),
-            show(r.energy_tce),
-            show(r.emissions)
+            "energy {year}: {} rows, {} kWh, {} tce, {} t",
+            e.rows,
+            show(e.electricity_kwh.value()),
+            show(e.energy_tce.value()),
+            show(e.emissions.value())
         )
     });
     let adj = i.adjustments.iter().filter(|r| r.code == code).map(|r| {

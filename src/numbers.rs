@@ -1,9 +1,8 @@
 //! Order-independent arithmetic: sums that give the same bits whatever the order of the
-//! rows or the number of threads, grouping rows by key, and the 6-decimal rounding of land
-//! and totals.
+//! rows or the number of threads, and the 6-decimal rounding of land and totals. (Tax and
+//! energy are summed exactly while read: see `input::energy::Total`.)
 
 use polars::prelude::{Expr, LazyFrame, OptFlags, SortOptions};
-use rayon::prelude::*;
 
 /// The sum of `values` taken in ascending order, so that it does not depend on the order
 /// they come in.
@@ -11,41 +10,6 @@ pub fn sorted_sum(values: impl IntoIterator<Item = f64>) -> f64 {
     let mut v: Vec<f64> = values.into_iter().collect();
     v.sort_by(f64::total_cmp);
     v.iter().sum()
-}
-
-/// The [`sorted_sum`] of the values present; `None` (missing, never zero) when none is.
-pub fn sum_present(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
-    let mut present = values.into_iter().flatten().peekable();
-    present.peek()?;
-    Some(sorted_sum(present))
-}
-
-/// Items grouped by a key, the groups in ascending key order. Only the order of the items
-/// is sorted (in parallel), so grouping millions of rows moves no row.
-pub struct Grouped<'a, T> {
-    items: &'a [T],
-    order: Vec<usize>,
-    /// Where each group ends in `order`.
-    ends: Vec<usize>,
-}
-
-impl<'a, T: Sync> Grouped<'a, T> {
-    pub fn new<K: Ord>(items: &'a [T], key: impl Fn(&'a T) -> K + Sync) -> Self {
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.par_sort_unstable_by(|&a, &b| key(&items[a]).cmp(&key(&items[b])).then(a.cmp(&b)));
-        let mut ends: Vec<usize> =
-            (1..order.len()).filter(|&i| key(&items[order[i - 1]]) != key(&items[order[i]])).collect();
-        if !order.is_empty() {
-            ends.push(order.len());
-        }
-        Grouped { items, order, ends }
-    }
-
-    /// The groups, each as its items in file order.
-    pub fn groups(&self) -> impl Iterator<Item = Vec<&'a T>> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(start, &end)| self.order[start..end].iter().map(|&i| &self.items[i]).collect())
-    }
 }
 
 /// The polars form of [`sorted_sum`]: the column's values summed in ascending order. The
@@ -76,17 +40,6 @@ mod tests {
         let a = [0.1, 1e16, 0.2, -1e16, 0.3];
         let b = [0.3, -1e16, 0.2, 1e16, 0.1];
         assert_eq!(sorted_sum(a).to_bits(), sorted_sum(b).to_bits());
-    }
-
-    #[test]
-    fn groups_come_in_key_order_with_their_items_in_file_order() {
-        let items = [("b", 1.0), ("a", 2.0), ("b", 3.0), ("c", 4.0), ("a", 5.0)];
-        let grouped = Grouped::new(&items, |(k, _)| *k);
-        let groups: Vec<Vec<f64>> = grouped.groups().map(|g| g.iter().map(|(_, v)| *v).collect()).collect();
-        assert_eq!(groups, vec![vec![2.0, 5.0], vec![1.0, 3.0], vec![4.0]]);
-        assert_eq!(Grouped::new(&[] as &[(u8, f64)], |(k, _)| *k).groups().count(), 0);
-        assert_eq!(sum_present([None, Some(0.5), None, Some(0.25)]), Some(0.75));
-        assert_eq!(sum_present([None, None]), None);
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub fn evaluate_timed(
     ledger: &Ledger,
     mut watch: Stopwatch,
 ) -> Result<Evaluation, RunError> {
-    let inputs = input::load(data, config.land.crs.as_deref(), ledger, &mut watch)?;
+    let inputs = input::load(data, config.land.crs.as_deref(), config.evaluation.year, ledger, &mut watch)?;
     evaluate_inputs(inputs, config, ledger, watch)
 }
 
@@ -69,7 +69,7 @@ pub fn evaluate_inputs(
     ledger: &Ledger,
     mut watch: Stopwatch,
 ) -> Result<Evaluation, RunError> {
-    let year = evaluation_year(&config, &inputs)?;
+    let year = inputs.year;
     watch.time("keys", || drop_duplicate_rows(&mut inputs.enterprises.rows, year, ledger));
     let measured = watch
         .time("land", || land::measure_parcels(&inputs.parcels.features, inputs.parcels.crs, &config.land, ledger));
@@ -77,7 +77,7 @@ pub fn evaluate_inputs(
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
     let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
         let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, &extra)?;
-        let energy = yearly::energy_by_year(&inputs.energy, year)?;
+        let energy = yearly::energy_by_year(&inputs.energy)?;
         let tax = yearly::tax_by_year(&inputs.tax, year)?;
         Ok(yearly::yearly_figures(ent, tax, energy, &inputs.tax, &inputs.enterprises.rows, year, ledger)?)
     })?;
@@ -173,29 +173,11 @@ fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
 fn code_sources(inputs: &Inputs) -> impl Iterator<Item = &str> {
     let e = inputs.enterprises.rows.iter().map(|r| r.code.as_str());
     let t = inputs.tax.iter().map(|r| r.code.as_str());
-    let n = inputs.energy.iter().map(|r| r.code.as_str());
+    let n = inputs.energy.years.iter().map(|(code, _, _)| code.as_str());
     let p = inputs.parcels.features.iter().map(|f| f.user.as_str());
     let l = inputs.leases.iter().map(|r| r.lessee.as_str());
     let a = inputs.adjustments.iter().map(|r| r.code.as_str());
     e.chain(t).chain(n).chain(p).chain(l).chain(a)
-}
-
-/// `evaluation.year`, else the latest year in enterprises, else in any table.
-fn evaluation_year(config: &Config, inputs: &Inputs) -> Result<i32, RunError> {
-    if let Some(y) = config.evaluation.year {
-        return Ok(y);
-    }
-    let ent = inputs.enterprises.rows.iter().filter_map(|r| r.year).max();
-    let other = || {
-        let t = inputs.tax.iter().filter_map(|r| r.year);
-        let n = inputs.energy.iter().filter_map(|r| r.year);
-        let l = inputs.leases.iter().filter_map(|r| r.year);
-        let a = inputs.adjustments.iter().filter_map(|r| r.year);
-        t.chain(n).chain(l).chain(a).max()
-    };
-    ent.or_else(other).ok_or_else(|| {
-        RunError::Other("no table carries a year and none is set: pass --year (or set evaluation.year)".into())
-    })
 }
 
 /// A second enterprises row for one code and year is an error; the first is kept.

@@ -1,15 +1,16 @@
 //! Yearly figures: one row per credit code and year, joining the enterprises rows with the
 //! tax and energy rows summed per code and year (SPEC §2). Built with polars.
 //!
-//! Sums are taken over the values present, in sorted order, so that they do not depend on
+//! Sums are exact over the values present and rounded once, so that they do not depend on
 //! row order or thread count; a column with no value present is missing, never zero.
 
-use crate::input::tables::{EnergyRow, EnterpriseRow, TaxRow};
-use crate::numbers::{Grouped, keep_sorts, sum_present};
+use crate::input::energy::{EnergyTotals, Total, YearEnergy};
+use crate::input::tables::{EnterpriseRow, TaxRow};
+use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// The numeric columns an enterprises row carries.
 pub const ENTERPRISE_NUMBERS: [&str; 7] =
@@ -65,41 +66,38 @@ pub fn enterprise_frame(
     DataFrame::new(rows.len(), columns)
 }
 
-/// Rows grouped per code and year: the `code` and `year` columns, and the groups.
-fn by_code_year<'a, R: Sync>(
-    rows: &'a [R],
-    key: impl Fn(&'a R) -> (&'a str, i32) + Sync,
-) -> (Vec<Column>, Vec<Vec<&'a R>>) {
-    let groups: Vec<Vec<&R>> = Grouped::new(rows, &key).groups().collect();
-    let keys: Vec<(&str, i32)> = groups.iter().map(|g| key(g[0])).collect();
-    let columns = vec![
-        text_column("code", keys.iter().map(|k| Some(k.0))),
-        Column::new("year".into(), keys.iter().map(|k| k.1).collect::<Vec<i32>>()),
-    ];
-    (columns, groups)
-}
-
-/// Each group's sum of the values present (in ascending order; missing when none is).
-fn sums<R: Sync>(name: &str, groups: &[Vec<&R>], value: impl Fn(&R) -> Option<f64> + Sync) -> Column {
-    let sums: Vec<Option<f64>> = groups.par_iter().map(|g| sum_present(g.iter().map(|r| value(r)))).collect();
-    Column::new(name.into(), sums)
-}
-
-/// Tax rows summed per code and year; `tax_rows` counts the rows.
+/// Tax rows summed per code and year (exact sums over the values present, rounded once;
+/// missing when none is present); `tax_rows` counts the rows.
 pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
-    let (mut columns, groups) = by_code_year(rows, |r| (r.code.as_str(), r.year.unwrap_or(year)));
-    columns.push(sums("tax", &groups, |r| r.tax));
-    columns.push(Column::new("tax_rows".into(), groups.iter().map(|g| g.len() as u32).collect::<Vec<u32>>()));
-    Ok(DataFrame::new(groups.len(), columns)?.lazy())
+    let mut sums: BTreeMap<(&str, i32), (Total, u32)> = BTreeMap::new();
+    for r in rows {
+        let (total, count) = sums.entry((r.code.as_str(), r.year.unwrap_or(year))).or_default();
+        total.add(r.tax);
+        *count += 1;
+    }
+    let columns = vec![
+        text_column("code", sums.keys().map(|(code, _)| Some(*code))),
+        Column::new("year".into(), sums.keys().map(|(_, year)| *year).collect::<Vec<i32>>()),
+        Column::new("tax".into(), sums.values().map(|(total, _)| total.value()).collect::<Vec<_>>()),
+        Column::new("tax_rows".into(), sums.values().map(|(_, count)| *count).collect::<Vec<u32>>()),
+    ];
+    Ok(DataFrame::new(sums.len(), columns)?.lazy())
 }
 
-/// Energy rows summed per code and year.
-pub fn energy_by_year(rows: &[EnergyRow], year: i32) -> PolarsResult<LazyFrame> {
-    let (mut columns, groups) = by_code_year(rows, |r| (r.code.as_str(), r.year.unwrap_or(year)));
-    columns.push(sums(ENERGY_NUMBERS[0], &groups, |r| r.electricity_kwh));
-    columns.push(sums(ENERGY_NUMBERS[1], &groups, |r| r.energy_tce));
-    columns.push(sums(ENERGY_NUMBERS[2], &groups, |r| r.emissions));
-    Ok(DataFrame::new(groups.len(), columns)?.lazy())
+/// Energy per code and year, as summed while the table was read.
+pub fn energy_by_year(energy: &EnergyTotals) -> PolarsResult<LazyFrame> {
+    let years = &energy.years;
+    let total = |value: fn(&YearEnergy) -> &Total| -> Vec<Option<f64>> {
+        years.par_iter().map(|(_, _, e)| value(e).value()).collect()
+    };
+    let columns = vec![
+        text_column("code", years.iter().map(|(code, _, _)| Some(code.as_str()))),
+        Column::new("year".into(), years.iter().map(|(_, year, _)| *year).collect::<Vec<i32>>()),
+        Column::new(ENERGY_NUMBERS[0].into(), total(|e| &e.electricity_kwh)),
+        Column::new(ENERGY_NUMBERS[1].into(), total(|e| &e.energy_tce)),
+        Column::new(ENERGY_NUMBERS[2].into(), total(|e| &e.emissions)),
+    ];
+    Ok(DataFrame::new(years.len(), columns)?.lazy())
 }
 
 fn full_join(left: LazyFrame, right: LazyFrame) -> LazyFrame {

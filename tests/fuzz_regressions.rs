@@ -30,7 +30,7 @@ fn read_as_every_table(name: &str, bytes: &[u8]) -> Ledger {
     if let Ok(raw) = read_table(&path) {
         let _ = read_enterprises(&raw, &ledger);
         let _ = read_tax(&raw, &ledger);
-        let _ = read_energy(&raw, &ledger);
+        let _ = read_energy(&raw, 2024, &ledger);
         let _ = read_leases(&raw, &ledger);
         let _ = read_adjustments(&raw, &ledger);
     }

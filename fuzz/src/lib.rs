@@ -10,7 +10,7 @@
 //! | `keys`            | src/keys.rs                                                    |
 //! | `quality`         | src/quality.rs                                                 |
 //! | `config`          | src/config.rs                                                  |
-//! | `input::*`        | src/input/{cells,crs,headers,parcels,source,tables,xlsx}.rs    |
+//! | `input::*`        | src/input/{cells,crs,energy,headers,parcels,source,tables,xlsx}.rs |
 //! | `input::parquet`  | fuzz/src/parquet_stub.rs (an error: Parquet needs polars)      |
 //! | `land::*`         | src/land/{area,repair}.rs                                      |
 //! | `rating::catalog` | src/rating/catalog.rs                                          |
@@ -37,6 +37,7 @@ pub mod spatial;
 pub mod input {
     pub mod cells;
     pub mod crs;
+    pub mod energy;
     pub mod headers;
     pub mod parcels;
     pub mod source;

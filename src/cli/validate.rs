@@ -27,7 +27,7 @@ fn join_rates(eval: &Evaluation) -> Vec<(&'static str, usize, usize)> {
     let i = &eval.inputs;
     vec![
         rate("tax", i.tax.iter().map(|r| r.code.as_str()).collect()),
-        rate("energy", i.energy.iter().map(|r| r.code.as_str()).collect()),
+        rate("energy", i.energy.years.iter().map(|(code, _, _)| code.as_str()).collect()),
         rate("parcels", i.parcels.features.iter().map(|f| f.user.as_str()).collect()),
         rate("leases", i.leases.iter().map(|r| r.lessee.as_str()).collect()),
         rate("adjustments", i.adjustments.iter().map(|r| r.code.as_str()).collect()),

@@ -4,7 +4,7 @@ pub mod high_emission;
 pub mod zombie;
 
 use crate::config::Config;
-use crate::input::tables::EnergyRow;
+use crate::input::energy::EnergyTotals;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
 use polars::prelude::*;
@@ -67,7 +67,7 @@ fn find<'a, V>(sorted: &'a [(&str, V)], code: &str) -> Option<&'a V> {
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
 pub fn flag_enterprises(
     yearly: &DataFrame,
-    energy: &[EnergyRow],
+    energy: &EnergyTotals,
     rating: &Rating,
     pieces: &BTreeMap<String, usize>,
     config: &Config,
@@ -86,8 +86,7 @@ pub fn flag_enterprises(
         .into_par_iter()
         .filter_map(|i| {
             let c = code.get(i)?;
-            let verdict =
-                zombie::judge(find(&figures, c).unwrap_or(&empty), find(&months, c), year, &config.zombie);
+            let verdict = zombie::judge(find(&figures, c).unwrap_or(&empty), find(&months, c), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

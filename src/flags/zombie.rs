@@ -2,9 +2,7 @@
 //! data; a code is a zombie when the weights of the fired rules sum to the threshold.
 
 use crate::config::Zombie;
-use crate::input::tables::EnergyRow;
-use crate::numbers::{Grouped, sum_present};
-use rayon::prelude::*;
+use crate::input::energy::EnergyTotals;
 use std::collections::BTreeMap;
 
 /// One code's figures of one year (from the yearly figures).
@@ -30,26 +28,18 @@ pub struct Verdict {
     pub zombie: bool,
 }
 
-/// The evaluation year's monthly electricity per code, in code order, from the month rows
-/// (a month's cells summed over the values present).
-pub fn monthly_electricity(rows: &[EnergyRow], year: i32) -> Vec<(&str, MonthlyKwh)> {
-    let month_rows: Vec<(&str, u32, Option<f64>)> = rows
-        .par_iter()
-        .filter(|r| r.year.unwrap_or(year) == year)
-        .filter_map(|r| Some((r.code.as_str(), r.month?, r.electricity_kwh)))
-        .collect();
-    let mut out: Vec<(&str, MonthlyKwh)> = Vec::new();
-    for group in Grouped::new(&month_rows, |&(code, month, _)| (code, month)).groups() {
-        let (code, month, _) = *group[0];
-        let kwh = sum_present(group.iter().map(|r| r.2));
-        match out.last_mut() {
-            Some((last, months)) if *last == code => {
-                months.insert(month, kwh);
-            }
-            _ => out.push((code, MonthlyKwh::from([(month, kwh)]))),
-        }
-    }
-    out
+/// The evaluation year's monthly electricity per code (codes with month rows), in code order.
+pub fn monthly_electricity(energy: &EnergyTotals, year: i32) -> Vec<(&str, MonthlyKwh)> {
+    energy
+        .years
+        .iter()
+        .filter(|(_, y, _)| *y == year)
+        .filter_map(|(code, _, e)| {
+            let months = e.months.as_ref()?;
+            let kwh = (1..=12).zip(months.iter()).filter_map(|(m, total)| Some((m, total.as_ref()?.value())));
+            Some((code.as_str(), kwh.collect()))
+        })
+        .collect()
 }
 
 /// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,

@@ -3,6 +3,7 @@
 
 pub mod cells;
 pub mod crs;
+pub mod energy;
 pub mod headers;
 pub mod parcels;
 pub mod parquet;
@@ -12,12 +13,13 @@ pub mod xlsx;
 
 use crate::quality::Ledger;
 use crate::stopwatch::Stopwatch;
+use energy::EnergyTotals;
 use parcels::ParcelFile;
 use sha2::{Digest, Sha256};
 pub use source::InputError;
 use source::{PARCEL_EXTENSIONS, RawTable, TABLE_EXTENSIONS, find_file, read_table};
 use std::path::{Path, PathBuf};
-use tables::{AdjustmentRow, EnergyRow, Enterprises, LeaseRow, TaxRow};
+use tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 
 /// One input file as the manifest lists it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -30,9 +32,12 @@ pub struct InputFile {
 
 /// Everything read from a data folder.
 pub struct Inputs {
+    /// The evaluation year: `evaluation.year`, else the latest year in enterprises, else in
+    /// any table.
+    pub year: i32,
     pub enterprises: Enterprises,
     pub tax: Vec<TaxRow>,
-    pub energy: Vec<EnergyRow>,
+    pub energy: EnergyTotals,
     pub leases: Vec<LeaseRow>,
     pub adjustments: Vec<AdjustmentRow>,
     pub parcels: ParcelFile,
@@ -80,10 +85,12 @@ fn optional<T: Default + Send>(
     })
 }
 
-/// Reads a data folder.
+/// Reads a data folder. `configured_year` is `evaluation.year`; rows without a year belong
+/// to the evaluation year.
 pub fn load(
     dir: &Path,
     configured_crs: Option<&str>,
+    configured_year: Option<i32>,
     ledger: &Ledger,
     watch: &mut Stopwatch,
 ) -> Result<Inputs, InputError> {
@@ -99,14 +106,45 @@ pub fn load(
         rows
     })?;
     let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
-    let energy = optional("energy", dir, &mut files, watch, |r| tables::read_energy(r, ledger))?;
     let leases = optional("leases", dir, &mut files, watch, |r| tables::read_leases(r, ledger))?;
     let adjustments = optional("adjustments", dir, &mut files, watch, |r| tables::read_adjustments(r, ledger))?;
+    let energy_raw = optional_table(dir, "energy")?;
+    let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
+        Some(year) => Some(year),
+        None => latest_year_elsewhere(&tax, &leases, &adjustments, energy_raw.as_ref())?,
+    }
+    .ok_or_else(|| {
+        InputError::new(dir, "no table carries a year and none is set: pass --year (or set evaluation.year)")
+    })?;
+    let energy = watch.time("read energy", || match &energy_raw {
+        None => Ok(EnergyTotals::default()),
+        Some(raw) => {
+            let (entry, totals) =
+                rayon::join(|| file_entry("energy", &raw.path, raw.len()), || tables::read_energy(raw, year, ledger));
+            files.push(entry?);
+            totals
+        }
+    })?;
+    drop(energy_raw);
     let (parcels, parcel_path) = watch.time("read parcels", || -> Result<_, InputError> {
         let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
             .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
         Ok((parcels::read_parcels(&path, configured_crs, ledger)?, path))
     })?;
     files.push(file_entry("parcels", &parcel_path, parcels.features.len())?);
-    Ok(Inputs { enterprises, tax, energy, leases, adjustments, parcels, files })
+    Ok(Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files })
+}
+
+/// The latest year of the tables other than enterprises.
+fn latest_year_elsewhere(
+    tax: &[TaxRow],
+    leases: &[LeaseRow],
+    adjustments: &[AdjustmentRow],
+    energy: Option<&RawTable>,
+) -> Result<Option<i32>, InputError> {
+    let t = tax.iter().filter_map(|r| r.year);
+    let l = leases.iter().filter_map(|r| r.year);
+    let a = adjustments.iter().filter_map(|r| r.year);
+    let energy_year = energy.map(|raw| tables::latest_year(raw, headers::ENERGY)).transpose()?.flatten();
+    Ok(t.chain(l).chain(a).chain(energy_year).max())
 }

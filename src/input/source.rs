@@ -130,12 +130,23 @@ impl RawTable {
     /// Maps every data record to at most one `T`, in parallel pieces; the results come in
     /// file order. `map` gets the record's 0-based index among the data records.
     pub fn par_filter_map<T: Send>(&self, map: impl Fn(usize, &csv::StringRecord) -> Option<T> + Sync) -> Vec<T> {
-        let pieces: Vec<Vec<T>> = match &self.records {
+        concat(self.par_map_pieces(map, |piece| piece))
+    }
+
+    /// Maps the data records as [`Self::par_filter_map`] does, piece by piece, handing each
+    /// piece's results to `finish` as soon as the piece is read; the pieces' outcomes come in
+    /// file order.
+    pub fn par_map_pieces<T, R: Send>(
+        &self,
+        map: impl Fn(usize, &csv::StringRecord) -> Option<T> + Sync,
+        finish: impl Fn(Vec<T>) -> R + Sync,
+    ) -> Vec<R> {
+        match &self.records {
             Records::Split(records) => records
                 .par_chunks(CHUNK_ROWS)
                 .enumerate()
                 .map(|(k, chunk)| {
-                    chunk.iter().enumerate().filter_map(|(i, r)| map(k * CHUNK_ROWS + i, r)).collect()
+                    finish(chunk.iter().enumerate().filter_map(|(i, r)| map(k * CHUNK_ROWS + i, r)).collect())
                 })
                 .collect(),
             Records::Csv(csv) => csv
@@ -144,11 +155,10 @@ impl RawTable {
                 .map(|(range, first)| {
                     let mut out = Vec::new();
                     each_record(&csv.text.as_bytes()[range.clone()], |i, r| out.extend(map(first + i, r)));
-                    out
+                    finish(out)
                 })
                 .collect(),
-        };
-        concat(pieces)
+        }
     }
 
     /// Every data record, split (for tests and small tables).

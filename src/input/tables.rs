@@ -4,11 +4,11 @@
 //! code, unreadable year, bad month) is reported and left out, never silently dropped.
 
 use super::cells::{self, Read};
+use super::energy::{EnergyRow, EnergySums, EnergyTotals};
 use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, InputError, RawTable};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
-use compact_str::CompactString;
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
 pub type RowYear = Option<i32>;
@@ -52,18 +52,6 @@ pub struct TaxRow {
     pub year: RowYear,
     pub month: Option<u32>,
     pub tax: Option<f64>,
-}
-
-/// An energy row: millions of them, so the code is kept inline (no allocation of its own).
-#[derive(Debug, Clone)]
-pub struct EnergyRow {
-    pub row: usize,
-    pub code: CompactString,
-    pub year: RowYear,
-    pub month: Option<u32>,
-    pub electricity_kwh: Option<f64>,
-    pub energy_tce: Option<f64>,
-    pub emissions: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -250,19 +238,34 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
     Ok(rows)
 }
 
-pub fn read_energy(raw: &RawTable, ledger: &Ledger) -> Result<Vec<EnergyRow>, InputError> {
-    let (rows, _) = each_keyed_row("energy", raw, headers::ENERGY, ledger, |r| {
-        Some(EnergyRow {
-            row: r.row,
-            code: r.key.as_str().into(),
-            year: r.year().ok()?,
-            month: r.month().ok()?,
-            electricity_kwh: r.number("electricity_kwh"),
-            energy_tce: r.number("energy_tce"),
-            emissions: r.number("emissions"),
-        })
-    })?;
-    Ok(rows)
+/// Reads the energy table into totals per code and year; rows without a year belong to
+/// the evaluation year `year`.
+pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
+    let map = raw.map_columns(headers::ENERGY)?;
+    let code_column = map.get("credit_code").unwrap_or(0);
+    let sums = EnergySums::new(year);
+    raw.par_map_pieces(
+        |i, record| {
+            let code = read_code("energy", raw, (i, record), code_column, ledger)?;
+            let r = RowReader { table: "energy", map: &map, record, row: i + 1, key: code, ledger };
+            Some(EnergyRow {
+                year: r.year().ok()?.unwrap_or(year),
+                month: r.month().ok()?,
+                electricity_kwh: r.number("electricity_kwh"),
+                energy_tce: r.number("energy_tce"),
+                emissions: r.number("emissions"),
+                code: r.key.into(),
+            })
+        },
+        |rows| sums.add(rows),
+    );
+    Ok(sums.finish())
+}
+
+/// The latest year the rows of a table name (for the evaluation year when no other says).
+pub fn latest_year(raw: &RawTable, schema: &[ColumnSpec]) -> Result<Option<i32>, InputError> {
+    let Some(column) = raw.map_columns(schema)?.get("year") else { return Ok(None) };
+    Ok(raw.par_filter_map(|_, record| cells::year(record.get(column)?).ok().flatten()).into_iter().max())
 }
 
 pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<AdjustmentRow>, InputError> {
@@ -352,9 +355,10 @@ mod tests {
     fn bad_month_drops_the_row() {
         let ledger = Ledger::new();
         let raw = table("credit_code,year,month,用电量\n914403001922038216,2023,13,5\n914403001922038216,2023,12,5\n");
-        let rows = read_energy(&raw, &ledger).expect("reads");
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].month, Some(12));
+        let totals = read_energy(&raw, 2023, &ledger).expect("reads");
+        assert_eq!(totals.rows, 1);
+        let months = totals.years[0].2.months.as_ref().expect("months of 2023");
+        assert_eq!(months[11].as_ref().and_then(|m| m.value()), Some(5.0));
         assert_eq!(ledger.sorted()[0].code, "bad_month");
     }
 }

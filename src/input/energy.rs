@@ -1,0 +1,175 @@
+//! Energy totals: the energy table (用电/能耗/排放) summed per code and year while it is read
+//! (SPEC §2), so that millions of monthly rows are never held; the evaluation year's
+//! electricity is also kept per month, for the dormant-power rule (SPEC §8).
+//!
+//! Sums are exact and rounded once (`fsum`), so they do not depend on the order of the rows,
+//! on how the file is cut into pieces or on the number of threads. A column with no value
+//! present is missing, never zero.
+
+use compact_str::CompactString;
+use fsum::FSum;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
+
+/// The sum of the values present of one column; `None` while no value is present.
+#[derive(Debug, Clone, Default)]
+pub struct Total(Option<FSum>);
+
+impl Total {
+    pub fn add(&mut self, value: Option<f64>) {
+        if let Some(v) = value {
+            self.0.get_or_insert_with(FSum::new).add(v);
+        }
+    }
+
+    /// The correctly rounded sum, or `None` when no value was present.
+    pub fn value(&self) -> Option<f64> {
+        self.0.as_ref().map(FSum::value)
+    }
+}
+
+/// One code's energy in one year.
+#[derive(Debug, Clone, Default)]
+pub struct YearEnergy {
+    pub rows: usize,
+    pub electricity_kwh: Total,
+    pub energy_tce: Total,
+    pub emissions: Total,
+    /// Electricity per month (index 0 is January) in the evaluation year: `None` for a month
+    /// without rows. Other years keep no months.
+    pub months: Option<Box<[Option<Total>; 12]>>,
+}
+
+/// One energy row, as read.
+#[derive(Debug, Clone)]
+pub struct EnergyRow {
+    pub code: CompactString,
+    pub year: i32,
+    pub month: Option<u32>,
+    pub electricity_kwh: Option<f64>,
+    pub energy_tce: Option<f64>,
+    pub emissions: Option<f64>,
+}
+
+/// Energy per code and year.
+#[derive(Debug, Default)]
+pub struct EnergyTotals {
+    /// (code, year, energy), sorted by code, then year.
+    pub years: Vec<(CompactString, i32, YearEnergy)>,
+    /// The rows summed.
+    pub rows: usize,
+}
+
+impl EnergyTotals {
+    /// The energy of `code`, every year, in year order.
+    pub fn of_code(&self, code: &str) -> &[(CompactString, i32, YearEnergy)] {
+        let start = self.years.partition_point(|(c, _, _)| c.as_str() < code);
+        let end = self.years.partition_point(|(c, _, _)| c.as_str() <= code);
+        &self.years[start..end]
+    }
+}
+
+/// Shards of the totals, each behind its own lock, so that pieces of the file are summed in
+/// parallel; a code always falls in the same shard.
+pub struct EnergySums {
+    evaluation_year: i32,
+    hasher: RandomState,
+    shards: Vec<Mutex<HashMap<(CompactString, i32), YearEnergy>>>,
+}
+
+const SHARDS: usize = 64;
+
+impl EnergySums {
+    /// Sums for an evaluation year (whose months are kept).
+    pub fn new(evaluation_year: i32) -> Self {
+        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        EnergySums { evaluation_year, hasher: RandomState::new(), shards }
+    }
+
+    /// Adds the rows of one piece of the file.
+    pub fn add(&self, rows: Vec<EnergyRow>) {
+        let mut by_shard: Vec<Vec<EnergyRow>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        for row in rows {
+            by_shard[self.hasher.hash_one(row.code.as_str()) as usize % SHARDS].push(row);
+        }
+        for (shard, rows) in self.shards.iter().zip(by_shard).filter(|(_, rows)| !rows.is_empty()) {
+            let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for row in rows {
+                let entry = shard.entry((row.code.clone(), row.year)).or_default();
+                add_row(entry, &row, row.year == self.evaluation_year);
+            }
+        }
+    }
+
+    /// The totals, sorted by code and year.
+    pub fn finish(self) -> EnergyTotals {
+        let mut years: Vec<(CompactString, i32, YearEnergy)> = self
+            .shards
+            .into_iter()
+            .flat_map(|shard| shard.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
+            .map(|((code, year), energy)| (code, year, energy))
+            .collect();
+        years.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let rows = years.iter().map(|(_, _, e)| e.rows).sum();
+        EnergyTotals { years, rows }
+    }
+}
+
+fn add_row(energy: &mut YearEnergy, row: &EnergyRow, keep_month: bool) {
+    energy.rows += 1;
+    energy.electricity_kwh.add(row.electricity_kwh);
+    energy.energy_tce.add(row.energy_tce);
+    energy.emissions.add(row.emissions);
+    if let Some(month) = row.month.filter(|_| keep_month) {
+        let months = energy.months.get_or_insert_with(Default::default);
+        months[month as usize - 1].get_or_insert_with(Total::default).add(row.electricity_kwh);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, year: i32, month: Option<u32>, kwh: Option<f64>) -> EnergyRow {
+        EnergyRow { code: code.into(), year, month, electricity_kwh: kwh, energy_tce: None, emissions: Some(0.1) }
+    }
+
+    #[test]
+    fn sums_per_code_and_year_with_the_evaluation_year_by_month() {
+        let sums = EnergySums::new(2024);
+        sums.add(vec![row("B", 2024, Some(1), Some(0.1)), row("A", 2023, Some(1), Some(5.0))]);
+        sums.add(vec![row("B", 2024, Some(1), Some(0.2)), row("B", 2024, Some(3), None), row("B", 2023, None, None)]);
+        let totals = sums.finish();
+        assert_eq!(totals.rows, 5);
+        let keys: Vec<(&str, i32)> = totals.years.iter().map(|(c, y, _)| (c.as_str(), *y)).collect();
+        assert_eq!(keys, [("A", 2023), ("B", 2023), ("B", 2024)]);
+        let b = &totals.of_code("B")[1].2;
+        assert_eq!(b.rows, 3);
+        // 0.1 + 0.2 rounded once: the double nearest the exact sum of the two doubles.
+        assert_eq!(b.electricity_kwh.value(), Some(0.30000000000000004));
+        assert_eq!(b.energy_tce.value(), None, "no value present is missing, not 0");
+        assert_eq!(b.emissions.value(), Some(0.30000000000000004));
+        let months = b.months.as_ref().expect("evaluation year months");
+        assert_eq!(months[0].as_ref().and_then(Total::value), Some(0.30000000000000004));
+        assert!(months[1].is_none(), "February has no rows");
+        assert_eq!(months[2].as_ref().map(Total::value), Some(None), "March has rows, no value");
+        assert!(totals.of_code("A")[0].2.months.is_none(), "other years keep no months");
+        assert!(totals.of_code("C").is_empty());
+    }
+
+    #[test]
+    fn sums_do_not_depend_on_order() {
+        let values = [1e16, 0.1, -1e16, 0.2, 3.0, 1e-3];
+        let forward = EnergySums::new(2024);
+        forward.add(values.iter().map(|v| row("A", 2024, None, Some(*v))).collect());
+        let backward = EnergySums::new(2024);
+        for v in values.iter().rev() {
+            backward.add(vec![row("A", 2024, None, Some(*v))]);
+        }
+        let (f, b) = (forward.finish(), backward.finish());
+        let value = |t: &EnergyTotals| t.years[0].2.electricity_kwh.value().expect("sum");
+        assert_eq!(value(&f).to_bits(), value(&b).to_bits());
+        assert_eq!(value(&f), 3.301);
+    }
+}
