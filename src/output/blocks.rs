@@ -1,6 +1,7 @@
 //! `reclaim_blocks.geojson`: one feature per reclaim block, in block order (SPEC §9–10).
 
-use super::parcels::{collection, feature_bytes};
+use super::parcels::{feature_bytes, write_collection};
+use std::io::Write;
 use crate::pipeline::Evaluation;
 use crate::reclaim::ReclaimBlock;
 use serde_json::{Map, Value, json};
@@ -22,12 +23,7 @@ pub fn block_properties(b: &ReclaimBlock) -> Map<String, Value> {
     }
 }
 
-pub fn blocks_geojson(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
-    let features: Vec<Vec<u8>> = eval
-        .reclaim
-        .blocks
-        .iter()
-        .map(|b| feature_bytes(block_properties(b), b.geometry.as_ref()))
-        .collect::<Result<_, _>>()?;
-    Ok(collection(eval, &features)?)
+pub fn blocks_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
+    let blocks = &eval.reclaim.blocks;
+    write_collection(eval, w, blocks.len(), |i| feature_bytes(block_properties(&blocks[i]), blocks[i].geometry.as_ref()))
 }

@@ -11,6 +11,7 @@ use crate::input::crs::{Crs, legacy_crs_name};
 use crate::pipeline::Evaluation;
 use geo::{BoundingRect, MultiPolygon, Rect};
 use polars::prelude::*;
+use std::io::Write;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -48,17 +49,17 @@ const BBOX: &str = "bbox";
 const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 
 /// parcels.parquet: every input feature, in input order.
-pub fn parcels_geoparquet(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
+pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let classes = classes_by_code_frame(&eval.rating.frame)?;
     let geometries: Vec<_> = eval.measured.iter().map(|m| m.geometry.as_ref()).collect();
-    geoparquet(&|i| parcel_properties(eval, &classes, i), &geometries, PARCEL_KINDS, crs(eval))
+    Ok(w.write_all(&geoparquet(&|i| parcel_properties(eval, &classes, i), &geometries, PARCEL_KINDS, crs(eval))?)?)
 }
 
 /// reclaim_blocks.parquet: one row per block, in block order.
-pub fn blocks_geoparquet(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
+pub fn blocks_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let blocks = &eval.reclaim.blocks;
     let geometries: Vec<_> = blocks.iter().map(|b| b.geometry.as_ref()).collect();
-    geoparquet(&|i| block_properties(&blocks[i]), &geometries, BLOCK_KINDS, crs(eval))
+    Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i]), &geometries, BLOCK_KINDS, crs(eval))?)?)
 }
 
 /// The `crs` of the metadata: PROJJSON for CGCS2000 Gauss-Krüger, and for longitude/latitude

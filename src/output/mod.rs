@@ -26,12 +26,22 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `dir/name` through a temporary file in the same folder.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    write_atomic_with(dir, name, |w| Ok(w.write_all(bytes)?)).map_err(std::io::Error::other)
+}
+
+/// Streams `dir/name` out through `write` into a temporary file in the same folder, renamed
+/// when complete, so a large file is never held whole in memory.
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<PathBuf> {
     let path = dir.join(name);
     let temp = dir.join(format!(".{name}.partial"));
     {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temp)?);
+        write(&mut file)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     }
     std::fs::rename(&temp, &path)?;
     Ok(path)
@@ -57,7 +67,7 @@ pub enum GeoFormat {
     Geoparquet,
 }
 
-type Writer = fn(&Evaluation) -> anyhow::Result<Vec<u8>>;
+type Writer = fn(&Evaluation, &mut dyn Write) -> anyhow::Result<()>;
 
 impl GeoFormat {
     /// The parcel and block files of this format, each with its writer.
@@ -95,7 +105,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
     })?;
     timed("write parcels", &mut || {
         for (name, write) in extras.format.files() {
-            write_atomic(out, name, &write(eval)?)?;
+            write_atomic_with(out, name, |w| write(eval, w))?;
         }
         Ok(())
     })?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.
 pub const PROPERTIES: [&str; 13] = [
@@ -97,24 +98,36 @@ pub fn feature_bytes(
     serde_json::to_vec(&FeatureJson { kind: "Feature", properties, geometry: geometry.map(GeometryJson) })
 }
 
-/// A FeatureCollection of features already written, with the input's legacy `crs` member
-/// if it had one.
-pub fn collection(eval: &Evaluation, features: &[Vec<u8>]) -> serde_json::Result<Vec<u8>> {
-    let mut out = br#"{"type":"FeatureCollection","#.to_vec();
+/// Features per batch: each batch is built in parallel, then written before the next.
+const BATCH: usize = 16_384;
+
+/// Writes a FeatureCollection of `count` features, with the input's legacy `crs` member if
+/// it had one; `feature(i)` gives the bytes of feature `i`, built in parallel batches.
+pub fn write_collection(
+    eval: &Evaluation,
+    w: &mut dyn Write,
+    count: usize,
+    feature: impl Fn(usize) -> serde_json::Result<Vec<u8>> + Sync,
+) -> anyhow::Result<()> {
+    w.write_all(br#"{"type":"FeatureCollection","#)?;
     if let Some(crs) = &eval.inputs.parcels.crs_member {
-        out.extend_from_slice(br#""crs":"#);
-        out.extend(serde_json::to_vec(crs)?);
-        out.push(b',');
+        w.write_all(br#""crs":"#)?;
+        serde_json::to_writer(&mut *w, crs)?;
+        w.write_all(b",")?;
     }
-    out.extend_from_slice(br#""features":["#);
-    for (i, f) in features.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    w.write_all(br#""features":["#)?;
+    for start in (0..count).step_by(BATCH) {
+        let batch: Vec<Vec<u8>> =
+            (start..count.min(start + BATCH)).into_par_iter().map(&feature).collect::<Result<_, _>>()?;
+        for (k, bytes) in batch.iter().enumerate() {
+            if start + k > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(bytes)?;
         }
-        out.extend_from_slice(f);
     }
-    out.extend_from_slice(b"]}");
-    Ok(out)
+    w.write_all(b"]}")?;
+    Ok(())
 }
 
 /// The properties of parcel `i`, in order: muchan's, then the input's others.
@@ -139,11 +152,9 @@ pub(crate) fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, Str
 }
 
 /// parcels.geojson: features written in parallel, joined in input order.
-pub fn parcels_geojson(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
+pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let classes = classes_by_code_frame(&eval.rating.frame)?;
-    let features: Vec<Vec<u8>> = (0..eval.inputs.parcels.features.len())
-        .into_par_iter()
-        .map(|i| feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref()))
-        .collect::<Result<_, _>>()?;
-    Ok(collection(eval, &features)?)
+    write_collection(eval, w, eval.inputs.parcels.features.len(), |i| {
+        feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref())
+    })
 }
