@@ -29,39 +29,33 @@ fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chun
     df.column(name)?.f64()
 }
 
-/// Each code's figures by year, from the yearly figures frame (sorted by code and year),
-/// in code order.
-fn figures_by_code(yearly: &DataFrame) -> PolarsResult<Vec<(&str, BTreeMap<i32, YearFigures>)>> {
+/// Each code's figures of each year, from the yearly figures frame (sorted by code and year).
+fn yearly_figures(yearly: &DataFrame) -> PolarsResult<Vec<(&str, i32, YearFigures)>> {
     let code = yearly.column("code")?.str()?;
     let year = yearly.column("year")?.i32()?;
     let has_row = yearly.column("has_row")?.bool()?;
     let [profit, tax, revenue, assets, debt] =
         ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
     let (profit, tax, revenue, assets, debt) = (profit?, tax?, revenue?, assets?, debt?);
-    let mut out: Vec<(&str, BTreeMap<i32, YearFigures>)> = Vec::new();
-    for i in 0..yearly.height() {
-        let (Some(c), Some(y)) = (code.get(i), year.get(i)) else { continue };
-        let figures = YearFigures {
-            has_row: has_row.get(i).unwrap_or(false),
-            profit: profit.get(i),
-            tax: tax.get(i),
-            revenue: revenue.get(i),
-            total_assets: assets.get(i),
-            total_liabilities: debt.get(i),
-        };
-        match out.last_mut() {
-            Some((last, years)) if *last == c => {
-                years.insert(y, figures);
-            }
-            _ => out.push((c, BTreeMap::from([(y, figures)]))),
-        }
-    }
-    Ok(out)
+    Ok((0..yearly.height())
+        .filter_map(|i| {
+            let figures = YearFigures {
+                has_row: has_row.get(i).unwrap_or(false),
+                profit: profit.get(i),
+                tax: tax.get(i),
+                revenue: revenue.get(i),
+                total_assets: assets.get(i),
+                total_liabilities: debt.get(i),
+            };
+            Some((code.get(i)?, year.get(i)?, figures))
+        })
+        .collect())
 }
 
-/// The value of `code` in a list sorted by code.
-fn find<'a, V>(sorted: &'a [(&str, V)], code: &str) -> Option<&'a V> {
-    sorted.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| &sorted[i].1)
+/// The figures of `code` by year, from [`yearly_figures`].
+fn figures_of(all: &[(&str, i32, YearFigures)], code: &str) -> BTreeMap<i32, YearFigures> {
+    let start = all.partition_point(|(c, _, _)| *c < code);
+    all[start..].iter().take_while(|(c, _, _)| *c == code).map(|(_, y, f)| (*y, *f)).collect()
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
@@ -73,20 +67,19 @@ pub fn flag_enterprises(
     config: &Config,
     year: i32,
 ) -> PolarsResult<Flags> {
-    let figures = figures_by_code(yearly)?;
-    let months = zombie::monthly_electricity(energy, year);
+    let figures = yearly_figures(yearly)?;
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
     let group = frame.column("group")?.str()?;
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
     let group_benchmark = |g: &str, ind: &str| rating.benchmarks.get(g).and_then(|b| b.get(ind)).and_then(|b| b.value);
-    let empty = BTreeMap::new();
     let judged: Vec<(String, CodeFlags)> = (0..frame.height())
         .into_par_iter()
         .filter_map(|i| {
             let c = code.get(i)?;
-            let verdict = zombie::judge(find(&figures, c).unwrap_or(&empty), find(&months, c), year, &config.zombie);
+            let months = zombie::monthly_electricity(energy, c, year);
+            let verdict = zombie::judge(&figures_of(&figures, c), months.as_ref(), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

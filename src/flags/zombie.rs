@@ -28,18 +28,11 @@ pub struct Verdict {
     pub zombie: bool,
 }
 
-/// The evaluation year's monthly electricity per code (codes with month rows), in code order.
-pub fn monthly_electricity(energy: &EnergyTotals, year: i32) -> Vec<(&str, MonthlyKwh)> {
-    energy
-        .years
-        .iter()
-        .filter(|(_, y, _)| *y == year)
-        .filter_map(|(code, _, e)| {
-            let months = e.months.as_ref()?;
-            let kwh = (1..=12).zip(months.iter()).filter_map(|(m, total)| Some((m, total.as_ref()?.value())));
-            Some((code.as_str(), kwh.collect()))
-        })
-        .collect()
+/// The evaluation year's monthly electricity of `code`, when it has month rows that year.
+pub fn monthly_electricity(energy: &EnergyTotals, code: &str, year: i32) -> Option<MonthlyKwh> {
+    let (_, _, e) = energy.of_code(code).iter().find(|(_, y, _)| *y == year)?;
+    let months = e.months.as_ref()?;
+    Some((1..=12).zip(months.iter()).filter_map(|(m, total)| Some((m, total.as_ref()?.value()))).collect())
 }
 
 /// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,

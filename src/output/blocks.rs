@@ -1,10 +1,10 @@
 //! `reclaim_blocks.geojson`: one feature per reclaim block, in block order (SPEC §9–10).
 
 use super::parcels::{feature_bytes, write_collection};
-use std::io::Write;
 use crate::pipeline::Evaluation;
 use crate::reclaim::ReclaimBlock;
 use serde_json::{Map, Value, json};
+use std::io::Write;
 
 /// The properties of one block, in order.
 pub fn block_properties(b: &ReclaimBlock) -> Map<String, Value> {
@@ -25,5 +25,7 @@ pub fn block_properties(b: &ReclaimBlock) -> Map<String, Value> {
 
 pub fn blocks_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let blocks = &eval.reclaim.blocks;
-    write_collection(eval, w, blocks.len(), |i| feature_bytes(block_properties(&blocks[i]), blocks[i].geometry.as_ref()))
+    write_collection(eval, w, blocks.len(), |i| {
+        feature_bytes(block_properties(&blocks[i]), blocks[i].geometry.as_ref())
+    })
 }

@@ -11,10 +11,10 @@ use crate::input::crs::{Crs, legacy_crs_name};
 use crate::pipeline::Evaluation;
 use geo::{BoundingRect, MultiPolygon, Rect};
 use polars::prelude::*;
-use std::io::Write;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 
 /// The type of a property column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
