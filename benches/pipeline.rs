@@ -1,14 +1,17 @@
 //! Benchmarks of the pipeline's stages on a generated county: reading, land (repair and
-//! area), rating, and the whole evaluation (reading + land + rating + flags + spatial).
+//! area), yearly figures, rating, neighbours and flags (each timed inside a whole evaluation
+//! by the pipeline's own stopwatch), the outputs, and the whole evaluation.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use muchan::config::Config;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::input;
 use muchan::land;
+use muchan::output::{self, Extras};
 use muchan::pipeline::{self, Stopwatch};
 use muchan::quality::Ledger;
 use std::hint::black_box;
+use std::time::Duration;
 
 fn county(enterprises: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -43,6 +46,25 @@ fn stages(c: &mut Criterion) {
             |inputs| black_box(pipeline::evaluate_inputs(inputs, config.clone(), &Ledger::new(), Stopwatch::default())),
             criterion::BatchSize::LargeInput,
         )
+    });
+    for stage in ["yearly", "rating", "neighbours", "flags"] {
+        group.bench_function(stage, |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        let eval = pipeline::evaluate(dir.path(), config.clone(), &Ledger::new()).expect("evaluates");
+                        let lap = eval.timings.iter().find(|l| l.stage == stage).expect("stage timed");
+                        Duration::from_secs_f64(lap.seconds)
+                    })
+                    .sum()
+            })
+        });
+    }
+    let ledger = Ledger::new();
+    let eval = pipeline::evaluate(dir.path(), config.clone(), &ledger).expect("evaluates");
+    let out = tempfile::tempdir().expect("tempdir");
+    group.bench_function("outputs", |b| {
+        b.iter(|| black_box(output::write_all(&eval, &ledger, out.path(), Extras::default()).expect("writes")))
     });
     group.finish();
 }
