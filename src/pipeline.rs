@@ -96,7 +96,8 @@ pub fn evaluate_inputs(
         Ok(rating)
     })?;
     let parcels = &inputs.parcels;
-    let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
+    let spatial_parcels =
+        watch.time("projection", || reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs));
     let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
     watch.time("overlaps", || report_overlaps(&spatial_parcels, &parcels.features, &config, ledger));
     let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));

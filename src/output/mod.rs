@@ -96,8 +96,14 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         laps.push(Lap::since(stage, start));
         Ok(())
     };
-    let issues = ledger.sorted();
-    let table = enterprises::EnterpriseTable::build(eval, &issues)?;
+    let mut issues = Vec::new();
+    let mut table = None;
+    timed("output tables", &mut || {
+        issues = ledger.sorted();
+        table = Some(enterprises::EnterpriseTable::build(eval, &issues)?);
+        Ok(())
+    })?;
+    let table = table.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
     timed("write enterprises", &mut || {
         write_atomic(out, "enterprises.csv", &table.to_csv(lang)?)?;
         write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
