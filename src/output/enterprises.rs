@@ -9,6 +9,7 @@ use crate::pipeline::Evaluation;
 use crate::quality::Issue;
 use crate::rating::indicators::{benchmark_column, score_column, value_column};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The output table, its columns in SPEC order.
@@ -82,16 +83,19 @@ impl EnterpriseTable {
 
     /// The CSV bytes: a UTF-8 BOM, the header row, then one row per code.
     pub fn to_csv(&self, lang: Lang) -> anyhow::Result<Vec<u8>> {
+        let columns = self.frame.columns();
         let mut out = b"\xEF\xBB\xBF".to_vec();
-        {
-            let mut w = csv::Writer::from_writer(&mut out);
-            let columns = self.frame.columns();
-            w.write_record(columns.iter().map(|c| lang.header(c.name())))?;
-            for i in 0..self.frame.height() {
-                w.write_record(columns.iter().map(|c| lang.value(c.name(), &cell(c, i))))?;
-            }
-            w.flush()?;
-        }
+        csv_rows(&mut out, [columns.iter().map(|c| lang.header(c.name())).collect::<Vec<_>>()])?;
+        let rows: Vec<usize> = (0..self.frame.height()).collect();
+        let pieces: Vec<Vec<u8>> = rows
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut piece = Vec::new();
+                let records = chunk.iter().map(|&i| columns.iter().map(move |c| lang.value(c.name(), &cell(c, i))));
+                csv_rows(&mut piece, records).map(|()| piece)
+            })
+            .collect::<anyhow::Result<_>>()?;
+        pieces.iter().for_each(|piece| out.extend_from_slice(piece));
         Ok(out)
     }
 
@@ -104,6 +108,18 @@ impl EnterpriseTable {
 }
 
 /// A result cell as the workbook writes it.
+/// Writes CSV records (quoted as needed) to `out`.
+fn csv_rows<R: IntoIterator<Item = impl AsRef<[u8]>>>(
+    out: &mut Vec<u8>,
+    records: impl IntoIterator<Item = R>,
+) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    for record in records {
+        w.write_record(record)?;
+    }
+    Ok(w.flush()?)
+}
+
 fn xcell(column: &Column, i: usize, lang: Lang) -> XCell {
     match column.get(i) {
         Ok(AnyValue::Float64(x)) => XCell::Number(x),
