@@ -57,11 +57,14 @@ pub struct EnergyRow {
 pub struct EnergyTotals {
     /// (code, year, energy), sorted by code, then year.
     pub years: Vec<(CompactString, i32, YearEnergy)>,
-    /// The rows summed.
-    pub rows: usize,
 }
 
 impl EnergyTotals {
+    /// The rows summed.
+    pub fn rows(&self) -> usize {
+        self.years.iter().map(|(_, _, e)| e.rows).sum()
+    }
+
     /// The energy of `code`, every year, in year order.
     pub fn of_code(&self, code: &str) -> &[(CompactString, i32, YearEnergy)] {
         let start = self.years.partition_point(|(c, _, _)| c.as_str() < code);
@@ -111,8 +114,7 @@ impl EnergySums {
             .map(|((code, year), energy)| (code, year, energy))
             .collect();
         years.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let rows = years.iter().map(|(_, _, e)| e.rows).sum();
-        EnergyTotals { years, rows }
+        EnergyTotals { years }
     }
 }
 
@@ -141,7 +143,7 @@ mod tests {
         sums.add(vec![row("B", 2024, Some(1), Some(0.1)), row("A", 2023, Some(1), Some(5.0))]);
         sums.add(vec![row("B", 2024, Some(1), Some(0.2)), row("B", 2024, Some(3), None), row("B", 2023, None, None)]);
         let totals = sums.finish();
-        assert_eq!(totals.rows, 5);
+        assert_eq!(totals.rows(), 5);
         let keys: Vec<(&str, i32)> = totals.years.iter().map(|(c, y, _)| (c.as_str(), *y)).collect();
         assert_eq!(keys, [("A", 2023), ("B", 2023), ("B", 2024)]);
         let b = &totals.of_code("B")[1].2;

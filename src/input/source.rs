@@ -90,7 +90,7 @@ struct CsvPieces {
 const CHUNK_ROWS: usize = 16_384;
 
 /// The pieces of a parallel task's output, joined in order.
-fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
+pub(super) fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
     let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
     for piece in pieces {
         out.extend(piece);
@@ -336,7 +336,7 @@ fn read_csv(path: &Path) -> Result<RawTable, InputError> {
         .iter()
         .scan(header_lines, |line, range| {
             let first = *line;
-            *line += memchr_count(&body[range.clone()]);
+            *line += line_ends(&body[range.clone()]);
             Some(first - 1)
         })
         .collect();
@@ -356,7 +356,7 @@ fn read_csv(path: &Path) -> Result<RawTable, InputError> {
 }
 
 /// The number of line ends in `bytes`.
-fn memchr_count(bytes: &[u8]) -> u64 {
+fn line_ends(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 

@@ -6,7 +6,7 @@
 use super::cells::{self, Read};
 use super::energy::{EnergyRow, EnergySums, EnergyTotals};
 use super::headers::{self, ColumnSpec};
-use super::source::{ColumnMap, InputError, RawTable};
+use super::source::{ColumnMap, InputError, RawTable, concat};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
 
@@ -189,13 +189,29 @@ fn each_keyed_row<T: Send>(
     ledger: &Ledger,
     build: impl Fn(&RowReader<'_>) -> Option<T> + Sync,
 ) -> Result<(Vec<T>, ColumnMap), InputError> {
+    let (pieces, map) = keyed_pieces(table, raw, schema, ledger, build, |rows| rows)?;
+    Ok((concat(pieces), map))
+}
+
+/// [`each_keyed_row`] piece by piece: each piece's rows go to `finish` as soon as it is read.
+fn keyed_pieces<T, R: Send>(
+    table: &'static str,
+    raw: &RawTable,
+    schema: &[ColumnSpec],
+    ledger: &Ledger,
+    build: impl Fn(&RowReader<'_>) -> Option<T> + Sync,
+    finish: impl Fn(Vec<T>) -> R + Sync,
+) -> Result<(Vec<R>, ColumnMap), InputError> {
     let map = raw.map_columns(schema)?;
     let code_column = map.get("credit_code").unwrap_or(0);
-    let rows = raw.par_filter_map(|i, record| {
-        let code = read_code(table, raw, (i, record), code_column, ledger)?;
-        build(&RowReader { table, map: &map, record, row: i + 1, key: code, ledger })
-    });
-    Ok((rows, map))
+    let pieces = raw.par_map_pieces(
+        |i, record| {
+            let code = read_code(table, raw, (i, record), code_column, ledger)?;
+            build(&RowReader { table, map: &map, record, row: i + 1, key: code, ledger })
+        },
+        finish,
+    );
+    Ok((pieces, map))
 }
 
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
@@ -241,24 +257,18 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
 /// Reads the energy table into totals per code and year; rows without a year belong to
 /// the evaluation year `year`.
 pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
-    let map = raw.map_columns(headers::ENERGY)?;
-    let code_column = map.get("credit_code").unwrap_or(0);
     let sums = EnergySums::new(year);
-    raw.par_map_pieces(
-        |i, record| {
-            let code = read_code("energy", raw, (i, record), code_column, ledger)?;
-            let r = RowReader { table: "energy", map: &map, record, row: i + 1, key: code, ledger };
-            Some(EnergyRow {
-                year: r.year().ok()?.unwrap_or(year),
-                month: r.month().ok()?,
-                electricity_kwh: r.number("electricity_kwh"),
-                energy_tce: r.number("energy_tce"),
-                emissions: r.number("emissions"),
-                code: r.key.into(),
-            })
-        },
-        |rows| sums.add(rows),
-    );
+    let build = |r: &RowReader<'_>| {
+        Some(EnergyRow {
+            year: r.year().ok()?.unwrap_or(year),
+            month: r.month().ok()?,
+            electricity_kwh: r.number("electricity_kwh"),
+            energy_tce: r.number("energy_tce"),
+            emissions: r.number("emissions"),
+            code: r.key.as_str().into(),
+        })
+    };
+    keyed_pieces("energy", raw, headers::ENERGY, ledger, build, |rows| sums.add(rows))?;
     Ok(sums.finish())
 }
 
@@ -356,7 +366,7 @@ mod tests {
         let ledger = Ledger::new();
         let raw = table("credit_code,year,month,用电量\n914403001922038216,2023,13,5\n914403001922038216,2023,12,5\n");
         let totals = read_energy(&raw, 2023, &ledger).expect("reads");
-        assert_eq!(totals.rows, 1);
+        assert_eq!(totals.rows(), 1);
         let months = totals.years[0].2.months.as_ref().expect("months of 2023");
         assert_eq!(months[11].as_ref().and_then(|m| m.value()), Some(5.0));
         assert_eq!(ledger.sorted()[0].code, "bad_month");
