@@ -1,5 +1,6 @@
-//! Stage timings of a run (wall time and the peak memory so far), for the manifest and
-//! `--timings`, and the progress spinner shown on a terminal while a stage runs.
+//! Stage timings of a run (wall time, processor time of all threads, and the peak memory so
+//! far), for the manifest and `--timings`, and the progress spinner shown on a terminal while
+//! a stage runs.
 
 use indicatif::ProgressBar;
 use std::time::{Duration, Instant};
@@ -9,16 +10,50 @@ use std::time::{Duration, Instant};
 pub struct Lap {
     pub stage: String,
     pub seconds: f64,
+    /// Processor time of all the process's threads during the stage, user and system (Linux
+    /// only, in steps of the kernel's clock tick): above `seconds` when the stage ran in parallel.
+    pub cpu_seconds: Option<f64>,
     /// The process's peak resident memory when the stage ended, in MiB (Linux only).
     pub peak_mib: Option<f64>,
 }
 
-impl Lap {
-    /// The lap of `stage`, begun at `start`, ending now.
-    pub fn since(stage: &str, start: Instant) -> Lap {
-        Lap { stage: stage.to_string(), seconds: start.elapsed().as_secs_f64(), peak_mib: peak_memory_mib() }
+/// When a stage began, by the wall clock and by the processor-time clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+impl Start {
+    pub fn now() -> Start {
+        Start { wall: Instant::now(), cpu: cpu_seconds() }
     }
 }
+
+impl Lap {
+    /// The lap of `stage`, begun at `start`, ending now.
+    pub fn since(stage: &str, start: Start) -> Lap {
+        Lap {
+            stage: stage.to_string(),
+            seconds: start.wall.elapsed().as_secs_f64(),
+            cpu_seconds: cpu_seconds().zip(start.cpu).map(|(end, begin)| end - begin),
+            peak_mib: peak_memory_mib(),
+        }
+    }
+}
+
+/// User and system time of all threads so far (`utime` + `stime` of `/proc/self/stat`).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after its ')' are plain.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / CLOCK_TICKS_PER_SECOND)
+}
+
+/// `sysconf(_SC_CLK_TCK)`: 100 on every Linux architecture this builds for.
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 
 /// The peak resident memory of this process so far (`VmHWM`), in MiB.
 fn peak_memory_mib() -> Option<f64> {
@@ -48,7 +83,7 @@ impl Stopwatch {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        let start = Instant::now();
+        let start = Start::now();
         let out = work();
         self.laps.push(Lap::since(stage, start));
         if let Some(bar) = spinner {

@@ -16,8 +16,9 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {
         for lap in &laps {
+            let cpu = lap.cpu_seconds.map(|c| format!("{c:>7.2} s cpu")).unwrap_or_default();
             let peak = lap.peak_mib.map(|m| format!("{m:>9.0} MiB peak")).unwrap_or_default();
-            eprintln!("{:<24} {:>9.3} s {peak}", lap.stage, lap.seconds);
+            eprintln!("{:<24} {:>9.3} s {cpu} {peak}", lap.stage, lap.seconds);
         }
         eprintln!("{:<24} {:>9.3} s", "total", laps.iter().map(|l| l.seconds).sum::<f64>());
     }

@@ -91,7 +91,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();
     let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
-        let start = std::time::Instant::now();
+        let start = crate::stopwatch::Start::now();
         work()?;
         laps.push(Lap::since(stage, start));
         Ok(())

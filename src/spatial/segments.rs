@@ -2,7 +2,8 @@
 //! within a distance of another.
 
 use geo::{LineString, MultiPolygon, Polygon};
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 /// A straight piece of a ring, from `a` to `b`, in metres.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,14 +23,17 @@ impl Segment {
         finite && self.length() > 0.0
     }
 
-    /// The bounding box grown by `d` on every side.
-    pub fn envelope_inflated(&self, d: f64) -> AABB<[f64; 2]> {
-        let d = if d.is_finite() && d > 0.0 { d } else { 0.0 };
-        AABB::from_corners(
-            [self.a[0].min(self.b[0]) - d, self.a[1].min(self.b[1]) - d],
-            [self.a[0].max(self.b[0]) + d, self.a[1].max(self.b[1]) + d],
-        )
+    /// The bounding box.
+    pub fn envelope(&self) -> AABB<[f64; 2]> {
+        AABB::from_corners(self.a, self.b)
     }
+}
+
+/// `bbox` grown by `d` on every side (not at all when `d` is not a positive number).
+pub fn grown(bbox: &AABB<[f64; 2]>, d: f64) -> AABB<[f64; 2]> {
+    let d = if d.is_finite() && d > 0.0 { d } else { 0.0 };
+    let (lower, upper) = (bbox.lower(), bbox.upper());
+    AABB::from_corners([lower[0] - d, lower[1] - d], [upper[0] + d, upper[1] + d])
 }
 
 /// Usable segments of one ring.
@@ -52,41 +56,48 @@ pub fn total_length(segments: &[Segment]) -> f64 {
     segments.iter().map(Segment::length).sum()
 }
 
-/// A segment tagged with the index of what it bounds (a parcel, or a polygon part).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OwnedSegment {
-    pub segment: Segment,
-    pub owner: usize,
+/// The bounding box of segments, or `None` when there are none.
+pub fn bounding_box(segments: &[Segment]) -> Option<AABB<[f64; 2]>> {
+    segments.iter().map(Segment::envelope).reduce(|a, b| a.merged(&b))
 }
 
-impl RTreeObject for OwnedSegment {
-    type Envelope = AABB<[f64; 2]>;
+/// An owner's bounding box in the R-tree, tagged with the owner's index.
+type OwnerBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
-    fn envelope(&self) -> Self::Envelope {
-        self.segment.envelope_inflated(0.0)
-    }
+/// The boundary segments of many owners (parcels, or polygon parts), found through an R-tree
+/// of the owners' bounding boxes: a parcel has a handful of neighbours, so the tree holds one
+/// entry per owner rather than one per segment.
+pub struct SegmentIndex<'a> {
+    owners: &'a [Vec<Segment>],
+    tree: RTree<OwnerBox>,
 }
 
-/// R-tree of owned segments.
-pub struct SegmentIndex {
-    tree: RTree<OwnedSegment>,
-}
-
-impl SegmentIndex {
+impl<'a> SegmentIndex<'a> {
     /// Indexes the segments of each owner; `owners[i]` is owner `i`.
-    pub fn new(owners: &[Vec<Segment>]) -> Self {
-        let items = owners
+    pub fn new(owners: &'a [Vec<Segment>]) -> Self {
+        let boxes = owners
             .iter()
             .enumerate()
-            .flat_map(|(owner, segs)| segs.iter().map(move |&segment| OwnedSegment { segment, owner }))
+            .filter_map(|(owner, segments)| {
+                let bbox = bounding_box(segments)?;
+                Some(OwnerBox::new(Rectangle::from_corners(bbox.lower(), bbox.upper()), owner))
+            })
             .collect();
-        Self { tree: RTree::bulk_load(items) }
+        Self { owners, tree: RTree::bulk_load(boxes) }
     }
 
-    /// Segments whose bounding boxes come within `d` of the bounding box of `s`: a superset of
-    /// those within distance `d` of `s`.
-    pub fn near(&self, s: &Segment, d: f64) -> impl Iterator<Item = &OwnedSegment> {
-        self.tree.locate_in_envelope_intersecting(&s.envelope_inflated(d))
+    /// The owners whose bounding boxes come within `d` of the box `around`, each with its
+    /// segments and bounding box: a superset of the owners with a segment within `d` of
+    /// anything in `around`.
+    pub fn owners_near(
+        &self,
+        around: &AABB<[f64; 2]>,
+        d: f64,
+    ) -> impl Iterator<Item = (usize, &'a [Segment], AABB<[f64; 2]>)> {
+        let owners = self.owners;
+        self.tree
+            .locate_in_envelope_intersecting(&grown(around, d))
+            .map(move |b| (b.data, owners[b.data].as_slice(), b.geom().envelope()))
     }
 }
 
@@ -260,8 +271,10 @@ mod tests {
             vec![seg([0.0, 5.0], [1.0, 5.0])],
         ];
         let index = SegmentIndex::new(&owners);
-        let mut found: Vec<usize> = index.near(&owners[0][0], 0.5).map(|o| o.owner).collect();
+        let around = bounding_box(&owners[0]).expect("a box");
+        let mut found: Vec<usize> = index.owners_near(&around, 0.5).map(|(owner, ..)| owner).collect();
         found.sort();
         assert_eq!(found, vec![0, 1]);
+        assert_eq!(bounding_box(&[]), None);
     }
 }

@@ -2,7 +2,8 @@
 //! boundaries of X, computed exactly from per-segment parameter intervals, overlapping pieces
 //! counted once.
 
-use super::segments::{Segment, SegmentIndex, within_interval};
+use super::segments::{Segment, SegmentIndex, bounding_box, grown, within_interval};
+use rstar::Envelope;
 
 /// The piece `[t0, t1]` of P's segment `seg` lying within the distance of a segment of `other`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,11 +17,18 @@ pub struct Contact {
 /// Every contact of the segments `own` with the indexed segments of owners other than `skip`.
 /// Sorted by (other, seg, t0, t1), so the result does not depend on the R-tree's order.
 pub fn contacts(own: &[Segment], index: &SegmentIndex, d: f64, skip: usize) -> Vec<Contact> {
+    let Some(own_box) = bounding_box(own) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for (seg, s) in own.iter().enumerate() {
-        for near in index.near(s, d).filter(|o| o.owner != skip) {
-            if let Some((t0, t1)) = within_interval(s, &near.segment, d) {
-                out.push(Contact { seg, other: near.owner, t0, t1 });
+    for (other, theirs, their_box) in index.owners_near(&own_box, d).filter(|(other, ..)| *other != skip) {
+        let reach = grown(&their_box, d);
+        for (seg, s) in own.iter().enumerate().filter(|(_, s)| reach.intersects(&s.envelope())) {
+            let near = grown(&s.envelope(), d);
+            for q in theirs.iter().filter(|q| near.intersects(&q.envelope())) {
+                if let Some((t0, t1)) = within_interval(s, q, d) {
+                    out.push(Contact { seg, other, t0, t1 });
+                }
             }
         }
     }
