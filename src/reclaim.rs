@@ -10,6 +10,7 @@ use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
 use crate::spatial::{self, GaussKruger, ParcelMetrics, SpatialParcel};
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A parcel's results.
@@ -48,7 +49,7 @@ pub struct Reclaim {
 pub fn spatial_parcels(features: &[ParcelFeature], measured: &[MeasuredParcel], crs: Crs) -> Vec<SpatialParcel> {
     let projection = metric_projection(measured, crs);
     features
-        .iter()
+        .par_iter()
         .zip(measured)
         .map(|(f, m)| SpatialParcel {
             parcel_id: f.parcel_id.clone(),
@@ -102,16 +103,12 @@ pub fn reclaim(
     owners: &Owners<'_>,
     ledger: &Ledger,
 ) -> Reclaim {
-    let mut parcels: Vec<ParcelResult> = features
-        .iter()
-        .zip(metrics)
-        .map(|(f, m)| ParcelResult { reasons: reasons(f, &m, owners), metrics: m, block_id: None })
-        .collect();
-    let candidates: Vec<usize> = (0..parcels.len()).filter(|&i| !parcels[i].reasons.is_empty()).collect();
-    let all_metrics: Vec<ParcelMetrics> = parcels.iter().map(|p| p.metrics.clone()).collect();
+    let reasons: Vec<Vec<&'static str>> =
+        features.par_iter().zip(&metrics).map(|(f, m)| reasons(f, m, owners)).collect();
+    let candidates: Vec<usize> = (0..reasons.len()).filter(|&i| !reasons[i].is_empty()).collect();
     let user_area = user_areas(features, measured);
-    let mut blocks: Vec<ReclaimBlock> = spatial::candidate_blocks(&candidates, &all_metrics)
-        .into_iter()
+    let mut blocks: Vec<ReclaimBlock> = spatial::candidate_blocks(&candidates, &metrics)
+        .into_par_iter()
         .map(|members| block(members, features, measured, owners, &user_area))
         .collect();
     blocks.sort_by(|a, b| {
@@ -120,13 +117,20 @@ pub fn reclaim(
             .then(b.area_mu.total_cmp(&a.area_mu))
             .then_with(|| a.parcel_ids.iter().min().cmp(&b.parcel_ids.iter().min()))
     });
+    let mut block_ids = vec![None; features.len()];
     for (n, b) in blocks.iter_mut().enumerate() {
         b.id = n + 1;
         for &p in &b.parcels {
-            parcels[p].block_id = Some(b.id);
+            block_ids[p] = Some(b.id);
         }
-        b.geometry = union_of(b, features, measured, ledger);
     }
+    blocks.par_iter_mut().for_each(|b| b.geometry = union_of(b, features, measured, ledger));
+    let parcels = metrics
+        .into_iter()
+        .zip(reasons)
+        .zip(block_ids)
+        .map(|((metrics, reasons), block_id)| ParcelResult { reasons, metrics, block_id })
+        .collect();
     Reclaim { parcels, blocks }
 }
 

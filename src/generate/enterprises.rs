@@ -142,10 +142,11 @@ fn land_need(rng: &mut SmallRng, above: bool) -> f64 {
 
 /// Splits a holding into parcels of 3–300 mu; most firms hold one.
 fn split_land(rng: &mut SmallRng, land: f64) -> Vec<f64> {
+    // Most firms hold one parcel: a province of 100,000 firms has about 120,000 parcels.
     let extra = match rng.random_range(0..100) {
-        0..40 => 0,
-        40..72 => 1,
-        72..90 => 2,
+        0..80 => 0,
+        80..92 => 1,
+        92..97 => 2,
         _ => rng.random_range(3..=4),
     };
     let count = (extra + 1).max((land / 300.0).ceil() as usize);

@@ -8,6 +8,7 @@ use crate::reclaim::metric_projection;
 use crate::spatial::GaussKruger;
 use geo::MultiPolygon;
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Enterprises listed at each end of a group's ranking.
@@ -80,7 +81,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
     let projection = metric_projection(&eval.measured, eval.inputs.parcels.crs);
     let features = &eval.inputs.parcels.features;
     let parcels = features
-        .iter()
+        .par_iter()
         .zip(&eval.measured)
         .zip(&eval.reclaim.parcels)
         .map(|((f, m), r)| {
@@ -101,7 +102,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
     let blocks = eval
         .reclaim
         .blocks
-        .iter()
+        .par_iter()
         .map(|b| ReportBlock {
             block_id: b.id,
             area_mu: b.area_mu,
