@@ -148,9 +148,9 @@ fn input_rows(eval: &Evaluation, code: &str) -> Vec<String> {
         format!(
             "energy {year}: {} rows, {} kWh, {} tce, {} t",
             e.rows,
-            show(e.electricity_kwh.value()),
-            show(e.energy_tce.value()),
-            show(e.emissions.value())
+            show(e.electricity_kwh),
+            show(e.energy_tce),
+            show(e.emissions)
         )
     });
     let adj = i.adjustments.iter().filter(|r| r.code == code).map(|r| {

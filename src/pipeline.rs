@@ -4,19 +4,19 @@
 use crate::config::{Config, ConfigError};
 use crate::facts;
 use crate::flags::{self, Flags};
-use crate::input::parcels::ParcelFeature;
+use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::input::{self, InputError, Inputs, cells, headers};
-use crate::land::leases::book_land;
+use crate::land::leases::{LandBook, book_land};
 use crate::land::{self, MeasuredParcel};
 use crate::quality::{At, Ledger};
 use crate::rating::{self, Rating};
 use crate::reclaim::{self, Owners, Reclaim};
-use crate::spatial;
+use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
 use polars::prelude::{DataFrame, PolarsError};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).
@@ -75,32 +75,12 @@ pub fn evaluate_inputs(
         .time("land", || land::measure_parcels(&inputs.parcels.features, inputs.parcels.crs, &config.land, ledger));
     let book = watch.time("leases", || book_land(&inputs.parcels.features, &measured, &inputs.leases, year, ledger));
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
-    let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
-        let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, &extra)?;
-        let energy = yearly::energy_by_year(&inputs.energy)?;
-        let tax = yearly::tax_by_year(&inputs.tax, year)?;
-        Ok(yearly::yearly_figures(ent, tax, energy, &inputs.tax, &inputs.enterprises.rows, year, ledger)?)
-    })?;
-    let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        let codes = facts::all_codes(code_sources(&inputs));
-        report_unmatched(&inputs, &codes, year, ledger);
-        let facts = facts::facts(
-            &codes,
-            &yearly,
-            facts::land_frame(&book, &codes)?,
-            facts::adjustments_frame(&inputs.adjustments, year, ledger)?,
-            year,
-        )?;
-        let rating = rating::rate(facts, &config, year, ledger)?;
-        report_unrated_vetoes(&inputs.adjustments, &rating.frame, year, ledger)?;
-        Ok(rating)
-    })?;
+    let (rated, (metrics, pieces)) = watch.side_by_side(
+        |watch| rate_enterprises(&inputs, &book, &extra, &config, ledger, watch),
+        |watch| analyse_parcels(&inputs.parcels, &measured, &config, ledger, watch),
+    );
+    let (yearly, rating) = rated?;
     let parcels = &inputs.parcels;
-    let spatial_parcels =
-        watch.time("projection", || reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs));
-    let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
-    watch.time("overlaps", || report_overlaps(&spatial_parcels, &parcels.features, &config, ledger));
-    let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
     let reclaim = watch.time("reclaim", || -> Result<Reclaim, RunError> {
@@ -119,6 +99,56 @@ pub fn evaluate_inputs(
         Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
     })?;
     Ok(Evaluation { year, config, inputs, measured, yearly, rating, flags, reclaim, timings: watch.laps })
+}
+
+/// The yearly figures and the rating (the table side of the pipeline).
+fn rate_enterprises(
+    inputs: &Inputs,
+    book: &LandBook,
+    extra: &yearly::ExtraColumns,
+    config: &Config,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+) -> Result<(DataFrame, Rating), RunError> {
+    let year = inputs.year;
+    let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
+        let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, extra)?;
+        let energy = yearly::energy_by_year(&inputs.energy)?;
+        let tax = yearly::tax_by_year(&inputs.tax, year)?;
+        Ok(yearly::yearly_figures(ent, tax, energy, &inputs.tax, &inputs.enterprises.rows, year, ledger)?)
+    })?;
+    let rating = watch.time("rating", || -> Result<Rating, RunError> {
+        let codes = facts::all_codes(code_sources(inputs));
+        report_unmatched(inputs, &codes, year, ledger);
+        let facts = facts::facts(
+            &codes,
+            &yearly,
+            facts::land_frame(book, &codes)?,
+            facts::adjustments_frame(&inputs.adjustments, year, ledger)?,
+            year,
+        )?;
+        let rating = rating::rate(facts, config, year, ledger)?;
+        report_unrated_vetoes(&inputs.adjustments, &rating.frame, year, ledger)?;
+        Ok(rating)
+    })?;
+    Ok((yearly, rating))
+}
+
+/// The parcel metrics and each user's pieces (the geometry side of the pipeline), which
+/// need nothing of the tables.
+fn analyse_parcels(
+    parcels: &ParcelFile,
+    measured: &[MeasuredParcel],
+    config: &Config,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+) -> (Vec<ParcelMetrics>, BTreeMap<String, usize>) {
+    let spatial_parcels =
+        watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
+    let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
+    watch.time("overlaps", || report_overlaps(&spatial_parcels, &parcels.features, config, ledger));
+    let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
+    (metrics, pieces)
 }
 
 /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.

@@ -77,6 +77,21 @@ impl Stopwatch {
         Stopwatch { laps: Vec::new(), progress: show }
     }
 
+    /// Runs two independent parts of a run side by side, each timing its own stages; their
+    /// laps follow in the order `first`, then `second`. Stages that ran side by side overlap
+    /// in time, and the processor time of each includes the other's. Only `first` shows
+    /// progress.
+    pub fn side_by_side<A: Send, B: Send>(
+        &mut self,
+        first: impl FnOnce(&mut Stopwatch) -> A + Send,
+        second: impl FnOnce(&mut Stopwatch) -> B + Send,
+    ) -> (A, B) {
+        let (mut a_watch, mut b_watch) = (Stopwatch::with_progress(self.progress), Stopwatch::default());
+        let (a, b) = rayon::join(|| first(&mut a_watch), || second(&mut b_watch));
+        self.laps.extend(a_watch.laps.into_iter().chain(b_watch.laps));
+        (a, b)
+    }
+
     pub fn time<T>(&mut self, stage: &str, work: impl FnOnce() -> T) -> T {
         let spinner = self.progress.then(|| {
             let bar = ProgressBar::new_spinner().with_message(stage.to_string());

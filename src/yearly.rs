@@ -9,7 +9,6 @@ use crate::input::tables::{EnterpriseRow, TaxRow};
 use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 /// The numeric columns an enterprises row carries.
@@ -87,15 +86,15 @@ pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
 /// Energy per code and year, as summed while the table was read.
 pub fn energy_by_year(energy: &EnergyTotals) -> PolarsResult<LazyFrame> {
     let years = &energy.years;
-    let total = |value: fn(&YearEnergy) -> &Total| -> Vec<Option<f64>> {
-        years.par_iter().map(|(_, _, e)| value(e).value()).collect()
+    let total = |value: fn(&YearEnergy) -> Option<f64>| -> Vec<Option<f64>> {
+        years.iter().map(|(_, _, e)| value(e)).collect()
     };
     let columns = vec![
         text_column("code", years.iter().map(|(code, _, _)| Some(code.as_str()))),
         Column::new("year".into(), years.iter().map(|(_, year, _)| *year).collect::<Vec<i32>>()),
-        Column::new(ENERGY_NUMBERS[0].into(), total(|e| &e.electricity_kwh)),
-        Column::new(ENERGY_NUMBERS[1].into(), total(|e| &e.energy_tce)),
-        Column::new(ENERGY_NUMBERS[2].into(), total(|e| &e.emissions)),
+        Column::new(ENERGY_NUMBERS[0].into(), total(|e| e.electricity_kwh)),
+        Column::new(ENERGY_NUMBERS[1].into(), total(|e| e.energy_tce)),
+        Column::new(ENERGY_NUMBERS[2].into(), total(|e| e.emissions)),
     ];
     Ok(DataFrame::new(years.len(), columns)?.lazy())
 }

@@ -32,7 +32,7 @@ pub struct Verdict {
 pub fn monthly_electricity(energy: &EnergyTotals, code: &str, year: i32) -> Option<MonthlyKwh> {
     let (_, _, e) = energy.of_code(code).iter().find(|(_, y, _)| *y == year)?;
     let months = e.months.as_ref()?;
-    Some((1..=12).zip(months.iter()).filter_map(|(m, total)| Some((m, total.as_ref()?.value()))).collect())
+    Some((1..=12).zip(months.iter()).filter_map(|(m, total)| total.map(|kwh| (m, kwh))).collect())
 }
 
 /// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,

@@ -4,6 +4,7 @@
 //! that cannot be read; the caller turns `Err` into a data_quality row. Missing is never zero.
 
 use crate::keys::is_blank;
+use std::borrow::Cow;
 
 /// Tokens that mean *missing* in number, year and boolean cells (compared case-insensitively).
 const MISSING_TOKENS: [&str; 9] = ["", "-", "—", "–", "/", "na", "n/a", "null", "无"];
@@ -14,24 +15,43 @@ pub struct Unreadable;
 
 pub type Read<T> = Result<Option<T>, Unreadable>;
 
+/// The longest missing token, in bytes.
+const LONGEST_MISSING_TOKEN: usize = {
+    let (mut longest, mut i) = (0, 0);
+    while i < MISSING_TOKENS.len() {
+        if MISSING_TOKENS[i].len() > longest {
+            longest = MISSING_TOKENS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// A cell without surrounding white space or invisible characters (see [`is_blank`]).
 pub fn trim(cell: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if printable(cell.as_bytes().first()) && printable(cell.as_bytes().last()) {
+        return cell;
+    }
     cell.trim_matches(is_blank)
 }
 
-/// Whether a trimmed cell is one of the missing tokens.
+/// Whether a cell, once trimmed, is one of the missing tokens.
 pub fn is_missing(cell: &str) -> bool {
-    let t = trim(cell);
-    MISSING_TOKENS.iter().any(|m| t.eq_ignore_ascii_case(m))
+    is_missing_token(trim(cell))
+}
+
+fn is_missing_token(trimmed: &str) -> bool {
+    trimmed.len() <= LONGEST_MISSING_TOKEN && MISSING_TOKENS.iter().any(|m| trimmed.eq_ignore_ascii_case(m))
 }
 
 /// A number, with optional thousands separators in groups of three (`1,234.5`).
 pub fn number(cell: &str) -> Read<f64> {
     let t = trim(cell);
-    if is_missing(t) {
+    if is_missing_token(t) {
         return Ok(None);
     }
-    let plain = if t.contains(',') { strip_thousands(t).ok_or(Unreadable)? } else { t.to_string() };
+    let plain: Cow<str> = if t.contains(',') { strip_thousands(t).ok_or(Unreadable)?.into() } else { t.into() };
     if !plain.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
         return Err(Unreadable);
     }
@@ -70,7 +90,7 @@ fn strip_thousands(t: &str) -> Option<String> {
 /// spreadsheet stores it is read too).
 pub fn year(cell: &str) -> Read<i32> {
     let t = trim(cell);
-    if is_missing(t) {
+    if is_missing_token(t) {
         return Ok(None);
     }
     let digits = trim(t.strip_suffix('年').unwrap_or(t));

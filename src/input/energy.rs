@@ -4,12 +4,14 @@
 //!
 //! Sums are exact and rounded once (`fsum`), so they do not depend on the order of the rows,
 //! on how the file is cut into pieces or on the number of threads. A column with no value
-//! present is missing, never zero.
+//! present is missing, never zero. Once the file is read only the rounded sums are kept.
 
 use compact_str::CompactString;
+use foldhash::fast::RandomState;
 use fsum::FSum;
+use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 /// The sum of the values present of one column; `None` while no value is present.
@@ -29,16 +31,52 @@ impl Total {
     }
 }
 
-/// One code's energy in one year.
+/// One code's energy in one year: each sum `None` when no row had a value.
 #[derive(Debug, Clone, Default)]
 pub struct YearEnergy {
     pub rows: usize,
-    pub electricity_kwh: Total,
-    pub energy_tce: Total,
-    pub emissions: Total,
+    pub electricity_kwh: Option<f64>,
+    pub energy_tce: Option<f64>,
+    pub emissions: Option<f64>,
     /// Electricity per month (index 0 is January) in the evaluation year: `None` for a month
-    /// without rows. Other years keep no months.
-    pub months: Option<Box<[Option<Total>; 12]>>,
+    /// without rows, `Some(None)` for one whose rows have no value. Other years keep no months.
+    pub months: Option<Box<[Option<Option<f64>>; 12]>>,
+}
+
+/// [`YearEnergy`] while it is being summed.
+#[derive(Debug, Default)]
+struct YearSums {
+    rows: usize,
+    electricity_kwh: Total,
+    energy_tce: Total,
+    emissions: Total,
+    months: Option<Box<[Option<Total>; 12]>>,
+}
+
+impl YearSums {
+    fn add(&mut self, row: &EnergyRow, keep_month: bool) {
+        self.rows += 1;
+        self.electricity_kwh.add(row.electricity_kwh);
+        self.energy_tce.add(row.energy_tce);
+        self.emissions.add(row.emissions);
+        if let Some(month) = row.month.filter(|_| keep_month) {
+            let months = self.months.get_or_insert_with(Default::default);
+            months[month as usize - 1].get_or_insert_with(Total::default).add(row.electricity_kwh);
+        }
+    }
+
+    fn rounded(&self) -> YearEnergy {
+        YearEnergy {
+            rows: self.rows,
+            electricity_kwh: self.electricity_kwh.value(),
+            energy_tce: self.energy_tce.value(),
+            emissions: self.emissions.value(),
+            months: self
+                .months
+                .as_ref()
+                .map(|months| Box::new(months.each_ref().map(|m| m.as_ref().map(Total::value)))),
+        }
+    }
 }
 
 /// One energy row, as read.
@@ -78,7 +116,7 @@ impl EnergyTotals {
 pub struct EnergySums {
     evaluation_year: i32,
     hasher: RandomState,
-    shards: Vec<Mutex<HashMap<(CompactString, i32), YearEnergy>>>,
+    shards: Vec<Mutex<HashMap<(CompactString, i32), YearSums, RandomState>>>,
 }
 
 const SHARDS: usize = 64;
@@ -86,8 +124,8 @@ const SHARDS: usize = 64;
 impl EnergySums {
     /// Sums for an evaluation year (whose months are kept).
     pub fn new(evaluation_year: i32) -> Self {
-        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
-        EnergySums { evaluation_year, hasher: RandomState::new(), shards }
+        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect();
+        EnergySums { evaluation_year, hasher: RandomState::default(), shards }
     }
 
     /// Adds the rows of one piece of the file.
@@ -100,32 +138,23 @@ impl EnergySums {
             let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             for row in rows {
                 let entry = shard.entry((row.code.clone(), row.year)).or_default();
-                add_row(entry, &row, row.year == self.evaluation_year);
+                entry.add(&row, row.year == self.evaluation_year);
             }
         }
     }
 
-    /// The totals, sorted by code and year.
+    /// The rounded totals, sorted by code and year.
     pub fn finish(self) -> EnergyTotals {
         let mut years: Vec<(CompactString, i32, YearEnergy)> = self
             .shards
-            .into_iter()
-            .flat_map(|shard| shard.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
-            .map(|((code, year), energy)| (code, year, energy))
+            .into_par_iter()
+            .flat_map_iter(|shard| {
+                let shard = shard.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+                shard.into_iter().map(|((code, year), sums)| (code, year, sums.rounded()))
+            })
             .collect();
-        years.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        years.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         EnergyTotals { years }
-    }
-}
-
-fn add_row(energy: &mut YearEnergy, row: &EnergyRow, keep_month: bool) {
-    energy.rows += 1;
-    energy.electricity_kwh.add(row.electricity_kwh);
-    energy.energy_tce.add(row.energy_tce);
-    energy.emissions.add(row.emissions);
-    if let Some(month) = row.month.filter(|_| keep_month) {
-        let months = energy.months.get_or_insert_with(Default::default);
-        months[month as usize - 1].get_or_insert_with(Total::default).add(row.electricity_kwh);
     }
 }
 
@@ -149,13 +178,13 @@ mod tests {
         let b = &totals.of_code("B")[1].2;
         assert_eq!(b.rows, 3);
         // 0.1 + 0.2 rounded once: the double nearest the exact sum of the two doubles.
-        assert_eq!(b.electricity_kwh.value(), Some(0.30000000000000004));
-        assert_eq!(b.energy_tce.value(), None, "no value present is missing, not 0");
-        assert_eq!(b.emissions.value(), Some(0.30000000000000004));
+        assert_eq!(b.electricity_kwh, Some(0.30000000000000004));
+        assert_eq!(b.energy_tce, None, "no value present is missing, not 0");
+        assert_eq!(b.emissions, Some(0.30000000000000004));
         let months = b.months.as_ref().expect("evaluation year months");
-        assert_eq!(months[0].as_ref().and_then(Total::value), Some(0.30000000000000004));
+        assert_eq!(months[0], Some(Some(0.30000000000000004)));
         assert!(months[1].is_none(), "February has no rows");
-        assert_eq!(months[2].as_ref().map(Total::value), Some(None), "March has rows, no value");
+        assert_eq!(months[2], Some(None), "March has rows, no value");
         assert!(totals.of_code("A")[0].2.months.is_none(), "other years keep no months");
         assert!(totals.of_code("C").is_empty());
     }
@@ -170,7 +199,7 @@ mod tests {
             backward.add(vec![row("A", 2024, None, Some(*v))]);
         }
         let (f, b) = (forward.finish(), backward.finish());
-        let value = |t: &EnergyTotals| t.years[0].2.electricity_kwh.value().expect("sum");
+        let value = |t: &EnergyTotals| t.years[0].2.electricity_kwh.expect("sum");
         assert_eq!(value(&f).to_bits(), value(&b).to_bits());
         assert_eq!(value(&f), 3.301);
     }

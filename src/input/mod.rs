@@ -44,9 +44,12 @@ pub struct Inputs {
     pub files: Vec<InputFile>,
 }
 
+/// The SHA-256 of a file, read in pieces so that a large file is not held twice.
 fn sha256_of(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
-    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    let unreadable = |e: std::io::Error| InputError::new(path, format!("cannot read the file: {e}"));
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path).map_err(unreadable)?, &mut hasher).map_err(unreadable)?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn file_entry(table: &str, path: &Path, rows: usize) -> Result<InputFile, InputError> {

@@ -23,10 +23,10 @@ pub fn manifest_json(eval: &Evaluation, timings: &[Lap]) -> anyhow::Result<Vec<u
         .iter()
         .map(|f| json!({"table": f.table, "path": f.path.display().to_string(), "sha256": f.sha256, "rows": f.rows}))
         .collect();
-    let stages: Vec<Value> =
-        timings.iter().map(|l| {
-            json!({"stage": l.stage, "seconds": l.seconds, "cpu_seconds": l.cpu_seconds, "peak_mib": l.peak_mib})
-        }).collect();
+    let stages: Vec<Value> = timings
+        .iter()
+        .map(|l| json!({"stage": l.stage, "seconds": l.seconds, "cpu_seconds": l.cpu_seconds, "peak_mib": l.peak_mib}))
+        .collect();
     let manifest = json!({
         "muchan": env!("CARGO_PKG_VERSION"),
         "year": eval.year,
