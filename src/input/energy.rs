@@ -116,10 +116,13 @@ impl EnergyTotals {
 pub struct EnergySums {
     evaluation_year: i32,
     hasher: RandomState,
-    shards: Vec<Mutex<HashMap<(CompactString, i32), YearSums, RandomState>>>,
+    shards: Vec<Mutex<Shard>>,
 }
 
 const SHARDS: usize = 64;
+
+/// The sums of the (code, year) pairs whose codes hash to one shard.
+type Shard = HashMap<(CompactString, i32), YearSums, RandomState>;
 
 impl EnergySums {
     /// Sums for an evaluation year (whose months are kept).
