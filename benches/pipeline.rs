@@ -8,7 +8,7 @@ use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::input;
 use muchan::land;
 use muchan::output::{self, Extras};
-use muchan::pipeline::{self, Stopwatch};
+use muchan::pipeline::{self, InputRows, Stopwatch};
 use muchan::quality::Ledger;
 use std::hint::black_box;
 use std::time::Duration;
@@ -43,7 +43,15 @@ fn stages(c: &mut Criterion) {
     group.bench_function("evaluate_after_read", |b| {
         b.iter_batched(
             || input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"),
-            |inputs| black_box(pipeline::evaluate_inputs(inputs, config.clone(), &Ledger::new(), Stopwatch::default())),
+            |inputs| {
+                black_box(pipeline::evaluate_inputs(
+                    inputs,
+                    config.clone(),
+                    &Ledger::new(),
+                    Stopwatch::default(),
+                    InputRows::Keep,
+                ))
+            },
             criterion::BatchSize::LargeInput,
         )
     });

@@ -46,9 +46,20 @@ pub struct Evaluation {
     pub timings: Vec<crate::stopwatch::Lap>,
 }
 
-/// Reads a data folder and evaluates it.
+/// What an evaluation keeps of the rows of enterprises, tax and energy once the pipeline has
+/// used them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputRows {
+    /// Kept in [`Evaluation::inputs`], for explaining and validating.
+    Keep,
+    /// Let go as soon as no stage needs them, so the outputs are written in less memory
+    /// (`Evaluation::inputs` then holds no such rows).
+    Release,
+}
+
+/// Reads a data folder and evaluates it, keeping every input row.
 pub fn evaluate(data: &Path, config: Config, ledger: &Ledger) -> Result<Evaluation, RunError> {
-    evaluate_timed(data, config, ledger, Stopwatch::default())
+    evaluate_timed(data, config, ledger, Stopwatch::default(), InputRows::Keep)
 }
 
 /// [`evaluate`] with a stopwatch of the caller's (one that shows progress, say).
@@ -57,9 +68,10 @@ pub fn evaluate_timed(
     config: Config,
     ledger: &Ledger,
     mut watch: Stopwatch,
+    rows: InputRows,
 ) -> Result<Evaluation, RunError> {
     let inputs = input::load(data, config.land.crs.as_deref(), config.evaluation.year, ledger, &mut watch)?;
-    evaluate_inputs(inputs, config, ledger, watch)
+    evaluate_inputs(inputs, config, ledger, watch, rows)
 }
 
 /// Evaluates inputs already read.
@@ -68,6 +80,7 @@ pub fn evaluate_inputs(
     config: Config,
     ledger: &Ledger,
     mut watch: Stopwatch,
+    rows: InputRows,
 ) -> Result<Evaluation, RunError> {
     let year = inputs.year;
     watch.time("keys", || drop_duplicate_rows(&mut inputs.enterprises.rows, year, ledger));
@@ -80,9 +93,16 @@ pub fn evaluate_inputs(
         |watch| analyse_parcels(&inputs.parcels, &measured, &config, ledger, watch),
     );
     let (yearly, rating) = rated?;
-    let parcels = &inputs.parcels;
+    if rows == InputRows::Release {
+        inputs.enterprises.rows = Vec::new();
+        inputs.tax = Vec::new();
+    }
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
+    if rows == InputRows::Release {
+        inputs.energy = Default::default();
+    }
+    let parcels = &inputs.parcels;
     let reclaim = watch.time("reclaim", || -> Result<Reclaim, RunError> {
         let classes = crate::output::parcels::classes_by_code_frame(&rating.frame)?;
         let tax = tax_by_code(&rating.frame)?;

@@ -12,7 +12,8 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let ledger = Ledger::new();
     let data = args.data_dir();
-    let eval = pipeline::evaluate_timed(&data, config, &ledger, Stopwatch::with_progress(!args.quiet))?;
+    let watch = Stopwatch::with_progress(!args.quiet);
+    let eval = pipeline::evaluate_timed(&data, config, &ledger, watch, pipeline::InputRows::Release)?;
     let extras = output::Extras { lang: args.lang, xlsx: args.xlsx, format: args.format };
     let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {

@@ -93,7 +93,7 @@ impl Tables {
             };
             let cells = RowText { park, scale, exempt };
             self.enterprise_row(messer, firm, &cells, year)?;
-            if messer.chance(0.002) {
+            if messer.chance(0.005) {
                 self.enterprise_row(messer, firm, &cells, year)?;
             }
             if !rng.random_bool(0.01) {
