@@ -111,24 +111,21 @@ pub fn load(
     let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
     let leases = optional("leases", dir, &mut files, watch, |r| tables::read_leases(r, ledger))?;
     let adjustments = optional("adjustments", dir, &mut files, watch, |r| tables::read_adjustments(r, ledger))?;
-    let energy_raw = optional_table(dir, "energy")?;
-    let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
-        Some(year) => Some(year),
-        None => latest_year_elsewhere(&tax, &leases, &adjustments, energy_raw.as_ref())?,
-    }
-    .ok_or_else(|| {
-        InputError::new(dir, "no table carries a year and none is set: pass --year (or set evaluation.year)")
-    })?;
-    let energy = watch.time("read energy", || match &energy_raw {
-        None => Ok(EnergyTotals::default()),
-        Some(raw) => {
-            let (entry, totals) =
-                rayon::join(|| file_entry("energy", &raw.path, raw.len()), || tables::read_energy(raw, year, ledger));
-            files.push(entry?);
-            totals
+    let (year, energy) = watch.time("read energy", || -> Result<_, InputError> {
+        let raw = optional_table(dir, "energy")?;
+        let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
+            Some(year) => Some(year),
+            None => latest_year_elsewhere(&tax, &leases, &adjustments, raw.as_ref())?,
         }
+        .ok_or_else(|| {
+            InputError::new(dir, "no table carries a year and none is set: pass --year (or set evaluation.year)")
+        })?;
+        let Some(raw) = raw else { return Ok((year, EnergyTotals::default())) };
+        let (entry, totals) =
+            rayon::join(|| file_entry("energy", &raw.path, raw.len()), || tables::read_energy(&raw, year, ledger));
+        files.push(entry?);
+        Ok((year, totals?))
     })?;
-    drop(energy_raw);
     let (parcels, parcel_path) = watch.time("read parcels", || -> Result<_, InputError> {
         let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
             .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
