@@ -19,7 +19,8 @@ pub mod xlsx;
 
 use crate::pipeline::Evaluation;
 use crate::quality::Ledger;
-use crate::stopwatch::Lap;
+use crate::stopwatch::{Lap, Start};
+use rayon::prelude::*;
 pub use lang::Lang;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,59 +85,88 @@ impl GeoFormat {
     }
 }
 
-/// Writes every output of an evaluation into `out`, the manifest last (with the timings of
-/// the pipeline and of the writing).
+/// One output file (or a few written together), writing its laps as it goes.
+type Task<'a> = Box<dyn FnOnce(&mut Vec<Lap>) -> anyhow::Result<()> + Send + 'a>;
+
+/// Runs `work` and adds its lap.
+fn timed(laps: &mut Vec<Lap>, stage: &str, work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let start = Start::now();
+    work()?;
+    laps.push(Lap::since(stage, start));
+    Ok(())
+}
+
+/// Writes every output of an evaluation into `out`, the files side by side and the manifest
+/// last (with the timings of the pipeline and of the writing).
 pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<Lap>> {
     let lang = extras.lang;
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();
-    let mut timed = |stage: &str, work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<()> {
-        let start = crate::stopwatch::Start::now();
-        work()?;
-        laps.push(Lap::since(stage, start));
-        Ok(())
-    };
-    let mut issues = Vec::new();
-    let mut table = None;
-    timed("output tables", &mut || {
-        issues = ledger.sorted();
-        table = Some(enterprises::EnterpriseTable::build(eval, &issues)?);
+    let mut built = None;
+    timed(&mut laps, "output tables", || {
+        let issues = ledger.sorted();
+        let table = enterprises::EnterpriseTable::build(eval, &issues)?;
+        built = Some((issues, table));
         Ok(())
     })?;
-    let table = table.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
-    timed("write enterprises", &mut || {
-        write_atomic(out, "enterprises.csv", &table.to_csv(lang)?)?;
-        write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
-        Ok(())
-    })?;
-    timed("write parcels", &mut || {
-        for (name, write) in extras.format.files() {
-            write_atomic_with(out, name, |w| write(eval, w))?;
-        }
-        Ok(())
-    })?;
-    let mut summary = Vec::new();
-    timed("write summary", &mut || {
-        summary = summary::summary_json(eval)?;
-        write_atomic(out, "summary.json", &summary)?;
-        Ok(())
-    })?;
-    if extras.xlsx {
-        timed("write xlsx", &mut || {
-            let summary: serde_json::Value = serde_json::from_slice(&summary)?;
-            write_atomic(out, "enterprises.xlsx", &workbook::enterprises_xlsx(&table, &summary, &issues, lang)?)?;
-            Ok(())
-        })?;
+    let (issues, table) = built.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
+    let (issues, table) = (&issues, &table);
+    let tasks: Vec<Task> = vec![
+        Box::new(|laps| {
+            timed(laps, "write enterprises", || {
+                write_atomic(out, "enterprises.csv", &table.to_csv(lang)?)?;
+                write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write parcels", || {
+                for (name, write) in extras.format.files() {
+                    write_atomic_with(out, name, |w| write(eval, w))?;
+                }
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            let mut summary = Vec::new();
+            timed(laps, "write summary", || {
+                summary = summary::summary_json(eval)?;
+                write_atomic(out, "summary.json", &summary)?;
+                Ok(())
+            })?;
+            if !extras.xlsx {
+                return Ok(());
+            }
+            timed(laps, "write xlsx", || {
+                let summary: serde_json::Value = serde_json::from_slice(&summary)?;
+                write_atomic(out, "enterprises.xlsx", &workbook::enterprises_xlsx(table, &summary, issues, lang)?)?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write report", || {
+                let data = report_data::report_data(eval, issues, lang == Lang::Zh)?;
+                write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write data_quality", || {
+                write_atomic(out, "data_quality.csv", &quality::data_quality_csv(issues, lang)?)?;
+                Ok(())
+            })
+        }),
+    ];
+    let written: Vec<anyhow::Result<Vec<Lap>>> = tasks
+        .into_par_iter()
+        .map(|task| {
+            let mut task_laps = Vec::new();
+            task(&mut task_laps).map(|()| task_laps)
+        })
+        .collect();
+    for task_laps in written {
+        laps.extend(task_laps?);
     }
-    timed("write report", &mut || {
-        let data = report_data::report_data(eval, &issues, lang == Lang::Zh)?;
-        write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
-        Ok(())
-    })?;
-    timed("write data_quality", &mut || {
-        write_atomic(out, "data_quality.csv", &quality::data_quality_csv(&issues, lang)?)?;
-        Ok(())
-    })?;
     write_atomic(out, "manifest.json", &manifest::manifest_json(eval, &laps)?)?;
     Ok(laps)
 }
