@@ -16,7 +16,8 @@ use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
 use polars::prelude::{DataFrame, PolarsError};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).

@@ -11,7 +11,8 @@ use crate::quality::{At, Ledger};
 use crate::spatial::{self, GaussKruger, ParcelMetrics, SpatialParcel};
 use geo::MultiPolygon;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use foldhash::{HashMap, HashMapExt};
 
 /// A parcel's results.
 #[derive(Debug, Clone, Default)]

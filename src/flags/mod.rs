@@ -10,6 +10,7 @@ use crate::rating::indicators::value_column;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use foldhash::HashMap;
 use zombie::{Verdict, YearFigures};
 
 /// The flags of one code.
@@ -52,10 +53,9 @@ fn yearly_figures(yearly: &DataFrame) -> PolarsResult<Vec<(&str, i32, YearFigure
         .collect())
 }
 
-/// The figures of `code` by year, from [`yearly_figures`].
-fn figures_of(all: &[(&str, i32, YearFigures)], code: &str) -> BTreeMap<i32, YearFigures> {
-    let start = all.partition_point(|(c, _, _)| *c < code);
-    all[start..].iter().take_while(|(c, _, _)| *c == code).map(|(_, y, f)| (*y, *f)).collect()
+/// Each code's figures by year, from [`yearly_figures`] (sorted by code).
+fn figures_by_code<'a>(all: &[(&'a str, i32, YearFigures)]) -> HashMap<&'a str, BTreeMap<i32, YearFigures>> {
+    all.chunk_by(|a, b| a.0 == b.0).map(|run| (run[0].0, run.iter().map(|(_, y, f)| (*y, *f)).collect())).collect()
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
@@ -67,7 +67,7 @@ pub fn flag_enterprises(
     config: &Config,
     year: i32,
 ) -> PolarsResult<Flags> {
-    let figures = yearly_figures(yearly)?;
+    let figures = figures_by_code(&yearly_figures(yearly)?);
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
     let group = frame.column("group")?.str()?;
@@ -79,7 +79,7 @@ pub fn flag_enterprises(
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
-            let verdict = zombie::judge(&figures_of(&figures, c), months.as_ref(), year, &config.zombie);
+            let verdict = zombie::judge(figures.get(c).unwrap_or(&BTreeMap::new()), months.as_ref(), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

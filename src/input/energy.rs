@@ -95,6 +95,9 @@ pub struct EnergyRow {
 pub struct EnergyTotals {
     /// (code, year, energy), sorted by code, then year.
     pub years: Vec<(CompactString, i32, YearEnergy)>,
+    /// Where each code's years lie in `years` (a binary search over millions of entries
+    /// misses the cache at every step).
+    by_code: HashMap<CompactString, std::ops::Range<usize>, RandomState>,
 }
 
 impl EnergyTotals {
@@ -105,9 +108,7 @@ impl EnergyTotals {
 
     /// The energy of `code`, every year, in year order.
     pub fn of_code(&self, code: &str) -> &[(CompactString, i32, YearEnergy)] {
-        let start = self.years.partition_point(|(c, _, _)| c.as_str() < code);
-        let end = self.years.partition_point(|(c, _, _)| c.as_str() <= code);
-        &self.years[start..end]
+        self.by_code.get(code).map_or(&[], |range| &self.years[range.clone()])
     }
 }
 
@@ -157,7 +158,13 @@ impl EnergySums {
             })
             .collect();
         years.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        EnergyTotals { years }
+        let mut by_code = HashMap::with_capacity_and_hasher(years.len(), RandomState::default());
+        let mut start = 0;
+        for run in years.chunk_by(|a, b| a.0 == b.0) {
+            by_code.insert(run[0].0.clone(), start..start + run.len());
+            start += run.len();
+        }
+        EnergyTotals { years, by_code }
     }
 }
 

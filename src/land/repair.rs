@@ -3,7 +3,7 @@
 //! set still invalid after that is made valid the way GEOS's MakeValid `linework` method does.
 //! Every repair is reported so that the caller can turn it into a data_quality row.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::algorithm::kernels::RobustKernel;

@@ -13,7 +13,7 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::io::Write;
 
 /// The type of a property column.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.

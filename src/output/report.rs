@@ -16,7 +16,7 @@ mod labels;
 
 use labels::{EN, Labels, ZH};
 use serde::Serialize;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
 /// Above this many parcels the map draws parks (convex hulls) and blocks, not every parcel.

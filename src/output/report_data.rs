@@ -9,7 +9,8 @@ use crate::spatial::GaussKruger;
 use geo::MultiPolygon;
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use foldhash::HashMap;
 
 /// Enterprises listed at each end of a group's ranking.
 const LISTED: usize = 10;
