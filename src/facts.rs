@@ -5,9 +5,9 @@ use crate::input::tables::AdjustmentRow;
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
+use foldhash::HashSet;
 use polars::prelude::*;
 use std::collections::BTreeMap;
-use foldhash::HashSet;
 
 /// Every code seen: enterprises (any year), tax, energy, parcel users, lessees, adjustments.
 pub fn all_codes<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {

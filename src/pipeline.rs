@@ -15,9 +15,9 @@ use crate::reclaim::{self, Owners, Reclaim};
 use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
+use foldhash::{HashMap, HashSet, HashSetExt};
 use polars::prelude::{DataFrame, PolarsError};
 use std::collections::BTreeMap;
-use foldhash::{HashMap, HashSet, HashSetExt};
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).

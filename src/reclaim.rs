@@ -9,10 +9,10 @@ use crate::land::MeasuredParcel;
 use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
 use crate::spatial::{self, GaussKruger, ParcelMetrics, SpatialParcel};
+use foldhash::{HashMap, HashMapExt};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use foldhash::{HashMap, HashMapExt};
 
 /// A parcel's results.
 #[derive(Debug, Clone, Default)]

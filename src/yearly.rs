@@ -8,9 +8,9 @@ use crate::input::energy::{EnergyTotals, Total, YearEnergy};
 use crate::input::tables::{EnterpriseRow, TaxRow};
 use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger};
+use foldhash::HashSet;
 use polars::prelude::*;
 use std::collections::BTreeMap;
-use foldhash::HashSet;
 
 /// The numeric columns an enterprises row carries.
 pub const ENTERPRISE_NUMBERS: [&str; 7] =

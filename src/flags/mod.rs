@@ -7,10 +7,10 @@ use crate::config::Config;
 use crate::input::energy::EnergyTotals;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
+use foldhash::HashMap;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use foldhash::HashMap;
 use zombie::{Verdict, YearFigures};
 
 /// The flags of one code.
@@ -53,9 +53,11 @@ fn yearly_figures(yearly: &DataFrame) -> PolarsResult<Vec<(&str, i32, YearFigure
         .collect())
 }
 
-/// Each code's figures by year, from [`yearly_figures`] (sorted by code).
-fn figures_by_code<'a>(all: &[(&'a str, i32, YearFigures)]) -> HashMap<&'a str, BTreeMap<i32, YearFigures>> {
-    all.chunk_by(|a, b| a.0 == b.0).map(|run| (run[0].0, run.iter().map(|(_, y, f)| (*y, *f)).collect())).collect()
+/// Each code's run of figures in [`yearly_figures`] (sorted by code).
+fn figures_by_code<'a, 'b>(
+    all: &'b [(&'a str, i32, YearFigures)],
+) -> HashMap<&'a str, &'b [(&'a str, i32, YearFigures)]> {
+    all.chunk_by(|a, b| a.0 == b.0).map(|run| (run[0].0, run)).collect()
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
@@ -67,7 +69,8 @@ pub fn flag_enterprises(
     config: &Config,
     year: i32,
 ) -> PolarsResult<Flags> {
-    let figures = figures_by_code(&yearly_figures(yearly)?);
+    let all_figures = yearly_figures(yearly)?;
+    let figures = figures_by_code(&all_figures);
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
     let group = frame.column("group")?.str()?;
@@ -79,7 +82,8 @@ pub fn flag_enterprises(
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
-            let verdict = zombie::judge(figures.get(c).unwrap_or(&BTreeMap::new()), months.as_ref(), year, &config.zombie);
+            let by_year = figures.get(c).map(|run| run.iter().map(|(_, y, f)| (*y, *f)).collect()).unwrap_or_default();
+            let verdict = zombie::judge(&by_year, months.as_ref(), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

@@ -158,7 +158,7 @@ impl EnergySums {
             })
             .collect();
         years.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let mut by_code = HashMap::with_capacity_and_hasher(years.len(), RandomState::default());
+        let mut by_code = HashMap::default();
         let mut start = 0;
         for run in years.chunk_by(|a, b| a.0 == b.0) {
             by_code.insert(run[0].0.clone(), start..start + run.len());

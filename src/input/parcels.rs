@@ -10,11 +10,11 @@ use super::source::{InputError, decode_text};
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
 use crate::quality::{At, Ledger};
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, error::Category};
-use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 pub const TABLE: &str = "parcels";

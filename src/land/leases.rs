@@ -7,8 +7,8 @@ use crate::input::parcels::ParcelFeature;
 use crate::input::tables::LeaseRow;
 use crate::numbers::{round6, sorted_sum};
 use crate::quality::{At, Ledger};
-use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 
 /// The land of every code that holds or leases any.
 #[derive(Debug, Default, Clone)]

@@ -9,11 +9,11 @@ use super::parcels::{classes_by_code_frame, parcel_properties};
 use super::{projjson, wkb};
 use crate::input::crs::{Crs, legacy_crs_name};
 use crate::pipeline::Evaluation;
+use foldhash::HashMap;
 use geo::{BoundingRect, MultiPolygon, Rect};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
-use foldhash::HashMap;
 use std::io::Write;
 
 /// The type of a property column.

@@ -20,8 +20,8 @@ pub mod xlsx;
 use crate::pipeline::Evaluation;
 use crate::quality::Ledger;
 use crate::stopwatch::{Lap, Start};
-use rayon::prelude::*;
 pub use lang::Lang;
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

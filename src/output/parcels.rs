@@ -3,13 +3,13 @@
 
 use crate::pipeline::Evaluation;
 use crate::reclaim::ParcelResult;
+use foldhash::HashMap;
 use geo::{MultiPolygon, Polygon};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
-use foldhash::HashMap;
 use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.

@@ -14,9 +14,9 @@
 
 mod labels;
 
+use foldhash::{HashMap, HashMapExt};
 use labels::{EN, Labels, ZH};
 use serde::Serialize;
-use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
 /// Above this many parcels the map draws parks (convex hulls) and blocks, not every parcel.

@@ -6,11 +6,11 @@ use crate::pipeline::Evaluation;
 use crate::quality::Issue;
 use crate::reclaim::metric_projection;
 use crate::spatial::GaussKruger;
+use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use foldhash::HashMap;
 
 /// Enterprises listed at each end of a group's ranking.
 const LISTED: usize = 10;
