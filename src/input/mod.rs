@@ -89,7 +89,7 @@ fn optional<T: Default + Send>(
 }
 
 /// Reads a data folder. `configured_year` is `evaluation.year`; rows without a year belong
-/// to the evaluation year.
+/// to the evaluation year. The tables and the parcel file are read side by side.
 pub fn load(
     dir: &Path,
     configured_crs: Option<&str>,
@@ -100,6 +100,33 @@ pub fn load(
     if !dir.is_dir() {
         return Err(InputError::new(dir, "the data folder does not exist"));
     }
+    let (tables, parcels) = watch.side_by_side(
+        |watch| read_tables(dir, configured_year, ledger, watch),
+        |watch| watch.time("read parcels", || read_parcel_file(dir, configured_crs, ledger)),
+    );
+    let (mut tables, (parcels, parcel_file)) = (tables?, parcels?);
+    tables.files.push(parcel_file);
+    let Tables { year, enterprises, tax, energy, leases, adjustments, files } = tables;
+    Ok(Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files })
+}
+
+/// The tables of a data folder, and their files.
+struct Tables {
+    year: i32,
+    enterprises: Enterprises,
+    tax: Vec<TaxRow>,
+    energy: EnergyTotals,
+    leases: Vec<LeaseRow>,
+    adjustments: Vec<AdjustmentRow>,
+    files: Vec<InputFile>,
+}
+
+fn read_tables(
+    dir: &Path,
+    configured_year: Option<i32>,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+) -> Result<Tables, InputError> {
     let mut files = Vec::new();
     let enterprises = watch.time("read enterprises", || -> Result<_, InputError> {
         let raw = required_table(dir, "enterprises")?;
@@ -126,13 +153,22 @@ pub fn load(
         files.push(entry?);
         Ok((year, totals?))
     })?;
-    let (parcels, parcel_path) = watch.time("read parcels", || -> Result<_, InputError> {
-        let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
-            .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
-        Ok((parcels::read_parcels(&path, configured_crs, ledger)?, path))
-    })?;
-    files.push(file_entry("parcels", &parcel_path, parcels.features.len())?);
-    Ok(Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files })
+    Ok(Tables { year, enterprises, tax, energy, leases, adjustments, files })
+}
+
+/// The parcel file, read, and its manifest entry.
+fn read_parcel_file(
+    dir: &Path,
+    configured_crs: Option<&str>,
+    ledger: &Ledger,
+) -> Result<(ParcelFile, InputFile), InputError> {
+    let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
+        .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
+    let (parcels, sha256) = rayon::join(|| parcels::read_parcels(&path, configured_crs, ledger), || sha256_of(&path));
+    let parcels = parcels?;
+    let entry =
+        InputFile { table: "parcels".into(), path: path.clone(), sha256: sha256?, rows: parcels.features.len() };
+    Ok((parcels, entry))
 }
 
 /// The latest year of the tables other than enterprises.
