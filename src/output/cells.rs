@@ -27,6 +27,31 @@ pub fn cell(column: &Column, i: usize) -> String {
     }
 }
 
+/// Every cell of a column as [`cell`] writes it, walking the column's values in order
+/// (much faster than looking each row up).
+pub fn column_cells(column: &Column) -> Vec<String> {
+    let texts = |values: Vec<Option<String>>| values.into_iter().map(Option::unwrap_or_default).collect();
+    match column.dtype() {
+        DataType::Float64 => match column.f64() {
+            Ok(values) => texts(values.iter().map(|v| v.map(number)).collect()),
+            Err(_) => by_row(column),
+        },
+        DataType::String => match column.str() {
+            Ok(values) => texts(values.iter().map(|v| v.map(safe_text)).collect()),
+            Err(_) => by_row(column),
+        },
+        DataType::Boolean => match column.bool() {
+            Ok(values) => texts(values.iter().map(|v| v.map(|b| b.to_string())).collect()),
+            Err(_) => by_row(column),
+        },
+        _ => by_row(column),
+    }
+}
+
+fn by_row(column: &Column) -> Vec<String> {
+    (0..column.len()).map(|i| cell(column, i)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +64,21 @@ mod tests {
         assert_eq!(safe_text("@cmd"), "'@cmd");
         assert_eq!(safe_text("\tx"), "'\tx");
         assert_eq!(safe_text("宁波"), "宁波");
+    }
+
+    #[test]
+    fn a_column_reads_as_its_cells() {
+        let columns = [
+            Column::new("x".into(), [Some(1.5), None, Some(0.0)]),
+            Column::new("t".into(), [Some("=A1"), None, Some("宁波")]),
+            Column::new("b".into(), [Some(true), None, Some(false)]),
+            Column::new("i".into(), [Some(3i64), None, Some(-4)]),
+        ];
+        for column in &columns {
+            let by_index: Vec<String> = (0..column.len()).map(|i| cell(column, i)).collect();
+            assert_eq!(column_cells(column), by_index, "{}", column.name());
+        }
+        assert_eq!(column_cells(&columns[1]), ["'=A1", "", "宁波"]);
     }
 
     #[test]

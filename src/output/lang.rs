@@ -76,9 +76,14 @@ impl Lang {
         name.to_string()
     }
 
+    /// Whether the values of `column` are translated.
+    pub fn translates(self, column: &str) -> bool {
+        ["class", "group", "status", "severity"].contains(&column) && self == Lang::Zh
+    }
+
     /// A class, group, status or severity value of the named column.
     pub fn value(self, column: &str, value: &str) -> String {
-        let translated = ["class", "group", "status", "severity"].contains(&column) && self == Lang::Zh;
+        let translated = self.translates(column);
         match VALUES.iter().find(|(en, _)| translated && *en == value) {
             Some((_, zh)) => zh.to_string(),
             None => value.to_string(),
