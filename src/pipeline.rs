@@ -5,7 +5,8 @@ use crate::config::{Config, ConfigError};
 use crate::facts;
 use crate::flags::{self, Flags};
 use crate::input::parcels::{ParcelFeature, ParcelFile};
-use crate::input::tables::{AdjustmentRow, EnterpriseRow};
+use crate::input::energy::EnergyTotals;
+use crate::input::tables::{AdjustmentRow, EnterpriseRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, InputError, Inputs, cells, headers};
 use crate::land::leases::{LandBook, book_land};
 use crate::land::{self, MeasuredParcel};
@@ -89,15 +90,14 @@ pub fn evaluate_inputs(
         .time("land", || land::measure_parcels(&inputs.parcels.features, inputs.parcels.crs, &config.land, ledger));
     let book = watch.time("leases", || book_land(&inputs.parcels.features, &measured, &inputs.leases, year, ledger));
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
+    let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;
+    let parcels: &ParcelFile = parcels;
+    let tables = Tables { year, enterprises, tax, energy, leases, adjustments, parcels };
     let (rated, (metrics, pieces)) = watch.side_by_side(
-        |watch| rate_enterprises(&inputs, &book, &extra, &config, ledger, watch),
-        |watch| analyse_parcels(&inputs.parcels, &measured, &config, ledger, watch),
+        |watch| rate_enterprises(tables, &book, &extra, &config, rows, ledger, watch),
+        |watch| analyse_parcels(parcels, &measured, &config, ledger, watch),
     );
     let (yearly, rating) = rated?;
-    if rows == InputRows::Release {
-        inputs.enterprises.rows = Vec::new();
-        inputs.tax = Vec::new();
-    }
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
     if rows == InputRows::Release {
@@ -105,7 +105,7 @@ pub fn evaluate_inputs(
     }
     let parcels = &inputs.parcels;
     let reclaim = watch.time("reclaim", || -> Result<Reclaim, RunError> {
-        let classes = crate::output::parcels::classes_by_code_frame(&rating.frame)?;
+        let classes = rating.classes_by_code()?;
         let tax = tax_by_code(&rating.frame)?;
         let owners = Owners {
             flags: &flags,
@@ -122,34 +122,52 @@ pub fn evaluate_inputs(
     Ok(Evaluation { year, config, inputs, measured, yearly, rating, flags, reclaim, timings: watch.laps })
 }
 
-/// The yearly figures and the rating (the table side of the pipeline).
+/// What the table side of the pipeline reads, with the rows it may let go.
+struct Tables<'a> {
+    year: i32,
+    enterprises: &'a mut Enterprises,
+    tax: &'a mut Vec<TaxRow>,
+    energy: &'a EnergyTotals,
+    leases: &'a [LeaseRow],
+    adjustments: &'a [AdjustmentRow],
+    parcels: &'a ParcelFile,
+}
+
+/// The yearly figures and the rating (the table side of the pipeline). With
+/// [`InputRows::Release`] the rows of enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
-    inputs: &Inputs,
+    tables: Tables<'_>,
     book: &LandBook,
     extra: &yearly::ExtraColumns,
     config: &Config,
+    rows: InputRows,
     ledger: &Ledger,
     watch: &mut Stopwatch,
 ) -> Result<(DataFrame, Rating), RunError> {
-    let year = inputs.year;
+    let year = tables.year;
     let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
-        let ent = yearly::enterprise_frame(&inputs.enterprises.rows, year, extra)?;
-        let energy = yearly::energy_by_year(&inputs.energy)?;
-        let tax = yearly::tax_by_year(&inputs.tax, year)?;
-        Ok(yearly::yearly_figures(ent, tax, energy, &inputs.tax, &inputs.enterprises.rows, year, ledger)?)
+        let (enterprises, tax) = (&tables.enterprises.rows, &*tables.tax);
+        let ent = yearly::enterprise_frame(enterprises, year, extra)?;
+        let energy = yearly::energy_by_year(tables.energy)?;
+        let tax_frame = yearly::tax_by_year(tax, year)?;
+        Ok(yearly::yearly_figures(ent, tax_frame, energy, tax, enterprises, year, ledger)?)
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        let codes = facts::all_codes(code_sources(inputs));
-        report_unmatched(inputs, &codes, year, ledger);
+        let codes = facts::all_codes(code_sources(&tables));
+        report_unmatched(&tables.enterprises.rows, &codes, year, ledger);
+        if rows == InputRows::Release {
+            tables.enterprises.rows = Vec::new();
+            *tables.tax = Vec::new();
+        }
         let facts = facts::facts(
             &codes,
             &yearly,
             facts::land_frame(book, &codes)?,
-            facts::adjustments_frame(&inputs.adjustments, year, ledger)?,
+            facts::adjustments_frame(tables.adjustments, year, ledger)?,
             year,
         )?;
         let rating = rating::rate(facts, config, year, ledger)?;
-        report_unrated_vetoes(&inputs.adjustments, &rating.frame, year, ledger)?;
+        report_unrated_vetoes(tables.adjustments, &rating.frame, year, ledger)?;
         Ok(rating)
     })?;
     Ok((yearly, rating))
@@ -222,13 +240,13 @@ fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
     Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?.to_string(), t?))).collect())
 }
 
-fn code_sources(inputs: &Inputs) -> impl Iterator<Item = &str> {
-    let e = inputs.enterprises.rows.iter().map(|r| r.code.as_str());
-    let t = inputs.tax.iter().map(|r| r.code.as_str());
-    let n = inputs.energy.years.iter().map(|(code, _, _)| code.as_str());
-    let p = inputs.parcels.features.iter().map(|f| f.user.as_str());
-    let l = inputs.leases.iter().map(|r| r.lessee.as_str());
-    let a = inputs.adjustments.iter().map(|r| r.code.as_str());
+fn code_sources<'a>(tables: &'a Tables<'_>) -> impl Iterator<Item = &'a str> {
+    let e = tables.enterprises.rows.iter().map(|r| r.code.as_str());
+    let t = tables.tax.iter().map(|r| r.code.as_str());
+    let n = tables.energy.years.iter().map(|(code, _, _)| code.as_str());
+    let p = tables.parcels.features.iter().map(|f| f.user.as_str());
+    let l = tables.leases.iter().map(|r| r.lessee.as_str());
+    let a = tables.adjustments.iter().map(|r| r.code.as_str());
     e.chain(t).chain(n).chain(p).chain(l).chain(a)
 }
 
@@ -250,9 +268,9 @@ fn drop_duplicate_rows(rows: &mut Vec<EnterpriseRow>, year: i32, ledger: &Ledger
 }
 
 /// Codes with data but no enterprises row in the evaluation year: one notice each.
-fn report_unmatched(inputs: &Inputs, codes: &[String], year: i32, ledger: &Ledger) {
+fn report_unmatched(enterprise_rows: &[EnterpriseRow], codes: &[String], year: i32, ledger: &Ledger) {
     let matched: HashSet<&str> =
-        inputs.enterprises.rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
+        enterprise_rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
     for code in codes.iter().filter(|c| !matched.contains(c.as_str())) {
         ledger.notice(
             At::new("enterprises", 0, code, "credit_code"),

@@ -5,7 +5,7 @@
 //! OGC:CRS84).
 
 use super::blocks::block_properties;
-use super::parcels::{classes_by_code_frame, parcel_properties};
+use super::parcels::parcel_properties;
 use super::{projjson, wkb};
 use crate::input::crs::{Crs, legacy_crs_name};
 use crate::pipeline::Evaluation;
@@ -50,7 +50,7 @@ const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 
 /// parcels.parquet: every input feature, in input order.
 pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let classes = classes_by_code_frame(&eval.rating.frame)?;
+    let classes = eval.rating.classes_by_code()?;
     let geometries: Vec<_> = eval.measured.iter().map(|m| m.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(&|i| parcel_properties(eval, &classes, i), &geometries, PARCEL_KINDS, crs(eval))?)?)
 }

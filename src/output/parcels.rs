@@ -5,7 +5,6 @@ use crate::pipeline::Evaluation;
 use crate::reclaim::ParcelResult;
 use foldhash::HashMap;
 use geo::{MultiPolygon, Polygon};
-use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -28,13 +27,6 @@ pub const PROPERTIES: [&str; 13] = [
     "reasons",
     "block_id",
 ];
-
-/// class per credit code, from the rating frame.
-pub fn classes_by_code_frame(frame: &DataFrame) -> PolarsResult<HashMap<String, String>> {
-    let codes = frame.column("code")?.str()?;
-    let classes = frame.column("class")?.str()?;
-    Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?.to_string(), k?.to_string()))).collect())
-}
 
 fn number(x: Option<f64>) -> Value {
     x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
@@ -153,7 +145,7 @@ pub(crate) fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, Str
 
 /// parcels.geojson: features written in parallel, joined in input order.
 pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let classes = classes_by_code_frame(&eval.rating.frame)?;
+    let classes = eval.rating.classes_by_code()?;
     write_collection(eval, w, eval.inputs.parcels.features.len(), |i| {
         feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref())
     })

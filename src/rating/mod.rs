@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::quality::Ledger;
 use benchmarks::Benchmarks;
 use indicators::Indicator;
+use foldhash::HashMap;
 use polars::prelude::*;
 
 /// The rated frame (one row per code, in the output order of SPEC §7) and the benchmarks.
@@ -19,6 +20,15 @@ pub struct Rating {
     pub frame: DataFrame,
     pub benchmarks: Benchmarks,
     pub indicators: Vec<Indicator>,
+}
+
+impl Rating {
+    /// The class of each credit code that has one.
+    pub fn classes_by_code(&self) -> PolarsResult<HashMap<String, String>> {
+        let codes = self.frame.column("code")?.str()?;
+        let classes = self.frame.column("class")?.str()?;
+        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?.to_string(), k?.to_string()))).collect())
+    }
 }
 
 /// Rates the facts of the evaluation year (one row per code; see `facts`).
