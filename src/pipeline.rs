@@ -4,8 +4,8 @@
 use crate::config::{Config, ConfigError};
 use crate::facts;
 use crate::flags::{self, Flags};
-use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::input::energy::EnergyTotals;
+use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::input::tables::{AdjustmentRow, EnterpriseRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, InputError, Inputs, cells, headers};
 use crate::land::leases::{LandBook, book_land};

@@ -83,8 +83,8 @@ fn xlsx_table_with_numbers_dates_booleans_and_error_cells() {
     let raw = read_table(&path).expect("the workbook reads");
     assert_eq!(raw.headers, ["统一社会信用代码", "年份", "月份", "实缴税收(万元)", "登记日期"]);
     assert_eq!(raw.len(), 3);
-    assert_eq!(&raw.records()[0][4], "2021-03-09");
-    assert_eq!(&raw.records()[1][0], "914403001922038000");
+    assert_eq!(&raw.records().expect("records")[0][4], "2021-03-09");
+    assert_eq!(&raw.records().expect("records")[1][0], "914403001922038000");
     assert!(raw.numeric_cells.contains(&(1, 0)));
     let ledger = Ledger::new();
     let rows = read_tax(&raw, &ledger).expect("tax columns map");
@@ -267,10 +267,10 @@ fn xlsx_with_a_cell_at_the_last_excel_cell_is_read_sparsely() {
     let raw = read_table(&path).expect("reads");
     assert_eq!(raw.headers, ["credit_code", "tax"]);
     assert_eq!(raw.len(), 2);
-    assert_eq!(raw.records()[0].iter().collect::<Vec<_>>(), ["914403001922038216"]);
-    assert_eq!(raw.records()[1].len(), 16_384);
-    assert_eq!(&raw.records()[1][16_383], "x");
-    assert!(raw.records()[1].iter().take(16_383).all(str::is_empty));
+    assert_eq!(raw.records().expect("records")[0].iter().collect::<Vec<_>>(), ["914403001922038216"]);
+    assert_eq!(raw.records().expect("records")[1].len(), 16_384);
+    assert_eq!(&raw.records().expect("records")[1][16_383], "x");
+    assert!(raw.records().expect("records")[1].iter().take(16_383).all(str::is_empty));
     let ledger = Ledger::new();
     let rows = read_tax(&raw, &ledger).expect("typed");
     assert_eq!(rows.len(), 1);

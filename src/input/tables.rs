@@ -210,7 +210,7 @@ fn keyed_pieces<T, R: Send>(
             build(&RowReader { table, map: &map, record, row: i + 1, key: code, ledger })
         },
         finish,
-    );
+    )?;
     Ok((pieces, map))
 }
 
@@ -275,7 +275,7 @@ pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyT
 /// The latest year the rows of a table name (for the evaluation year when no other says).
 pub fn latest_year(raw: &RawTable, schema: &[ColumnSpec]) -> Result<Option<i32>, InputError> {
     let Some(column) = raw.map_columns(schema)?.get("year") else { return Ok(None) };
-    Ok(raw.par_filter_map(|_, record| cells::year(record.get(column)?).ok().flatten()).into_iter().max())
+    Ok(raw.par_filter_map(|_, record| cells::year(record.get(column)?).ok().flatten())?.into_iter().max())
 }
 
 pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<AdjustmentRow>, InputError> {
@@ -296,7 +296,7 @@ pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<Adjustmen
 pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, InputError> {
     let map = raw.map_columns(headers::LEASES)?;
     let lessee_column = map.get("lessee").unwrap_or(0);
-    Ok(raw.par_filter_map(|i, record| {
+    raw.par_filter_map(|i, record| {
         let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
         let lessee = normalize_code(cells::code_text(record.get(lessee_column).unwrap_or("")));
         if !lessee.is_empty() && !check_code(&lessee) {
@@ -315,7 +315,7 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
             Err(cells::Unreadable) => Err(format!("lease area `{area_cell}` is not a number")),
         };
         Some(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year })
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -248,7 +248,7 @@ mod tests {
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, headers);
         assert_eq!(raw.len(), 2);
-        let records = raw.records();
+        let records = raw.records().expect("records");
         let first: Vec<&str> = records[0].iter().collect();
         assert_eq!(
             first,
@@ -276,8 +276,8 @@ mod tests {
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, ["credit_code", "tax"]);
         assert_eq!(raw.len(), 2);
-        assert_eq!(&raw.records()[0][1], "0");
-        assert_eq!(&raw.records()[1][0], "91440300708461136T");
+        assert_eq!(&raw.records().expect("records")[0][1], "0");
+        assert_eq!(&raw.records().expect("records")[1][0], "91440300708461136T");
         assert_eq!(raw.numeric_cells, [(0, 1), (1, 1)]);
     }
 
@@ -319,7 +319,7 @@ mod tests {
         let raw = read_xlsx(&path).expect("reads");
         assert_eq!(raw.headers, ["credit_code"]);
         assert_eq!(raw.len(), 2);
-        assert_eq!(raw.records()[1].iter().collect::<Vec<_>>(), ["", "7"]);
+        assert_eq!(raw.records().expect("records")[1].iter().collect::<Vec<_>>(), ["", "7"]);
         assert_eq!(raw.numeric_cells, [(1, 1)]);
     }
 

@@ -11,8 +11,8 @@ pub mod status;
 use crate::config::Config;
 use crate::quality::Ledger;
 use benchmarks::Benchmarks;
-use indicators::Indicator;
 use foldhash::HashMap;
+use indicators::Indicator;
 use polars::prelude::*;
 
 /// The rated frame (one row per code, in the output order of SPEC §7) and the benchmarks.
