@@ -10,9 +10,9 @@ use std::hint::black_box;
 
 fn neighbours(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
-    // ~1.76 parcels per enterprise: 114,000 enterprises give about 200,000 parcels.
+    // ~1.23 parcels per enterprise: 162,000 enterprises give about 200,000 parcels.
     let options =
-        GenerateOptions { enterprises: 114_000, seed: 3, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
+        GenerateOptions { enterprises: 162_000, seed: 3, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
     generate(&options, dir.path()).expect("generate");
     let config = Config {
         land: muchan::config::Land { crs: Some("EPSG:4549".into()), ..Default::default() },
@@ -24,7 +24,12 @@ fn neighbours(c: &mut Criterion) {
     let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
     let mut group = c.benchmark_group(format!("parcels_{}", spatial_parcels.len()));
     group.sample_size(10);
-    group.bench_function("neighbours", |b| b.iter(|| black_box(spatial::analyse(&spatial_parcels, &config.spatial))));
+    group.bench_function("neighbours", |b| {
+        b.iter(|| {
+            let boundaries = spatial::parcel_boundaries(&spatial_parcels);
+            black_box(spatial::analyse(&spatial_parcels, &boundaries, &config.spatial))
+        })
+    });
     group.bench_function("pieces", |b| {
         b.iter(|| black_box(spatial::fragmented_pieces(&spatial_parcels, &config.spatial)))
     });

@@ -184,8 +184,12 @@ fn analyse_parcels(
 ) -> (Vec<ParcelMetrics>, BTreeMap<String, usize>) {
     let spatial_parcels =
         watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
-    let metrics = watch.time("neighbours", || spatial::analyse(&spatial_parcels, &config.spatial));
-    watch.time("overlaps", || report_overlaps(&spatial_parcels, &parcels.features, config, ledger));
+    let (boundaries, metrics) = watch.time("neighbours", || {
+        let boundaries = spatial::parcel_boundaries(&spatial_parcels);
+        let metrics = spatial::analyse(&spatial_parcels, &boundaries, &config.spatial);
+        (boundaries, metrics)
+    });
+    watch.time("overlaps", || report_overlaps(&spatial_parcels, &boundaries, &parcels.features, config, ledger));
     let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
     (metrics, pieces)
 }
@@ -216,11 +220,12 @@ fn report_unrated_vetoes(
 /// Overlapping lots are a warning on the later feature of each pair.
 fn report_overlaps(
     spatial_parcels: &[spatial::SpatialParcel],
+    boundaries: &spatial::SegmentIndex,
     features: &[ParcelFeature],
     config: &Config,
     ledger: &Ledger,
 ) {
-    for o in spatial::overlapping_pairs(spatial_parcels, config.spatial.snap_m) {
+    for o in spatial::overlapping_pairs(spatial_parcels, boundaries, config.spatial.snap_m) {
         let (first, second) = (&features[o.first], &features[o.second]);
         ledger.warning(
             At::new(crate::input::parcels::TABLE, second.index, &second.parcel_id, "geometry"),

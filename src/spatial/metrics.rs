@@ -1,7 +1,7 @@
 //! Per-parcel metrics of SPEC §9: perimeter, neighbours, enclosure, surrounding user and the
 //! scattered-plot (插花地) flag.
 
-use super::segments::{Segment, SegmentIndex, multipolygon_segments, total_length};
+use super::segments::{Segment, SegmentIndex, total_length};
 use super::shared_length::{Contact, contacts, covered_length};
 use super::{ParcelMetrics, SpatialParcel, SpatialSettings};
 use rayon::prelude::*;
@@ -10,13 +10,18 @@ use std::collections::BTreeMap;
 /// Shares within this of the largest tie for the surrounding user (SPEC §9).
 const SHARE_TIE: f64 = 0.001;
 
-/// The metrics of every parcel, in input order (parallel over parcels, deterministic).
-pub fn analyse(parcels: &[SpatialParcel], settings: &SpatialSettings) -> Vec<ParcelMetrics> {
-    let segments: Vec<Vec<Segment>> =
-        parcels.par_iter().map(|p| p.geometry.as_ref().map(multipolygon_segments).unwrap_or_default()).collect();
-    let index = SegmentIndex::new(&segments);
-    let (mut metrics, outgoing): (Vec<ParcelMetrics>, Vec<Vec<usize>>) =
-        (0..parcels.len()).into_par_iter().map(|i| parcel_metrics(i, parcels, &segments[i], &index, settings)).unzip();
+/// The boundaries of the parcels, indexed (owner `i` is parcel `i`).
+pub fn parcel_boundaries(parcels: &[SpatialParcel]) -> SegmentIndex {
+    SegmentIndex::of_multipolygons(&parcels.iter().map(|p| p.geometry.as_ref()).collect::<Vec<_>>())
+}
+
+/// The metrics of every parcel, in input order (parallel over parcels, deterministic);
+/// `boundaries` are the parcels' own (see [`parcel_boundaries`]).
+pub fn analyse(parcels: &[SpatialParcel], boundaries: &SegmentIndex, settings: &SpatialSettings) -> Vec<ParcelMetrics> {
+    let (mut metrics, outgoing): (Vec<ParcelMetrics>, Vec<Vec<usize>>) = (0..parcels.len())
+        .into_par_iter()
+        .map(|i| parcel_metrics(i, parcels, boundaries.segments(i), boundaries, settings))
+        .unzip();
     let neighbours = symmetric(outgoing);
     for (m, n) in metrics.iter_mut().zip(neighbours) {
         m.neighbours = n;
@@ -147,7 +152,7 @@ mod tests {
     }
 
     fn run(parcels: &[SpatialParcel]) -> Vec<ParcelMetrics> {
-        analyse(parcels, &SpatialSettings::default())
+        analyse(parcels, &parcel_boundaries(parcels), &SpatialSettings::default())
     }
 
     #[test]

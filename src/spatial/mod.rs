@@ -13,7 +13,8 @@ pub mod segments;
 pub mod shared_length;
 
 pub use blocks::{candidate_blocks, connected_components, union_geometry};
-pub use metrics::analyse;
+pub use metrics::{analyse, parcel_boundaries};
+pub use segments::SegmentIndex;
 pub use overlaps::overlapping_pairs;
 pub use pieces::fragmented_pieces;
 pub use projection::{GaussKruger, central_meridian_for, mean_vertex_longitude};

@@ -2,11 +2,9 @@
 //! other deeper than `snap_m` — more than the slivers a cadastre's snap tolerance absorbs.
 
 use super::SpatialParcel;
-use super::segments::{Segment, multipolygon_segments};
-use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use super::segments::{Segment, SegmentIndex, bounding_box};
+use geo::{Contains, MultiPolygon, Point};
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, RTreeObject};
 
 /// One overlap: the two parcel indices (first < second) and how deep the deepest vertex of
 /// either lies inside the other, in metres.
@@ -34,35 +32,19 @@ fn depth_inside(a_segments: &[Segment], b: &MultiPolygon<f64>, b_segments: &[Seg
         .fold(0.0, f64::max)
 }
 
-/// Every pair of parcels that overlap deeper than `snap_m`, found through an R-tree of
-/// their bounding boxes (never all pairs), in ascending order.
-pub fn overlapping_pairs(parcels: &[SpatialParcel], snap_m: f64) -> Vec<Overlap> {
-    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = parcels
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let rect = p.geometry.as_ref()?.bounding_rect()?;
-            let ok = [rect.min().x, rect.min().y, rect.max().x, rect.max().y].iter().all(|v| v.is_finite());
-            ok.then(|| GeomWithData::new(Rectangle::from_corners(rect.min().into(), rect.max().into()), i))
-        })
-        .collect();
-    let tree = RTree::bulk_load(boxes.clone());
-    let segments: Vec<Vec<Segment>> =
-        parcels.iter().map(|p| p.geometry.as_ref().map(multipolygon_segments).unwrap_or_default()).collect();
-    let mut found: Vec<Overlap> = boxes
-        .par_iter()
-        .flat_map_iter(|bx| {
-            let i = bx.data;
-            let (tree, segments) = (&tree, &segments);
-            tree.locate_in_envelope_intersecting(&bx.geom().envelope()).filter(move |o| o.data > i).filter_map(
-                move |o| {
-                    let j = o.data;
-                    let (a, b) = (parcels[i].geometry.as_ref()?, parcels[j].geometry.as_ref()?);
-                    let depth =
-                        depth_inside(&segments[i], b, &segments[j]).max(depth_inside(&segments[j], a, &segments[i]));
-                    (depth > snap_m).then_some(Overlap { first: i, second: j, depth_m: depth })
-                },
-            )
+/// Every pair of parcels that overlap deeper than `snap_m`, found through the index of their
+/// boundaries (see `metrics::parcel_boundaries`; never all pairs), in ascending order.
+pub fn overlapping_pairs(parcels: &[SpatialParcel], boundaries: &SegmentIndex, snap_m: f64) -> Vec<Overlap> {
+    let mut found: Vec<Overlap> = (0..parcels.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let own = boundaries.segments(i);
+            let candidates = bounding_box(own).map(|bbox| boundaries.owners_near(&bbox, 0.0)).into_iter().flatten();
+            candidates.filter(move |(j, ..)| *j > i).filter_map(move |(j, theirs, _)| {
+                let (a, b) = (parcels[i].geometry.as_ref()?, parcels[j].geometry.as_ref()?);
+                let depth = depth_inside(own, b, theirs).max(depth_inside(theirs, a, own));
+                (depth > snap_m).then_some(Overlap { first: i, second: j, depth_m: depth })
+            })
         })
         .collect();
     found.sort_by_key(|o| (o.first, o.second));
@@ -94,7 +76,7 @@ mod tests {
             parcel(-99.7, 0.0, 100.0),
             parcel(0.0, 100.0, 100.0),
         ];
-        let found = overlapping_pairs(&parcels, 0.5);
+        let found = overlapping_pairs(&parcels, &crate::spatial::metrics::parcel_boundaries(&parcels), 0.5);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].first, found[0].second), (0, 1));
         assert!((found[0].depth_m - 10.0).abs() < 1e-9, "{found:?}");

@@ -42,8 +42,7 @@ fn user_pieces(parcels: &[SpatialParcel], indices: &[usize], settings: &SpatialS
         .flat_map(|(i, g)| g.iter().map(move |polygon| Part { parcel: i, segments: polygon_segments(polygon) }))
         .filter(|part| !part.segments.is_empty())
         .collect();
-    let owners: Vec<Vec<Segment>> = parts.iter().map(|p| p.segments.clone()).collect();
-    let index = SegmentIndex::new(&owners);
+    let index = SegmentIndex::new(parts.iter().map(|p| p.segments.clone()).collect());
     let mut sets = UnionFind::new(parts.len());
     for (a, part) in parts.iter().enumerate() {
         let found = contacts(&part.segments, &index, settings.snap_m, a);

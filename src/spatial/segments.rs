@@ -2,6 +2,7 @@
 //! within a distance of another.
 
 use geo::{LineString, MultiPolygon, Polygon};
+use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope, RTree, RTreeObject};
 
@@ -67,14 +68,14 @@ type OwnerBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
 /// The boundary segments of many owners (parcels, or polygon parts), found through an R-tree
 /// of the owners' bounding boxes: a parcel has a handful of neighbours, so the tree holds one
 /// entry per owner rather than one per segment.
-pub struct SegmentIndex<'a> {
-    owners: &'a [Vec<Segment>],
+pub struct SegmentIndex {
+    owners: Vec<Vec<Segment>>,
     tree: RTree<OwnerBox>,
 }
 
-impl<'a> SegmentIndex<'a> {
+impl SegmentIndex {
     /// Indexes the segments of each owner; `owners[i]` is owner `i`.
-    pub fn new(owners: &'a [Vec<Segment>]) -> Self {
+    pub fn new(owners: Vec<Vec<Segment>>) -> Self {
         let boxes = owners
             .iter()
             .enumerate()
@@ -86,18 +87,27 @@ impl<'a> SegmentIndex<'a> {
         Self { owners, tree: RTree::bulk_load(boxes) }
     }
 
+    /// The usable boundary segments of each multipolygon, indexed.
+    pub fn of_multipolygons(geometries: &[Option<&MultiPolygon<f64>>]) -> Self {
+        Self::new(geometries.par_iter().map(|g| g.map(multipolygon_segments).unwrap_or_default()).collect())
+    }
+
+    /// The segments of owner `i`.
+    pub fn segments(&self, owner: usize) -> &[Segment] {
+        self.owners.get(owner).map_or(&[], Vec::as_slice)
+    }
+
     /// The owners whose bounding boxes come within `d` of the box `around`, each with its
     /// segments and bounding box: a superset of the owners with a segment within `d` of
     /// anything in `around`.
-    pub fn owners_near(
-        &self,
+    pub fn owners_near<'s>(
+        &'s self,
         around: &AABB<[f64; 2]>,
         d: f64,
-    ) -> impl Iterator<Item = (usize, &'a [Segment], AABB<[f64; 2]>)> {
-        let owners = self.owners;
+    ) -> impl Iterator<Item = (usize, &'s [Segment], AABB<[f64; 2]>)> + use<'s> {
         self.tree
             .locate_in_envelope_intersecting(&grown(around, d))
-            .map(move |b| (b.data, owners[b.data].as_slice(), b.geom().envelope()))
+            .map(move |b| (b.data, self.owners[b.data].as_slice(), b.geom().envelope()))
     }
 }
 
@@ -270,8 +280,8 @@ mod tests {
             vec![seg([0.0, 0.4], [1.0, 0.4])],
             vec![seg([0.0, 5.0], [1.0, 5.0])],
         ];
-        let index = SegmentIndex::new(&owners);
         let around = bounding_box(&owners[0]).expect("a box");
+        let index = SegmentIndex::new(owners);
         let mut found: Vec<usize> = index.owners_near(&around, 0.5).map(|(owner, ..)| owner).collect();
         found.sort();
         assert_eq!(found, vec![0, 1]);

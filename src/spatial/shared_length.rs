@@ -78,7 +78,7 @@ mod tests {
         let own = multipolygon_segments(p);
         let mut owners = vec![Vec::new()];
         owners.extend(others.iter().map(multipolygon_segments));
-        let index = SegmentIndex::new(&owners);
+        let index = SegmentIndex::new(owners);
         covered_length(&own, &contacts(&own, &index, d, 0))
     }
 
