@@ -81,12 +81,14 @@ impl EnterpriseTable {
         Ok(EnterpriseTable { frame })
     }
 
-    /// The CSV bytes: a UTF-8 BOM, the header row, then one row per code.
-    pub fn to_csv(&self, lang: Lang) -> anyhow::Result<Vec<u8>> {
+    /// Writes the CSV: a UTF-8 BOM, the header row, then one row per code (formatted in
+    /// parallel pieces, written in order).
+    pub fn write_csv(&self, lang: Lang, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
         const ROWS_PER_PIECE: usize = 4096;
         let columns = self.frame.columns();
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        csv_rows(&mut out, [columns.iter().map(|c| lang.header(c.name())).collect::<Vec<_>>()])?;
+        let mut head = b"\xEF\xBB\xBF".to_vec();
+        csv_rows(&mut head, [columns.iter().map(|c| lang.header(c.name())).collect::<Vec<_>>()])?;
+        w.write_all(&head)?;
         let starts: Vec<usize> = (0..self.frame.height()).step_by(ROWS_PER_PIECE).collect();
         let pieces: Vec<Vec<u8>> = starts
             .par_iter()
@@ -105,8 +107,10 @@ impl EnterpriseTable {
                 csv_rows(&mut piece, records).map(|()| piece)
             })
             .collect::<anyhow::Result<_>>()?;
-        pieces.iter().for_each(|piece| out.extend_from_slice(piece));
-        Ok(out)
+        for piece in pieces {
+            w.write_all(&piece)?;
+        }
+        Ok(())
     }
 
     pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {

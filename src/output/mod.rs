@@ -114,7 +114,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
     let tasks: Vec<Task> = vec![
         Box::new(|laps| {
             timed(laps, "write enterprises", || {
-                write_atomic(out, "enterprises.csv", &table.to_csv(lang)?)?;
+                write_atomic_with(out, "enterprises.csv", |w| table.write_csv(lang, w))?;
                 write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
                 Ok(())
             })
