@@ -257,19 +257,24 @@ fn code_sources<'a>(tables: &'a Tables<'_>) -> impl Iterator<Item = &'a str> {
 
 /// A second enterprises row for one code and year is an error; the first is kept.
 fn drop_duplicate_rows(rows: &mut Vec<EnterpriseRow>, year: i32, ledger: &Ledger) {
-    let mut seen: HashSet<(String, i32)> = HashSet::new();
-    rows.retain(|r| {
-        let y = r.year.unwrap_or(year);
-        let first = seen.insert((r.code.clone(), y));
-        if !first {
-            ledger.error(
-                At::new("enterprises", r.row, &r.code, "credit_code"),
-                "duplicate_row",
-                format!("a second row for {} in {y}; the first row is kept", r.code),
-            );
-        }
-        first
-    });
+    let mut seen: HashSet<(&str, i32)> = HashSet::with_capacity(rows.len());
+    let keep: Vec<bool> = rows
+        .iter()
+        .map(|r| {
+            let y = r.year.unwrap_or(year);
+            let first = seen.insert((r.code.as_str(), y));
+            if !first {
+                ledger.error(
+                    At::new("enterprises", r.row, &r.code, "credit_code"),
+                    "duplicate_row",
+                    format!("a second row for {} in {y}; the first row is kept", r.code),
+                );
+            }
+            first
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    rows.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Codes with data but no enterprises row in the evaluation year: one notice each.

@@ -109,24 +109,35 @@ pub fn whole_number(cell: &str) -> Read<i64> {
 
 /// A boolean: `true t 1 yes y 是 √` / `false f 0 no n 否` (any case).
 pub fn boolean(cell: &str) -> Read<bool> {
-    let t = trim(cell).to_lowercase();
-    if is_missing(&t) {
-        return Ok(None);
-    }
-    match t.as_str() {
-        "true" | "t" | "1" | "yes" | "y" | "是" | "√" | "1.0" => Ok(Some(true)),
-        "false" | "f" | "0" | "no" | "n" | "否" | "0.0" => Ok(Some(false)),
-        _ => Err(Unreadable),
+    const TRUE: [&str; 8] = ["true", "t", "1", "yes", "y", "是", "√", "1.0"];
+    const FALSE: [&str; 7] = ["false", "f", "0", "no", "n", "否", "0.0"];
+    let t = trim(cell);
+    if is_missing_token(t) {
+        Ok(None)
+    } else if one_of(t, &TRUE) {
+        Ok(Some(true))
+    } else if one_of(t, &FALSE) {
+        Ok(Some(false))
+    } else {
+        Err(Unreadable)
     }
 }
 
 /// The group a scale cell names: `above`/`below`, 规上/规下, or a boolean (是 = above).
 pub fn scale(cell: &str) -> Read<bool> {
-    match trim(cell).to_lowercase().as_str() {
-        "above" | "规上" | "规模以上" => Ok(Some(true)),
-        "below" | "规下" | "规模以下" => Ok(Some(false)),
-        _ => boolean(cell),
+    let t = trim(cell);
+    if one_of(t, &["above", "规上", "规模以上"]) {
+        Ok(Some(true))
+    } else if one_of(t, &["below", "规下", "规模以下"]) {
+        Ok(Some(false))
+    } else {
+        boolean(cell)
     }
+}
+
+/// Whether `text` is one of `words`, ignoring ASCII case (the words have no other case).
+fn one_of(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.eq_ignore_ascii_case(w))
 }
 
 /// A text cell keeps its text (trimmed); an empty one is `None`.
