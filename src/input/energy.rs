@@ -132,17 +132,16 @@ impl EnergySums {
         EnergySums { evaluation_year, hasher: RandomState::default(), shards }
     }
 
-    /// Adds the rows of one piece of the file.
+    /// Adds the rows of one piece of the file. A run of rows of one code and year (files
+    /// usually keep a code's months together) takes one lock and one lookup.
     pub fn add(&self, rows: Vec<EnergyRow>) {
-        let mut by_shard: Vec<Vec<EnergyRow>> = (0..SHARDS).map(|_| Vec::new()).collect();
-        for row in rows {
-            by_shard[self.hasher.hash_one(row.code.as_str()) as usize % SHARDS].push(row);
-        }
-        for (shard, rows) in self.shards.iter().zip(by_shard).filter(|(_, rows)| !rows.is_empty()) {
+        for run in rows.chunk_by(|a, b| a.code == b.code && a.year == b.year) {
+            let first = &run[0];
+            let shard = &self.shards[self.hasher.hash_one(first.code.as_str()) as usize % SHARDS];
             let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            for row in rows {
-                let entry = shard.entry((row.code.clone(), row.year)).or_default();
-                entry.add(&row, row.year == self.evaluation_year);
+            let entry = shard.entry((first.code.clone(), first.year)).or_default();
+            for row in run {
+                entry.add(row, row.year == self.evaluation_year);
             }
         }
     }
