@@ -8,9 +8,8 @@ use crate::input::energy::{EnergyTotals, Total, YearEnergy};
 use crate::input::tables::{EnterpriseRow, TaxRow};
 use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger};
-use foldhash::HashSet;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 
 /// The numeric columns an enterprises row carries.
 pub const ENTERPRISE_NUMBERS: [&str; 7] =
@@ -69,7 +68,7 @@ pub fn enterprise_frame(
 /// Tax rows summed per code and year (exact sums over the values present, rounded once;
 /// missing when none is present); `tax_rows` counts the rows.
 pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
-    let mut sums: BTreeMap<(&str, i32), (Total, u32)> = BTreeMap::new();
+    let mut sums: HashMap<(&str, i32), (Total, u32)> = HashMap::with_capacity(rows.len());
     for r in rows {
         let (total, count) = sums.entry((r.code.as_str(), r.year.unwrap_or(year))).or_default();
         total.add(r.tax);

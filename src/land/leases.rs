@@ -8,14 +8,13 @@ use crate::input::tables::LeaseRow;
 use crate::numbers::{round6, sorted_sum};
 use crate::quality::{At, Ledger};
 use foldhash::{HashMap, HashMapExt};
-use std::collections::BTreeMap;
 
 /// The land of every code that holds or leases any.
 #[derive(Debug, Default, Clone)]
 pub struct LandBook {
-    pub own_mu: BTreeMap<String, f64>,
-    pub leased_out_mu: BTreeMap<String, f64>,
-    pub leased_in_mu: BTreeMap<String, f64>,
+    pub own_mu: HashMap<String, f64>,
+    pub leased_out_mu: HashMap<String, f64>,
+    pub leased_in_mu: HashMap<String, f64>,
 }
 
 impl LandBook {
@@ -41,7 +40,7 @@ pub fn book_land(
     ledger: &Ledger,
 ) -> LandBook {
     let mut book = LandBook::default();
-    let mut own: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut own: HashMap<&str, Vec<f64>> = HashMap::new();
     for (f, m) in features.iter().zip(measured).filter(|(f, _)| !f.user.is_empty()) {
         own.entry(f.user.as_str()).or_default().push(m.area_mu);
     }
