@@ -30,34 +30,51 @@ fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chun
     df.column(name)?.f64()
 }
 
-/// Each code's figures of each year, from the yearly figures frame (sorted by code and year).
-fn yearly_figures(yearly: &DataFrame) -> PolarsResult<Vec<(&str, i32, YearFigures)>> {
-    let code = yearly.column("code")?.str()?;
-    let year = yearly.column("year")?.i32()?;
-    let has_row = yearly.column("has_row")?.bool()?;
-    let [profit, tax, revenue, assets, debt] =
-        ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
-    let (profit, tax, revenue, assets, debt) = (profit?, tax?, revenue?, assets?, debt?);
-    Ok((0..yearly.height())
-        .filter_map(|i| {
+/// The columns of the yearly figures frame (sorted by code and year) that the zombie rules
+/// read, and where each code's rows lie.
+struct YearlyFigures<'a> {
+    year: &'a Int32Chunked,
+    has_row: &'a BooleanChunked,
+    /// profit, tax, revenue, total_assets, total_liabilities.
+    numbers: [&'a Float64Chunked; 5],
+    rows_of: HashMap<&'a str, std::ops::Range<usize>>,
+}
+
+impl<'a> YearlyFigures<'a> {
+    fn new(yearly: &'a DataFrame) -> PolarsResult<Self> {
+        let [profit, tax, revenue, assets, debt] =
+            ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
+        let mut rows_of: HashMap<&str, std::ops::Range<usize>> = HashMap::default();
+        for (i, code) in yearly.column("code")?.str()?.iter().enumerate() {
+            if let Some(code) = code {
+                rows_of.entry(code).and_modify(|rows| rows.end = i + 1).or_insert(i..i + 1);
+            }
+        }
+        Ok(YearlyFigures {
+            year: yearly.column("year")?.i32()?,
+            has_row: yearly.column("has_row")?.bool()?,
+            numbers: [profit?, tax?, revenue?, assets?, debt?],
+            rows_of,
+        })
+    }
+
+    /// The figures of `code` by year.
+    fn of_code(&self, code: &str) -> BTreeMap<i32, YearFigures> {
+        let rows = self.rows_of.get(code).cloned().unwrap_or_default();
+        let [profit, tax, revenue, assets, debt] = self.numbers;
+        rows.filter_map(|i| {
             let figures = YearFigures {
-                has_row: has_row.get(i).unwrap_or(false),
+                has_row: self.has_row.get(i).unwrap_or(false),
                 profit: profit.get(i),
                 tax: tax.get(i),
                 revenue: revenue.get(i),
                 total_assets: assets.get(i),
                 total_liabilities: debt.get(i),
             };
-            Some((code.get(i)?, year.get(i)?, figures))
+            Some((self.year.get(i)?, figures))
         })
-        .collect())
-}
-
-/// Each code's run of figures in [`yearly_figures`] (sorted by code).
-fn figures_by_code<'a, 'b>(
-    all: &'b [(&'a str, i32, YearFigures)],
-) -> HashMap<&'a str, &'b [(&'a str, i32, YearFigures)]> {
-    all.chunk_by(|a, b| a.0 == b.0).map(|run| (run[0].0, run)).collect()
+        .collect()
+    }
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
@@ -69,8 +86,7 @@ pub fn flag_enterprises(
     config: &Config,
     year: i32,
 ) -> PolarsResult<Flags> {
-    let all_figures = yearly_figures(yearly)?;
-    let figures = figures_by_code(&all_figures);
+    let figures = YearlyFigures::new(yearly)?;
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
     let group = frame.column("group")?.str()?;
@@ -82,8 +98,7 @@ pub fn flag_enterprises(
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
-            let by_year = figures.get(c).map(|run| run.iter().map(|(_, y, f)| (*y, *f)).collect()).unwrap_or_default();
-            let verdict = zombie::judge(&by_year, months.as_ref(), year, &config.zombie);
+            let verdict = zombie::judge(&figures.of_code(c), months.as_ref(), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),
