@@ -92,7 +92,7 @@ pub fn evaluate_inputs(
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
     let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;
     let parcels: &ParcelFile = parcels;
-    let tables = Tables { year, enterprises, tax, energy, leases, adjustments, parcels };
+    let tables = TableInputs { year, enterprises, tax, energy, leases, adjustments, parcels };
     let (rated, (metrics, pieces)) = watch.side_by_side(
         |watch| rate_enterprises(tables, &book, &extra, &config, rows, ledger, watch),
         |watch| analyse_parcels(parcels, &measured, &config, ledger, watch),
@@ -123,7 +123,7 @@ pub fn evaluate_inputs(
 }
 
 /// What the table side of the pipeline reads, with the rows it may let go.
-struct Tables<'a> {
+struct TableInputs<'a> {
     year: i32,
     enterprises: &'a mut Enterprises,
     tax: &'a mut Vec<TaxRow>,
@@ -136,7 +136,7 @@ struct Tables<'a> {
 /// The yearly figures and the rating (the table side of the pipeline). With
 /// [`InputRows::Release`] the rows of enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
-    tables: Tables<'_>,
+    tables: TableInputs<'_>,
     book: &LandBook,
     extra: &yearly::ExtraColumns,
     config: &Config,
@@ -245,7 +245,7 @@ fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
     Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?.to_string(), t?))).collect())
 }
 
-fn code_sources<'a>(tables: &'a Tables<'_>) -> impl Iterator<Item = &'a str> {
+fn code_sources<'a>(tables: &'a TableInputs<'_>) -> impl Iterator<Item = &'a str> {
     let e = tables.enterprises.rows.iter().map(|r| r.code.as_str());
     let t = tables.tax.iter().map(|r| r.code.as_str());
     let n = tables.energy.years.iter().map(|(code, _, _)| code.as_str());

@@ -261,8 +261,11 @@ pub fn decode_text(mut bytes: Vec<u8>) -> String {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes)
-        .unwrap_or_else(|e| encoding_rs::GB18030.decode_without_bom_handling(e.as_bytes()).0.into_owned())
+    String::from_utf8(bytes).unwrap_or_else(|e| from_gb18030(e.as_bytes()))
+}
+
+fn from_gb18030(bytes: &[u8]) -> String {
+    encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
 }
 
 /// Bytes of CSV text each parallel task parses.
@@ -444,11 +447,18 @@ fn unreadable(path: &Path, e: std::io::Error) -> InputError {
     InputError::new(path, format!("cannot read the file: {e}"))
 }
 
+/// The file, open at byte `offset`.
+fn open_at(path: &Path, offset: u64) -> Result<std::fs::File, InputError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
+    file.seek(SeekFrom::Start(offset)).map_err(|e| unreadable(path, e))?;
+    Ok(file)
+}
+
 /// The bytes of `range` of a file.
 fn read_range(path: &Path, range: &Range<u64>) -> Result<Vec<u8>, InputError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
-    file.seek(SeekFrom::Start(range.start)).map_err(|e| unreadable(path, e))?;
+    use std::io::Read;
+    let mut file = open_at(path, range.start)?;
     let mut bytes = vec![0; (range.end - range.start) as usize];
     file.read_exact(&mut bytes).map_err(|e| unreadable(path, e))?;
     Ok(bytes)
@@ -458,7 +468,7 @@ fn read_range(path: &Path, range: &Range<u64>) -> Result<Vec<u8>, InputError> {
 fn decode(bytes: Vec<u8>, encoding: Encoding) -> Option<String> {
     match encoding {
         Encoding::Utf8 => String::from_utf8(bytes).ok(),
-        Encoding::Gb18030 => Some(encoding_rs::GB18030.decode_without_bom_handling(&bytes).0.into_owned()),
+        Encoding::Gb18030 => Some(from_gb18030(&bytes)),
     }
 }
 
@@ -471,9 +481,8 @@ fn piece_text(path: &Path, piece: &Piece, encoding: Encoding) -> Result<String, 
 /// The pieces of a CSV file from byte `start` (after any byte-order mark): (byte range, line
 /// ends before), read block by block.
 fn cut_file(path: &Path, start: u64, len: u64) -> Result<Vec<(Range<u64>, u64)>, InputError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).map_err(|e| unreadable(path, e))?;
-    file.seek(SeekFrom::Start(start)).map_err(|e| unreadable(path, e))?;
+    use std::io::Read;
+    let mut file = open_at(path, start)?;
     let mut cutter = Cutter::new(start, len, CHUNK_BYTES);
     let mut block = vec![0; READ_BYTES];
     loop {
