@@ -18,7 +18,6 @@ pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
 use foldhash::{HashMap, HashSet, HashSetExt};
 use polars::prelude::{DataFrame, PolarsError};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).
@@ -181,7 +180,7 @@ fn analyse_parcels(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> (Vec<ParcelMetrics>, BTreeMap<String, usize>) {
+) -> (Vec<ParcelMetrics>, HashMap<String, usize>) {
     let spatial_parcels =
         watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
     let (boundaries, metrics) = watch.time("neighbours", || {

@@ -24,7 +24,7 @@ pub struct CodeFlags {
 }
 
 /// Flags per credit code.
-pub type Flags = BTreeMap<String, CodeFlags>;
+pub type Flags = HashMap<String, CodeFlags>;
 
 fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chunked> {
     df.column(name)?.f64()
@@ -82,7 +82,7 @@ pub fn flag_enterprises(
     yearly: &DataFrame,
     energy: &EnergyTotals,
     rating: &Rating,
-    pieces: &BTreeMap<String, usize>,
+    pieces: &HashMap<String, usize>,
     config: &Config,
     year: i32,
 ) -> PolarsResult<Flags> {

@@ -6,13 +6,14 @@ use super::segments::{Segment, SegmentIndex, polygon_segments};
 use super::shared_length::{contacts, covered_length};
 use super::{SpatialParcel, SpatialSettings, UNASSIGNED_PREFIX};
 use rayon::prelude::*;
+use foldhash::HashMap;
 use std::collections::BTreeMap;
 
 /// Pieces per user (credit code), for every user that is not `parcel:<id>`; a user whose
 /// parcels have no usable geometry has 0 pieces. Two parts connect when they are neighbours by
 /// the §9 test applied to the two parts, or when they belong to one parcel and lie within
 /// `snap_m` of each other (boundaries that close, or one inside the other).
-pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) -> BTreeMap<String, usize> {
+pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) -> HashMap<String, usize> {
     let mut by_user: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in parcels.iter().enumerate() {
         if !p.user.starts_with(UNASSIGNED_PREFIX) {
@@ -23,8 +24,6 @@ pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) 
     users
         .par_iter()
         .map(|(user, indices)| (user.to_string(), user_pieces(parcels, indices, settings)))
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect()
 }
 
@@ -110,7 +109,7 @@ mod tests {
         }
     }
 
-    fn pieces(parcels: &[SpatialParcel]) -> BTreeMap<String, usize> {
+    fn pieces(parcels: &[SpatialParcel]) -> HashMap<String, usize> {
         fragmented_pieces(parcels, &SpatialSettings::default())
     }
 
