@@ -5,23 +5,90 @@ use crate::input::tables::AdjustmentRow;
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 
-/// Every code seen: enterprises (any year), tax, energy, parcel users, lessees, adjustments.
-pub fn all_codes<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let set: HashSet<&str> = sources.into_iter().filter(|c| !c.is_empty()).collect();
-    let mut codes: Vec<String> = set.into_iter().map(str::to_string).collect();
-    codes.sort_unstable();
-    codes
+/// The universe of codes: every code seen in any table (enterprises of any year, tax,
+/// energy, parcel users, lessees, adjustments), sorted. A code's id is its position, so ids
+/// sort as codes do, and a (code, year) pair packs into one integer key that sorts as the
+/// pair: tables join and sort on numbers, not on strings.
+pub struct Universe {
+    pub codes: Vec<String>,
+    ids: HashMap<String, u32>,
 }
 
-/// Adjustments of the evaluation year: Σ points (in sorted order) and any veto, per code.
-/// Rows of another year are ignored, each a notice.
-pub fn adjustments_frame(rows: &[AdjustmentRow], year: i32, ledger: &Ledger) -> PolarsResult<DataFrame> {
-    let mut points: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let mut veto: BTreeMap<&str, bool> = BTreeMap::new();
+impl Universe {
+    /// The codes of `sources` (which mostly keep a code's rows together).
+    pub fn gather<'a>(sources: impl IntoIterator<Item = &'a str>) -> Universe {
+        let mut set: HashSet<&str> = HashSet::default();
+        let mut last = "";
+        for code in sources {
+            if code != last && !code.is_empty() {
+                set.insert(code);
+                last = code;
+            }
+        }
+        let mut codes: Vec<String> = set.into_iter().map(str::to_string).collect();
+        codes.sort_unstable();
+        let ids = codes.iter().enumerate().map(|(id, code)| (code.clone(), id as u32)).collect();
+        Universe { codes, ids }
+    }
+
+    /// The id of a code of the universe.
+    pub fn id(&self, code: &str) -> PolarsResult<u32> {
+        self.ids
+            .get(code)
+            .copied()
+            .ok_or_else(|| polars_err!(ComputeError: "code {code} is not in the universe of codes"))
+    }
+
+    /// The keys of (code, year) pairs: the id in the high half, the year (its sign bit
+    /// flipped, so that the order of years is kept) in the low half. A run of pairs of one
+    /// code looks the code up once.
+    pub fn keys<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, i32)>) -> PolarsResult<Vec<u64>> {
+        let mut last: Option<(&str, u64)> = None;
+        let mut keys = Vec::new();
+        for (code, year) in pairs {
+            let id = match last {
+                Some((c, id)) if c == code => id,
+                _ => self.id(code)? as u64,
+            };
+            last = Some((code, id));
+            keys.push((id << 32) | ((year as u32) ^ (1 << 31)) as u64);
+        }
+        Ok(keys)
+    }
+
+    /// The (code id, year) of a key.
+    pub fn unpack(key: u64) -> (u32, i32) {
+        ((key >> 32) as u32, ((key as u32) ^ (1 << 31)) as i32)
+    }
+
+    pub fn code(&self, id: u32) -> &str {
+        &self.codes[id as usize]
+    }
+
+    /// The universe as a frame: `code` and `code_id`, one row per code in order.
+    fn frame(&self) -> PolarsResult<DataFrame> {
+        let ids: Vec<u32> = (0..self.codes.len() as u32).collect();
+        DataFrame::new(
+            self.codes.len(),
+            vec![Column::new("code".into(), &self.codes), Column::new("code_id".into(), ids)],
+        )
+    }
+}
+
+/// Adjustments of the evaluation year per code of the universe: Σ points (in sorted
+/// order, 0 without any) and whether any row vetoes. Rows of another year are ignored, each
+/// a notice.
+pub fn adjustment_columns(
+    rows: &[AdjustmentRow],
+    universe: &Universe,
+    year: i32,
+    ledger: &Ledger,
+) -> PolarsResult<[Column; 2]> {
+    let mut points: Vec<Option<Vec<f64>>> = vec![None; universe.codes.len()];
+    let mut veto = vec![false; universe.codes.len()];
     for r in rows {
         if let Some(y) = r.year.filter(|y| *y != year) {
             ledger.notice(
@@ -31,45 +98,71 @@ pub fn adjustments_frame(rows: &[AdjustmentRow], year: i32, ledger: &Ledger) -> 
             );
             continue;
         }
-        points.entry(&r.code).or_default().extend(r.points);
-        *veto.entry(&r.code).or_insert(false) |= r.veto;
+        let id = universe.id(&r.code)? as usize;
+        points[id].get_or_insert_default().extend(r.points);
+        veto[id] |= r.veto;
     }
-    let codes: Vec<&str> = veto.keys().copied().collect();
-    let sums: Vec<f64> = codes.iter().map(|c| sorted_sum(points.get(c).into_iter().flatten().copied())).collect();
-    let vetoes: Vec<bool> = codes.iter().map(|c| veto[c]).collect();
-    DataFrame::new(
-        codes.len(),
-        vec![
-            Column::new("code".into(), codes),
-            Column::new("adjustment".into(), sums),
-            Column::new("veto".into(), vetoes),
-        ],
-    )
+    let sums: Vec<f64> = points.into_iter().map(|p| p.map_or(0.0, sorted_sum)).collect();
+    Ok([Column::new("adjustment".into(), sums), Column::new("veto".into(), veto)])
 }
 
-/// land_mu per code.
-pub fn land_frame(book: &LandBook, codes: &[String]) -> PolarsResult<DataFrame> {
-    let land: Vec<Option<f64>> = codes.iter().map(|c| book.land_mu(c)).collect();
-    DataFrame::new(codes.len(), vec![Column::new("code".into(), codes.to_vec()), Column::new("land_mu".into(), land)])
+/// land_mu per code of the universe.
+pub fn land_column(book: &LandBook, universe: &Universe) -> Column {
+    let land: Vec<Option<f64>> = universe.codes.iter().map(|c| book.land_mu(c)).collect();
+    Column::new("land_mu".into(), land)
 }
 
-/// The facts frame: the universe of codes, left-joined with the evaluation year's yearly
-/// figures, land and adjustments.
+/// The facts frame: the universe of codes with land and adjustments, left-joined with the
+/// evaluation year's yearly figures.
 pub fn facts(
-    codes: &[String],
+    universe: &Universe,
     yearly: &DataFrame,
-    land: DataFrame,
-    adjustments: DataFrame,
+    land: Column,
+    adjustments: [Column; 2],
     year: i32,
 ) -> PolarsResult<DataFrame> {
-    let universe = DataFrame::new(codes.len(), vec![Column::new("code".into(), codes.to_vec())])?;
-    let this_year = yearly.clone().lazy().filter(col("year").eq(lit(year))).drop(by_name(["year"], true, false));
-    let left = |l: LazyFrame, r: LazyFrame| l.left_join(r, col("code"), col("code"));
-    left(left(left(universe.lazy(), this_year), land.lazy()), adjustments.lazy())
-        .with_columns([
-            col("has_row").fill_null(lit(false)),
-            col("veto").fill_null(lit(false)),
-            col("adjustment").fill_null(lit(0.0)),
-        ])
+    let mut codes = universe.frame()?;
+    codes.with_column(land)?;
+    for column in adjustments {
+        codes.with_column(column)?;
+    }
+    let this_year =
+        yearly.clone().lazy().filter(col("year").eq(lit(year))).drop(by_name(["year", "code"], true, false));
+    codes
+        .lazy()
+        .left_join(this_year, col("code_id"), col("code_id"))
+        .with_column(col("has_row").fill_null(lit(false)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn codes_are_sorted_once_and_keys_unpack() {
+        let universe = Universe::gather(["B", "A", "A", "", "C", "B"]);
+        assert_eq!(universe.codes, ["A", "B", "C"]);
+        let keys = universe.keys([("C", 2024), ("A", -1)]).expect("known codes");
+        assert_eq!(keys, [(2 << 32) | (2024 + (1u64 << 31)), (1u64 << 31) - 1]);
+        assert_eq!(Universe::unpack(keys[0]), (2, 2024));
+        assert_eq!(universe.code(Universe::unpack(keys[1]).0), "A");
+        assert!(universe.keys([("D", 2024)]).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn keys_sort_as_their_code_and_year(
+            pairs in proptest::collection::vec(("[A-C]{1,2}", any::<i32>()), 1..40)
+        ) {
+            let universe = Universe::gather(pairs.iter().map(|(c, _)| c.as_str()));
+            let keys = universe.keys(pairs.iter().map(|(c, y)| (c.as_str(), *y))).expect("known codes");
+            for (a, ka) in pairs.iter().zip(&keys) {
+                for (b, kb) in pairs.iter().zip(&keys) {
+                    prop_assert_eq!(a.cmp(b), ka.cmp(kb));
+                }
+            }
+        }
+    }
 }

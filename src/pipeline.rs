@@ -144,27 +144,25 @@ fn rate_enterprises(
     watch: &mut Stopwatch,
 ) -> Result<(DataFrame, Rating), RunError> {
     let year = tables.year;
-    let yearly = watch.time("yearly", || -> Result<DataFrame, RunError> {
+    let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
+        let universe = facts::Universe::gather(code_sources(&tables));
         let (enterprises, tax) = (&tables.enterprises.rows, &*tables.tax);
-        let ent = yearly::enterprise_frame(enterprises, year, extra)?;
-        let energy = yearly::energy_by_year(tables.energy)?;
-        let tax_frame = yearly::tax_by_year(tax, year)?;
-        Ok(yearly::yearly_figures(ent, tax_frame, energy, tax, enterprises, year, ledger)?)
+        let ent = yearly::enterprise_frame(enterprises, &universe, year, extra)?;
+        let energy = yearly::energy_by_year(tables.energy, &universe)?;
+        let tax_frame = yearly::tax_by_year(tax, &universe, year)?;
+        yearly::report_missing_tax(enterprises, tax, year, ledger);
+        let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
+        Ok((universe, yearly))
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        let codes = facts::all_codes(code_sources(&tables));
-        report_unmatched(&tables.enterprises.rows, &codes, year, ledger);
+        report_unmatched(&tables.enterprises.rows, &universe.codes, year, ledger);
         if rows == InputRows::Release {
             tables.enterprises.rows = Vec::new();
             *tables.tax = Vec::new();
         }
-        let facts = facts::facts(
-            &codes,
-            &yearly,
-            facts::land_frame(book, &codes)?,
-            facts::adjustments_frame(tables.adjustments, year, ledger)?,
-            year,
-        )?;
+        let land = facts::land_column(book, &universe);
+        let adjustments = facts::adjustment_columns(tables.adjustments, &universe, year, ledger)?;
+        let facts = facts::facts(&universe, &yearly, land, adjustments, year)?;
         let rating = rating::rate(facts, config, year, ledger)?;
         report_unrated_vetoes(tables.adjustments, &rating.frame, year, ledger)?;
         Ok(rating)

@@ -1,9 +1,11 @@
 //! Yearly figures: one row per credit code and year, joining the enterprises rows with the
-//! tax and energy rows summed per code and year (SPEC §2). Built with polars.
+//! tax and energy rows summed per code and year (SPEC §2). Built with polars, joined and
+//! sorted on the universe's (code, year) keys.
 //!
 //! Sums are exact over the values present and rounded once, so that they do not depend on
 //! row order or thread count; a column with no value present is missing, never zero.
 
+use crate::facts::Universe;
 use crate::input::energy::{EnergyTotals, Total, YearEnergy};
 use crate::input::tables::{EnterpriseRow, TaxRow};
 use crate::numbers::keep_sorts;
@@ -29,9 +31,14 @@ fn number_column(name: &str, values: impl Iterator<Item = Option<f64>>) -> Colum
 /// Columns read for custom indicators: (name, one value per enterprises row).
 pub type ExtraColumns = Vec<(String, Vec<Option<f64>>)>;
 
+fn key_column<'a>(universe: &Universe, pairs: impl Iterator<Item = (&'a str, i32)>) -> PolarsResult<Column> {
+    Ok(Column::new("key".into(), universe.keys(pairs)?))
+}
+
 /// The enterprises rows as a frame (`has_row` true), years resolved.
 pub fn enterprise_frame(
     rows: &[EnterpriseRow],
+    universe: &Universe,
     year: i32,
     extra: &[(String, Vec<Option<f64>>)],
 ) -> PolarsResult<DataFrame> {
@@ -46,8 +53,7 @@ pub fn enterprise_frame(
         number(|r| r.total_liabilities),
     ];
     let mut columns = vec![
-        text_column("code", rows.iter().map(|r| Some(r.code.as_str()))),
-        Column::new("year".into(), rows.iter().map(|r| r.year.unwrap_or(year)).collect::<Vec<i32>>()),
+        key_column(universe, rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?,
         Column::new("has_row".into(), vec![true; rows.len()]),
         text_column("name", rows.iter().map(|r| r.name.as_deref())),
         Column::new("above".into(), rows.iter().map(|r| r.above).collect::<Vec<_>>()),
@@ -67,16 +73,16 @@ pub fn enterprise_frame(
 
 /// Tax rows summed per code and year (exact sums over the values present, rounded once;
 /// missing when none is present); `tax_rows` counts the rows.
-pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
-    let mut sums: HashMap<(&str, i32), (Total, u32)> = HashMap::with_capacity(rows.len());
-    for r in rows {
-        let (total, count) = sums.entry((r.code.as_str(), r.year.unwrap_or(year))).or_default();
+pub fn tax_by_year(rows: &[TaxRow], universe: &Universe, year: i32) -> PolarsResult<LazyFrame> {
+    let mut sums: HashMap<u64, (Total, u32)> = HashMap::with_capacity(rows.len());
+    let keys = universe.keys(rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?;
+    for (r, key) in rows.iter().zip(keys) {
+        let (total, count) = sums.entry(key).or_default();
         total.add(r.tax);
         *count += 1;
     }
     let columns = vec![
-        text_column("code", sums.keys().map(|(code, _)| Some(*code))),
-        Column::new("year".into(), sums.keys().map(|(_, year)| *year).collect::<Vec<i32>>()),
+        Column::new("key".into(), sums.keys().copied().collect::<Vec<u64>>()),
         Column::new("tax".into(), sums.values().map(|(total, _)| total.value()).collect::<Vec<_>>()),
         Column::new("tax_rows".into(), sums.values().map(|(_, count)| *count).collect::<Vec<u32>>()),
     ];
@@ -84,14 +90,13 @@ pub fn tax_by_year(rows: &[TaxRow], year: i32) -> PolarsResult<LazyFrame> {
 }
 
 /// Energy per code and year, as summed while the table was read.
-pub fn energy_by_year(energy: &EnergyTotals) -> PolarsResult<LazyFrame> {
+pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResult<LazyFrame> {
     let years = &energy.years;
     let total = |value: fn(&YearEnergy) -> Option<f64>| -> Vec<Option<f64>> {
         years.iter().map(|(_, _, e)| value(e)).collect()
     };
     let columns = vec![
-        text_column("code", years.iter().map(|(code, _, _)| Some(code.as_str()))),
-        Column::new("year".into(), years.iter().map(|(_, year, _)| *year).collect::<Vec<i32>>()),
+        key_column(universe, years.iter().map(|(code, year, _)| (code.as_str(), *year)))?,
         Column::new(ENERGY_NUMBERS[0].into(), total(|e| e.electricity_kwh)),
         Column::new(ENERGY_NUMBERS[1].into(), total(|e| e.energy_tce)),
         Column::new(ENERGY_NUMBERS[2].into(), total(|e| e.emissions)),
@@ -102,24 +107,31 @@ pub fn energy_by_year(energy: &EnergyTotals) -> PolarsResult<LazyFrame> {
 fn full_join(left: LazyFrame, right: LazyFrame) -> LazyFrame {
     left.join(
         right,
-        [col("code"), col("year")],
-        [col("code"), col("year")],
+        [col("key")],
+        [col("key")],
         JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
     )
 }
 
+/// `code`, `year` and `code_id` in place of the keys, in front.
+fn unpack_keys(frame: DataFrame, universe: &Universe) -> PolarsResult<DataFrame> {
+    let keys = frame.column("key")?.u64()?;
+    let (ids, years): (Vec<u32>, Vec<i32>) = keys.into_no_null_iter().map(Universe::unpack).unzip();
+    let codes: Vec<&str> = ids.iter().map(|&id| universe.code(id)).collect();
+    let mut columns =
+        vec![Column::new("code".into(), codes), Column::new("year".into(), years), Column::new("code_id".into(), ids)];
+    columns.extend(frame.columns().iter().filter(|c| c.name() != "key").cloned());
+    DataFrame::new(frame.height(), columns)
+}
+
 /// One row per (code, year) seen in enterprises, tax or energy. A year with an enterprises
-/// row but no tax row has tax 0 (a `no_tax_row` notice); no energy row means missing.
+/// row but no tax row has tax 0 (see [`report_missing_tax`]); no energy row means missing.
 pub fn yearly_figures(
+    universe: &Universe,
     enterprises: DataFrame,
     tax: LazyFrame,
     energy: LazyFrame,
-    tax_rows: &[TaxRow],
-    enterprise_rows: &[EnterpriseRow],
-    year: i32,
-    ledger: &Ledger,
 ) -> PolarsResult<DataFrame> {
-    report_missing_tax(enterprise_rows, tax_rows, year, ledger);
     let joined = full_join(full_join(enterprises.lazy(), tax), energy)
         .with_columns([
             col("has_row").fill_null(lit(false)),
@@ -128,11 +140,12 @@ pub fn yearly_figures(
                 .otherwise(col("tax"))
                 .alias("tax"),
         ])
-        .sort(["code", "year"], SortMultipleOptions::default());
-    keep_sorts(joined).collect()
+        .sort(["key"], SortMultipleOptions::default());
+    unpack_keys(keep_sorts(joined).collect()?, universe)
 }
 
-fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {
+/// An enterprises row with no tax row of its code and year: a `no_tax_row` notice.
+pub fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {
     let taxed: HashSet<(&str, i32)> = tax_rows.iter().map(|t| (t.code.as_str(), t.year.unwrap_or(year))).collect();
     for e in enterprise_rows {
         let y = e.year.unwrap_or(year);

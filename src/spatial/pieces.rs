@@ -5,8 +5,8 @@ use super::blocks::UnionFind;
 use super::segments::{Segment, SegmentIndex, polygon_segments};
 use super::shared_length::{contacts, covered_length};
 use super::{SpatialParcel, SpatialSettings, UNASSIGNED_PREFIX};
-use rayon::prelude::*;
 use foldhash::HashMap;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Pieces per user (credit code), for every user that is not `parcel:<id>`; a user whose
@@ -21,10 +21,7 @@ pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) 
         }
     }
     let users: Vec<(&str, Vec<usize>)> = by_user.into_iter().collect();
-    users
-        .par_iter()
-        .map(|(user, indices)| (user.to_string(), user_pieces(parcels, indices, settings)))
-        .collect()
+    users.par_iter().map(|(user, indices)| (user.to_string(), user_pieces(parcels, indices, settings))).collect()
 }
 
 /// One polygon part: the parcel it belongs to and its usable boundary segments.
