@@ -37,17 +37,22 @@ struct YearlyFigures<'a> {
     has_row: &'a BooleanChunked,
     /// profit, tax, revenue, total_assets, total_liabilities.
     numbers: [&'a Float64Chunked; 5],
-    rows_of: HashMap<&'a str, std::ops::Range<usize>>,
+    /// By code id.
+    rows_of: Vec<std::ops::Range<usize>>,
 }
 
 impl<'a> YearlyFigures<'a> {
     fn new(yearly: &'a DataFrame) -> PolarsResult<Self> {
         let [profit, tax, revenue, assets, debt] =
             ["profit", "tax", "revenue", "total_assets", "total_liabilities"].map(|c| f64_column(yearly, c));
-        let mut rows_of: HashMap<&str, std::ops::Range<usize>> = HashMap::default();
-        for (i, code) in yearly.column("code")?.str()?.iter().enumerate() {
-            if let Some(code) = code {
-                rows_of.entry(code).and_modify(|rows| rows.end = i + 1).or_insert(i..i + 1);
+        let mut rows_of: Vec<std::ops::Range<usize>> = Vec::new();
+        for (i, id) in yearly.column("code_id")?.u32()?.iter().enumerate() {
+            if let Some(id) = id.map(|id| id as usize) {
+                if rows_of.len() <= id {
+                    rows_of.resize(id + 1, 0..0);
+                }
+                let start = if rows_of[id].end == 0 { i } else { rows_of[id].start };
+                rows_of[id] = start..i + 1;
             }
         }
         Ok(YearlyFigures {
@@ -58,9 +63,9 @@ impl<'a> YearlyFigures<'a> {
         })
     }
 
-    /// The figures of `code` by year.
-    fn of_code(&self, code: &str) -> BTreeMap<i32, YearFigures> {
-        let rows = self.rows_of.get(code).cloned().unwrap_or_default();
+    /// The figures of the code with id `code_id` by year.
+    fn of_code(&self, code_id: u32) -> BTreeMap<i32, YearFigures> {
+        let rows = self.rows_of.get(code_id as usize).cloned().unwrap_or_default();
         let [profit, tax, revenue, assets, debt] = self.numbers;
         rows.filter_map(|i| {
             let figures = YearFigures {
@@ -89,6 +94,7 @@ pub fn flag_enterprises(
     let figures = YearlyFigures::new(yearly)?;
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
+    let code_id = frame.column("code_id")?.u32()?;
     let group = frame.column("group")?.str()?;
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
@@ -98,7 +104,7 @@ pub fn flag_enterprises(
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
-            let verdict = zombie::judge(&figures.of_code(c), months.as_ref(), year, &config.zombie);
+            let verdict = zombie::judge(&figures.of_code(code_id.get(i)?), months.as_ref(), year, &config.zombie);
             let high = group.get(i).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

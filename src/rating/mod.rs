@@ -46,7 +46,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
 }
 
 /// SPEC §7: rated above, then rated below, each by rounded total descending then code
-/// ascending; then all other codes by code.
+/// ascending; then all other codes by code (sorted by code id, which sorts as the code).
 fn output_order(lf: LazyFrame) -> LazyFrame {
     let block = when(status::rated().and(col("group").eq(lit(status::ABOVE))))
         .then(lit(0))
@@ -56,7 +56,7 @@ fn output_order(lf: LazyFrame) -> LazyFrame {
         .alias("__block");
     lf.with_columns([block, classes::rounded_total().alias("__rounded")])
         .sort(
-            ["__block", "__rounded", "code"],
+            ["__block", "__rounded", "code_id"],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]).with_nulls_last(true),
         )
         .drop(by_name(["__block", "__rounded"], true, false))
