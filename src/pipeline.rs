@@ -17,6 +17,7 @@ use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::Stopwatch;
 use crate::yearly;
 use foldhash::{HashMap, HashSet, HashSetExt};
+use geo::MultiPolygon;
 use polars::prelude::{DataFrame, PolarsError};
 use std::path::Path;
 
@@ -39,6 +40,8 @@ pub struct Evaluation {
     pub config: Config,
     pub inputs: Inputs,
     pub measured: Vec<MeasuredParcel>,
+    /// Each parcel's geometry in metres, as the spatial stage used it (SPEC §9).
+    pub projected: Vec<Option<MultiPolygon<f64>>>,
     pub yearly: DataFrame,
     pub rating: Rating,
     pub flags: Flags,
@@ -92,7 +95,7 @@ pub fn evaluate_inputs(
     let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;
     let parcels: &ParcelFile = parcels;
     let tables = TableInputs { year, enterprises, tax, energy, leases, adjustments, parcels };
-    let (rated, (metrics, pieces)) = watch.side_by_side(
+    let (rated, (metrics, pieces, projected)) = watch.side_by_side(
         |watch| rate_enterprises(tables, &book, &extra, &config, rows, ledger, watch),
         |watch| analyse_parcels(parcels, &measured, &config, ledger, watch),
     );
@@ -118,7 +121,7 @@ pub fn evaluate_inputs(
         };
         Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
     })?;
-    Ok(Evaluation { year, config, inputs, measured, yearly, rating, flags, reclaim, timings: watch.laps })
+    Ok(Evaluation { year, config, inputs, measured, projected, yearly, rating, flags, reclaim, timings: watch.laps })
 }
 
 /// What the table side of the pipeline reads, with the rows it may let go.
@@ -170,15 +173,15 @@ fn rate_enterprises(
     Ok((yearly, rating))
 }
 
-/// The parcel metrics and each user's pieces (the geometry side of the pipeline), which
-/// need nothing of the tables.
+/// The parcel metrics, each user's pieces and the parcels in metres (the geometry side of
+/// the pipeline), which need nothing of the tables.
 fn analyse_parcels(
     parcels: &ParcelFile,
     measured: &[MeasuredParcel],
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> (Vec<ParcelMetrics>, HashMap<String, usize>) {
+) -> (Vec<ParcelMetrics>, HashMap<String, usize>, Vec<Option<MultiPolygon<f64>>>) {
     let spatial_parcels =
         watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
     let (boundaries, metrics) = watch.time("neighbours", || {
@@ -188,7 +191,7 @@ fn analyse_parcels(
     });
     watch.time("overlaps", || report_overlaps(&spatial_parcels, &boundaries, &parcels.features, config, ledger));
     let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
-    (metrics, pieces)
+    (metrics, pieces, spatial_parcels.into_iter().map(|p| p.geometry).collect())
 }
 
 /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.

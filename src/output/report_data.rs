@@ -84,8 +84,9 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
     let parcels = features
         .par_iter()
         .zip(&eval.measured)
+        .zip(&eval.projected)
         .zip(&eval.reclaim.parcels)
-        .map(|((f, m), r)| {
+        .map(|(((f, m), projected), r)| {
             let user = by_code.get(f.user.as_str());
             ReportParcel {
                 parcel_id: f.parcel_id.clone(),
@@ -96,7 +97,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
                 area_mu: m.area_mu,
                 block_id: r.block_id,
                 reasons: r.reasons.join(";"),
-                rings: rings(m.geometry.as_ref(), projection.as_ref()),
+                rings: rings(projected.as_ref(), None),
             }
         })
         .collect();
