@@ -95,7 +95,7 @@ pub fn evaluate_inputs(
     let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;
     let parcels: &ParcelFile = parcels;
     let tables = TableInputs { year, enterprises, tax, energy, leases, adjustments, parcels };
-    let (rated, (metrics, pieces, projected)) = watch.side_by_side(
+    let (rated, ParcelAnalysis { metrics, pieces, projected }) = watch.side_by_side(
         |watch| rate_enterprises(tables, &book, &extra, &config, rows, ledger, watch),
         |watch| analyse_parcels(parcels, &measured, &config, ledger, watch),
     );
@@ -173,15 +173,22 @@ fn rate_enterprises(
     Ok((yearly, rating))
 }
 
-/// The parcel metrics, each user's pieces and the parcels in metres (the geometry side of
-/// the pipeline), which need nothing of the tables.
+/// What the geometry side of the pipeline finds, needing nothing of the tables.
+struct ParcelAnalysis {
+    metrics: Vec<ParcelMetrics>,
+    /// Connected pieces per user.
+    pieces: HashMap<String, usize>,
+    /// Each parcel's geometry in metres.
+    projected: Vec<Option<MultiPolygon<f64>>>,
+}
+
 fn analyse_parcels(
     parcels: &ParcelFile,
     measured: &[MeasuredParcel],
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> (Vec<ParcelMetrics>, HashMap<String, usize>, Vec<Option<MultiPolygon<f64>>>) {
+) -> ParcelAnalysis {
     let spatial_parcels =
         watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
     let (boundaries, metrics) = watch.time("neighbours", || {
@@ -191,7 +198,7 @@ fn analyse_parcels(
     });
     watch.time("overlaps", || report_overlaps(&spatial_parcels, &boundaries, &parcels.features, config, ledger));
     let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
-    (metrics, pieces, spatial_parcels.into_iter().map(|p| p.geometry).collect())
+    ParcelAnalysis { metrics, pieces, projected: spatial_parcels.into_iter().map(|p| p.geometry).collect() }
 }
 
 /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.
