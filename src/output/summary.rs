@@ -92,25 +92,35 @@ fn any_to_json(v: AnyValue<'_>) -> Value {
     }
 }
 
-/// Year-over-year totals per bucket: the codes' figures this year and the year before,
-/// each code counted in its bucket of the evaluation year.
-fn yoy(eval: &Evaluation, key: &str) -> PolarsResult<Map<String, Value>> {
-    let buckets = eval
-        .rating
-        .frame
-        .clone()
-        .lazy()
-        .filter(col("has_row"))
-        .select([col("code"), col(key).fill_null(lit("(none)")).alias("__key")]);
-    let figures = ["tax", "value_added", "revenue", "energy_tce"];
+const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
+
+/// The figures of the evaluation year and the year before, each row with its code's
+/// buckets (group, park, industry) of the evaluation year.
+fn yoy_rows(eval: &Evaluation) -> PolarsResult<DataFrame> {
+    let buckets = ["group", "park", "industry"].map(|key| col(key).fill_null(lit("(none)")));
+    let buckets = eval.rating.frame.clone().lazy().filter(col("has_row")).select(
+        std::iter::once(col("code_id")).chain(buckets).collect::<Vec<_>>(),
+    );
     let year = eval.year;
-    let plan = eval
-        .yearly
+    let columns = ["code_id", "year"].into_iter().chain(YOY_FIGURES).map(col).collect::<Vec<_>>();
+    eval.yearly
         .clone()
         .lazy()
         .filter(col("has_row").and(col("year").eq(lit(year)).or(col("year").eq(lit(year - 1)))))
-        .inner_join(buckets, col("code"), col("code"))
-        .group_by([col("__key"), col("year")])
+        .select(columns)
+        .inner_join(buckets, col("code_id"), col("code_id"))
+        .collect()
+}
+
+/// Year-over-year totals per bucket of `key`: the codes' figures this year and the year
+/// before, each code counted in its bucket of the evaluation year.
+fn yoy(eval: &Evaluation, rows: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
+    let figures = YOY_FIGURES;
+    let year = eval.year;
+    let plan = rows
+        .clone()
+        .lazy()
+        .group_by([col(key).alias("__key"), col("year")])
         .agg(figures.map(|f| sorted_sum_expr(col(f)).alias(f)))
         .sort(["__key", "year"], SortMultipleOptions::default());
     let per_year = keep_sorts(plan).collect()?;
@@ -171,8 +181,9 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
 pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     let frame = &summary_frame(eval)?;
     let mut yoy_all = Map::new();
+    let yoy_rows = yoy_rows(eval)?;
     for key in ["group", "park", "industry"] {
-        yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, key)?));
+        yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, &yoy_rows, key)?));
     }
     let summary = json!({
         "year": eval.year,
