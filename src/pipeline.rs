@@ -74,13 +74,36 @@ pub fn evaluate_timed(
     mut watch: Stopwatch,
     rows: InputRows,
 ) -> Result<Evaluation, RunError> {
-    let inputs = input::load(data, config.land.crs.as_deref(), config.evaluation.year, ledger, &mut watch)?;
-    evaluate_inputs(inputs, config, ledger, watch, rows)
+    let (inputs, measured) = input::load_then(
+        data,
+        config.land.crs.as_deref(),
+        config.evaluation.year,
+        ledger,
+        &mut watch,
+        |parcels, watch| {
+            watch.time("land", || land::measure_parcels(&parcels.features, parcels.crs, &config.land, ledger))
+        },
+    )?;
+    evaluate_measured(inputs, measured, config, ledger, watch, rows)
 }
 
 /// Evaluates inputs already read.
 pub fn evaluate_inputs(
+    inputs: Inputs,
+    config: Config,
+    ledger: &Ledger,
+    mut watch: Stopwatch,
+    rows: InputRows,
+) -> Result<Evaluation, RunError> {
+    let parcels = &inputs.parcels;
+    let measured = watch.time("land", || land::measure_parcels(&parcels.features, parcels.crs, &config.land, ledger));
+    evaluate_measured(inputs, measured, config, ledger, watch, rows)
+}
+
+/// Evaluates inputs already read, their parcels measured.
+fn evaluate_measured(
     mut inputs: Inputs,
+    measured: Vec<MeasuredParcel>,
     config: Config,
     ledger: &Ledger,
     mut watch: Stopwatch,
@@ -88,8 +111,6 @@ pub fn evaluate_inputs(
 ) -> Result<Evaluation, RunError> {
     let year = inputs.year;
     watch.time("keys", || drop_duplicate_rows(&mut inputs.enterprises.rows, year, ledger));
-    let measured = watch
-        .time("land", || land::measure_parcels(&inputs.parcels.features, inputs.parcels.crs, &config.land, ledger));
     let book = watch.time("leases", || book_land(&inputs.parcels.features, &measured, &inputs.leases, year, ledger));
     let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
     let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;

@@ -97,17 +97,35 @@ pub fn load(
     ledger: &Ledger,
     watch: &mut Stopwatch,
 ) -> Result<Inputs, InputError> {
+    Ok(load_then(dir, configured_crs, configured_year, ledger, watch, |_, _| ())?.0)
+}
+
+/// [`load`], and `then` with the parcels as soon as they are read, while the tables are
+/// still being read.
+pub fn load_then<P: Send>(
+    dir: &Path,
+    configured_crs: Option<&str>,
+    configured_year: Option<i32>,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+    then: impl FnOnce(&ParcelFile, &mut Stopwatch) -> P + Send,
+) -> Result<(Inputs, P), InputError> {
     if !dir.is_dir() {
         return Err(InputError::new(dir, "the data folder does not exist"));
     }
     let (tables, parcels) = watch.side_by_side(
         |watch| read_tables(dir, configured_year, ledger, watch),
-        |watch| watch.time("read parcels", || read_parcel_file(dir, configured_crs, ledger)),
+        |watch| -> Result<_, InputError> {
+            let (parcels, parcel_file) =
+                watch.time("read parcels", || read_parcel_file(dir, configured_crs, ledger))?;
+            let after = then(&parcels, watch);
+            Ok((parcels, parcel_file, after))
+        },
     );
-    let (mut tables, (parcels, parcel_file)) = (tables?, parcels?);
+    let (mut tables, (parcels, parcel_file, after)) = (tables?, parcels?);
     tables.files.push(parcel_file);
     let Tables { year, enterprises, tax, energy, leases, adjustments, files } = tables;
-    Ok(Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files })
+    Ok((Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files }, after))
 }
 
 /// The tables of a data folder, and their files.

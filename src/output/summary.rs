@@ -98,9 +98,13 @@ const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
 /// buckets (group, park, industry) of the evaluation year.
 fn yoy_rows(eval: &Evaluation) -> PolarsResult<DataFrame> {
     let buckets = ["group", "park", "industry"].map(|key| col(key).fill_null(lit("(none)")));
-    let buckets = eval.rating.frame.clone().lazy().filter(col("has_row")).select(
-        std::iter::once(col("code_id")).chain(buckets).collect::<Vec<_>>(),
-    );
+    let buckets = eval
+        .rating
+        .frame
+        .clone()
+        .lazy()
+        .filter(col("has_row"))
+        .select(std::iter::once(col("code_id")).chain(buckets).collect::<Vec<_>>());
     let year = eval.year;
     let columns = ["code_id", "year"].into_iter().chain(YOY_FIGURES).map(col).collect::<Vec<_>>();
     eval.yearly
