@@ -146,18 +146,27 @@ fn read_tables(
     watch: &mut Stopwatch,
 ) -> Result<Tables, InputError> {
     let mut files = Vec::new();
-    let enterprises = watch.time("read enterprises", || -> Result<_, InputError> {
-        let raw = required_table(dir, "enterprises")?;
-        let (entry, rows) =
-            rayon::join(|| file_entry("enterprises", &raw.path, raw.len()), || tables::read_enterprises(&raw, ledger));
-        files.push(entry?);
-        rows
-    })?;
+    // The energy file is cut into pieces while enterprises are read: typing it needs the year.
+    let (enterprises, energy_raw) = watch.side_by_side(
+        |watch| {
+            watch.time("read enterprises", || -> Result<_, InputError> {
+                let raw = required_table(dir, "enterprises")?;
+                let (entry, rows) = rayon::join(
+                    || file_entry("enterprises", &raw.path, raw.len()),
+                    || tables::read_enterprises(&raw, ledger),
+                );
+                Ok((entry?, rows?))
+            })
+        },
+        |watch| watch.time("cut energy", || optional_table(dir, "energy")),
+    );
+    let (entry, enterprises) = enterprises?;
+    files.push(entry);
     let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
     let leases = optional("leases", dir, &mut files, watch, |r| tables::read_leases(r, ledger))?;
     let adjustments = optional("adjustments", dir, &mut files, watch, |r| tables::read_adjustments(r, ledger))?;
     let (year, energy) = watch.time("read energy", || -> Result<_, InputError> {
-        let raw = optional_table(dir, "energy")?;
+        let raw = energy_raw?;
         let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
             Some(year) => Some(year),
             None => latest_year_elsewhere(&tax, &leases, &adjustments, raw.as_ref())?,
