@@ -267,10 +267,10 @@ fn report_overlaps(
 }
 
 /// The evaluation year's tax per code (codes with a value).
-fn tax_by_code(frame: &DataFrame) -> Result<HashMap<String, f64>, RunError> {
+fn tax_by_code(frame: &DataFrame) -> Result<HashMap<&str, f64>, RunError> {
     let codes = frame.column("code")?.str()?;
     let tax = frame.column("tax")?.f64()?;
-    Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?.to_string(), t?))).collect())
+    Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?, t?))).collect())
 }
 
 fn code_sources<'a>(tables: &'a TableInputs<'_>) -> impl Iterator<Item = &'a str> {

@@ -78,9 +78,9 @@ pub fn metric_projection(measured: &[MeasuredParcel], crs: Crs) -> Option<GaussK
 /// What reclaiming needs to know of the enterprises.
 pub struct Owners<'a> {
     pub flags: &'a Flags,
-    pub classes: &'a HashMap<String, String>,
+    pub classes: &'a HashMap<&'a str, &'a str>,
     /// Evaluation-year tax per code (missing counts as 0 in current tax).
-    pub tax: &'a HashMap<String, f64>,
+    pub tax: &'a HashMap<&'a str, f64>,
     /// The above group's tax_per_mu benchmark.
     pub tax_per_mu_benchmark: Option<f64>,
 }
@@ -89,7 +89,7 @@ fn reasons(f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> V
     let owner = (!f.user.is_empty()).then_some(f.user.as_str());
     let idle = f.is_idle() || (f.is_industrial() && owner.is_none());
     let zombie = owner.and_then(|o| owners.flags.get(o)).is_some_and(|fl| fl.zombie.zombie);
-    let class_d = owner.and_then(|o| owners.classes.get(o)).is_some_and(|c| c == "D");
+    let class_d = owner.and_then(|o| owners.classes.get(o)).is_some_and(|c| *c == "D");
     [(idle, "idle"), (zombie, "zombie_owner"), (class_d, "class_d_owner"), (metrics.scattered, "scattered")]
         .into_iter()
         .filter_map(|(fires, reason)| fires.then_some(reason))
@@ -157,7 +157,7 @@ fn block(
     let current_tax = sorted_sum(members.iter().filter(|&&p| !features[p].user.is_empty()).map(|&p| {
         let user = &features[p].user;
         let total = user_area.get(user).copied().unwrap_or(0.0);
-        let tax = owners.tax.get(user).copied().unwrap_or(0.0);
+        let tax = owners.tax.get(user.as_str()).copied().unwrap_or(0.0);
         if total > 0.0 { tax * measured[p].area_mu / total } else { 0.0 }
     }));
     let potential_tax = area_mu * owners.tax_per_mu_benchmark.unwrap_or(0.0);

@@ -52,7 +52,12 @@ const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let classes = eval.rating.classes_by_code()?;
     let geometries: Vec<_> = eval.measured.iter().map(|m| m.geometry.as_ref()).collect();
-    Ok(w.write_all(&geoparquet(&|i| parcel_properties(eval, &classes, i), &geometries, PARCEL_KINDS, crs(eval))?)?)
+    Ok(w.write_all(&geoparquet(
+        &|i| parcel_properties(eval, &classes, i).to_map(),
+        &geometries,
+        PARCEL_KINDS,
+        crs(eval),
+    )?)?)
 }
 
 /// reclaim_blocks.parquet: one row per block, in block order.

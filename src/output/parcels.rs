@@ -4,7 +4,7 @@
 use crate::pipeline::Evaluation;
 use crate::reclaim::ParcelResult;
 use foldhash::HashMap;
-use geo::{MultiPolygon, Polygon};
+use geo::{LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -28,22 +28,70 @@ pub const PROPERTIES: [&str; 13] = [
     "block_id",
 ];
 
-fn number(x: Option<f64>) -> Value {
-    x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
+/// A property value, borrowed from the evaluation where it can be, written as serde_json
+/// would write the same [`Value`].
+pub enum Prop<'a> {
+    Text(Option<&'a str>),
+    /// Null unless finite.
+    Number(Option<f64>),
+    Bool(bool),
+    Id(Option<usize>),
+    Owned(String),
+    Input(&'a Value),
 }
 
-fn text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, |s| Value::String(s.to_string()))
+impl Serialize for Prop<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Prop::Text(Some(t)) => s.serialize_str(t),
+            Prop::Number(Some(x)) if x.is_finite() => s.serialize_f64(*x),
+            Prop::Bool(b) => s.serialize_bool(*b),
+            Prop::Id(Some(id)) => s.serialize_u64(*id as u64),
+            Prop::Owned(t) => s.serialize_str(t),
+            Prop::Input(v) => v.serialize(s),
+            Prop::Text(None) | Prop::Number(_) | Prop::Id(None) => s.serialize_unit(),
+        }
+    }
 }
 
-fn spatial_properties(r: &ParcelResult, props: &mut Map<String, Value>) {
+impl Prop<'_> {
+    pub fn to_value(&self) -> Value {
+        match self {
+            Prop::Text(t) => t.map_or(Value::Null, |t| Value::String(t.to_string())),
+            Prop::Number(x) => x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v)),
+            Prop::Bool(b) => json!(b),
+            Prop::Id(id) => id.map_or(Value::Null, |id| json!(id)),
+            Prop::Owned(t) => Value::String(t.clone()),
+            Prop::Input(v) => (*v).clone(),
+        }
+    }
+}
+
+/// Properties in order, written as a JSON object.
+pub struct Props<'a>(pub Vec<(&'a str, Prop<'a>)>);
+
+impl Serialize for Props<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl Props<'_> {
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.0.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()
+    }
+}
+
+fn spatial_properties<'a>(r: &'a ParcelResult, props: &mut Vec<(&'a str, Prop<'a>)>) {
     let m = &r.metrics;
-    props.insert("enclosure".into(), number(m.enclosure));
-    props.insert("surrounding_user".into(), text(m.surrounding_user.as_deref()));
-    props.insert("surrounding_share".into(), number(m.surrounding_share));
-    props.insert("scattered".into(), json!(m.scattered));
-    props.insert("reasons".into(), json!(r.reasons.join(";")));
-    props.insert("block_id".into(), r.block_id.map_or(Value::Null, |b| json!(b)));
+    props.extend([
+        ("enclosure", Prop::Number(m.enclosure)),
+        ("surrounding_user", Prop::Text(m.surrounding_user.as_deref())),
+        ("surrounding_share", Prop::Number(m.surrounding_share)),
+        ("scattered", Prop::Bool(m.scattered)),
+        ("reasons", Prop::Owned(r.reasons.join(";"))),
+        ("block_id", Prop::Id(r.block_id)),
+    ]);
 }
 
 /// A geometry written straight to GeoJSON: a Polygon when it has one part, else a
@@ -52,10 +100,17 @@ pub struct GeometryJson<'a>(pub &'a MultiPolygon<f64>);
 
 struct RingsJson<'a>(&'a Polygon<f64>);
 
+struct CoordsJson<'a>(&'a LineString<f64>);
+
 impl Serialize for RingsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let rings = std::iter::once(self.0.exterior()).chain(self.0.interiors());
-        s.collect_seq(rings.map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<[f64; 2]>>()))
+        s.collect_seq(std::iter::once(self.0.exterior()).chain(self.0.interiors()).map(CoordsJson))
+    }
+}
+
+impl Serialize for CoordsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.0.iter().map(|c| [c.x, c.y]))
     }
 }
 
@@ -75,18 +130,15 @@ impl Serialize for GeometryJson<'_> {
 }
 
 #[derive(Serialize)]
-struct FeatureJson<'a> {
+struct FeatureJson<'a, P> {
     #[serde(rename = "type")]
     kind: &'static str,
-    properties: Map<String, Value>,
+    properties: P,
     geometry: Option<GeometryJson<'a>>,
 }
 
 /// One GeoJSON feature as bytes.
-pub fn feature_bytes(
-    properties: Map<String, Value>,
-    geometry: Option<&MultiPolygon<f64>>,
-) -> serde_json::Result<Vec<u8>> {
+pub fn feature_bytes(properties: impl Serialize, geometry: Option<&MultiPolygon<f64>>) -> serde_json::Result<Vec<u8>> {
     serde_json::to_vec(&FeatureJson { kind: "Feature", properties, geometry: geometry.map(GeometryJson) })
 }
 
@@ -123,24 +175,22 @@ pub fn write_collection(
 }
 
 /// The properties of parcel `i`, in order: muchan's, then the input's others.
-pub(crate) fn parcel_properties(eval: &Evaluation, classes: &HashMap<String, String>, i: usize) -> Map<String, Value> {
+pub(crate) fn parcel_properties<'a>(eval: &'a Evaluation, classes: &HashMap<&str, &'a str>, i: usize) -> Props<'a> {
     let (f, m) = (&eval.inputs.parcels.features[i], &eval.measured[i]);
     let user = (!f.user.is_empty()).then_some(f.user.as_str());
-    let mut props = Map::new();
-    props.insert("parcel_id".into(), json!(f.parcel_id));
-    props.insert("credit_code".into(), text(user));
-    props.insert("land_use".into(), text(f.land_use.as_deref()));
-    props.insert("park".into(), text(f.park.as_deref()));
-    props.insert("area_mu".into(), number(Some(m.area_mu)));
-    props.insert("registered_mu".into(), number(f.registered_mu));
-    props.insert("user_class".into(), text(user.and_then(|u| classes.get(u)).map(String::as_str)));
+    let mut props = vec![
+        ("parcel_id", Prop::Text(Some(&f.parcel_id))),
+        ("credit_code", Prop::Text(user)),
+        ("land_use", Prop::Text(f.land_use.as_deref())),
+        ("park", Prop::Text(f.park.as_deref())),
+        ("area_mu", Prop::Number(Some(m.area_mu))),
+        ("registered_mu", Prop::Number(f.registered_mu)),
+        ("user_class", Prop::Text(user.and_then(|u| classes.get(u)).copied())),
+    ];
     spatial_properties(&eval.reclaim.parcels[i], &mut props);
-    for (key, value) in &f.other_properties {
-        if !PROPERTIES.contains(&key.as_str()) {
-            props.insert(key.clone(), value.clone());
-        }
-    }
-    props
+    let others = f.other_properties.iter().filter(|(key, _)| !PROPERTIES.contains(&key.as_str()));
+    props.extend(others.map(|(key, value)| (key.as_str(), Prop::Input(value))));
+    Props(props)
 }
 
 /// parcels.geojson: features written in parallel, joined in input order.
@@ -149,4 +199,32 @@ pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<(
     write_collection(eval, w, eval.inputs.parcels.features.len(), |i| {
         feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_write_as_their_json_values_would() {
+        let input = json!({"k": [1, "x"]});
+        let props = Props(vec![
+            ("t", Prop::Text(Some("宁波\"1\""))),
+            ("none", Prop::Text(None)),
+            ("x", Prop::Number(Some(0.1 + 0.2))),
+            ("nan", Prop::Number(Some(f64::NAN))),
+            ("int", Prop::Number(Some(3.0))),
+            ("b", Prop::Bool(true)),
+            ("id", Prop::Id(Some(7))),
+            ("no_id", Prop::Id(None)),
+            ("owned", Prop::Owned("a;b".into())),
+            ("input", Prop::Input(&input)),
+        ]);
+        let direct = serde_json::to_string(&props).expect("serialises");
+        assert_eq!(direct, serde_json::to_string(&props.to_map()).expect("serialises"));
+        assert_eq!(
+            direct,
+            r#"{"t":"宁波\"1\"","none":null,"x":0.30000000000000004,"nan":null,"int":3.0,"b":true,"id":7,"no_id":null,"owned":"a;b","input":{"k":[1,"x"]}}"#
+        );
+    }
 }

@@ -24,10 +24,10 @@ pub struct Rating {
 
 impl Rating {
     /// The class of each credit code that has one.
-    pub fn classes_by_code(&self) -> PolarsResult<HashMap<String, String>> {
+    pub fn classes_by_code(&self) -> PolarsResult<HashMap<&str, &str>> {
         let codes = self.frame.column("code")?.str()?;
         let classes = self.frame.column("class")?.str()?;
-        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?.to_string(), k?.to_string()))).collect())
+        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?, k?))).collect())
     }
 }
 
