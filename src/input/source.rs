@@ -410,7 +410,14 @@ fn each_record(piece: &str, has_header: bool, mut visit: impl FnMut(usize, &csv:
 fn count_plain_records(piece: &[u8]) -> usize {
     // The csv reader drops a byte-order mark at the start of what it reads.
     let piece = piece.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(piece);
-    piece.split(|&b| b == b'\n' || b == b'\r').filter(|line| plain_line_has_content(line)).count()
+    let ends = memchr::memchr2_iter(b'\n', b'\r', piece).chain([piece.len()]);
+    let mut start = 0;
+    ends.filter(|&end| {
+        let line = &piece[start..end];
+        start = end + 1;
+        plain_line_has_content(line)
+    })
+    .count()
 }
 
 fn plain_line_has_content(line: &[u8]) -> bool {
