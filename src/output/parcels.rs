@@ -8,7 +8,7 @@ use geo::{LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.
@@ -54,19 +54,6 @@ impl Serialize for Prop<'_> {
     }
 }
 
-impl Prop<'_> {
-    pub fn to_value(&self) -> Value {
-        match self {
-            Prop::Text(t) => t.map_or(Value::Null, |t| Value::String(t.to_string())),
-            Prop::Number(x) => x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v)),
-            Prop::Bool(b) => json!(b),
-            Prop::Id(id) => id.map_or(Value::Null, |id| json!(id)),
-            Prop::Owned(t) => Value::String(t.clone()),
-            Prop::Input(v) => (*v).clone(),
-        }
-    }
-}
-
 /// Properties in order, written as a JSON object.
 pub struct Props<'a>(pub Vec<(&'a str, Prop<'a>)>);
 
@@ -77,8 +64,10 @@ impl Serialize for Props<'_> {
 }
 
 impl Props<'_> {
+    /// The properties as JSON values, through the same [`Serialize`] that writes them (a text,
+    /// number, boolean, integer or JSON value always converts, so no value is lost).
     pub fn to_map(&self) -> Map<String, Value> {
-        self.0.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()
+        self.0.iter().map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap_or(Value::Null))).collect()
     }
 }
 
@@ -204,6 +193,7 @@ pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn properties_write_as_their_json_values_would() {
