@@ -4,8 +4,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use muchan::config::Config;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
+use muchan::parcels::Parcels;
 use muchan::quality::Ledger;
-use muchan::{input, land, reclaim, spatial};
+use muchan::{input, land, spatial};
 use std::hint::black_box;
 
 fn neighbours(c: &mut Criterion) {
@@ -21,17 +22,18 @@ fn neighbours(c: &mut Criterion) {
     let ledger = Ledger::new();
     let parcels = input::parcels::read_parcels(&dir.path().join("parcels.geojson"), None, &ledger).expect("parcels");
     let measured = land::measure_parcels(&parcels.features, parcels.crs, &config.land, &ledger);
-    let spatial_parcels = reclaim::spatial_parcels(&parcels.features, &measured, parcels.crs);
+    let in_metres = Parcels::new(parcels, measured).expect("one measurement per parcel").in_metres();
+    let spatial_parcels = in_metres.values();
     let mut group = c.benchmark_group(format!("parcels_{}", spatial_parcels.len()));
     group.sample_size(10);
     group.bench_function("neighbours", |b| {
         b.iter(|| {
-            let boundaries = spatial::parcel_boundaries(&spatial_parcels);
-            black_box(spatial::analyse(&spatial_parcels, &boundaries, &config.spatial))
+            let boundaries = spatial::parcel_boundaries(spatial_parcels);
+            black_box(spatial::analyse(spatial_parcels, &boundaries, &config.spatial))
         })
     });
     group.bench_function("pieces", |b| {
-        b.iter(|| black_box(spatial::fragmented_pieces(&spatial_parcels, &config.spatial)))
+        b.iter(|| black_box(spatial::fragmented_pieces(spatial_parcels, &config.spatial)))
     });
     group.finish();
 }

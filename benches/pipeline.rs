@@ -8,7 +8,7 @@ use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::input;
 use muchan::land;
 use muchan::output::{self, Extras};
-use muchan::pipeline::{self, InputRows, Stopwatch};
+use muchan::pipeline::{self, Stopwatch};
 use muchan::quality::Ledger;
 use std::hint::black_box;
 use std::time::Duration;
@@ -25,42 +25,33 @@ fn stages(c: &mut Criterion) {
     let config = Config::default();
     let mut group = c.benchmark_group("county_2000");
     group.sample_size(10);
-    group.bench_function("read", |b| {
-        b.iter(|| {
-            black_box(input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"))
-        })
-    });
-    let inputs = input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads");
+    let read = || {
+        let ledger = Ledger::new();
+        let tables = input::read_tables(dir.path(), None, &ledger, &mut Stopwatch::default()).expect("reads tables");
+        let (parcels, _) = input::read_parcel_file(dir.path(), None, &ledger).expect("reads parcels");
+        (tables, parcels)
+    };
+    group.bench_function("read", |b| b.iter(|| black_box(read())));
+    let (_, parcels) = read();
     group.bench_function("land", |b| {
-        b.iter(|| {
-            let p = &inputs.parcels;
-            black_box(land::measure_parcels(&p.features, p.crs, &config.land, &Ledger::new()))
-        })
+        b.iter(|| black_box(land::measure_parcels(&parcels.features, parcels.crs, &config.land, &Ledger::new())))
     });
     group.bench_function("evaluate", |b| {
-        b.iter(|| black_box(pipeline::evaluate(dir.path(), config.clone(), &Ledger::new()).expect("evaluates")))
-    });
-    group.bench_function("evaluate_after_read", |b| {
-        b.iter_batched(
-            || input::load(dir.path(), None, None, &Ledger::new(), &mut Stopwatch::default()).expect("reads"),
-            |inputs| {
-                black_box(pipeline::evaluate_inputs(
-                    inputs,
-                    config.clone(),
-                    &Ledger::new(),
-                    Stopwatch::default(),
-                    InputRows::Keep,
-                ))
-            },
-            criterion::BatchSize::LargeInput,
-        )
+        b.iter(|| {
+            let ledger = Ledger::new();
+            black_box(
+                pipeline::evaluate(dir.path(), config.clone(), pipeline::Context::new(&ledger)).expect("evaluates"),
+            )
+        })
     });
     for stage in ["yearly", "rating", "neighbours", "flags"] {
         group.bench_function(stage, |b| {
             b.iter_custom(|iters| {
                 (0..iters)
                     .map(|_| {
-                        let eval = pipeline::evaluate(dir.path(), config.clone(), &Ledger::new()).expect("evaluates");
+                        let ledger = Ledger::new();
+                        let eval = pipeline::evaluate(dir.path(), config.clone(), pipeline::Context::new(&ledger))
+                            .expect("evaluates");
                         let lap = eval.timings.iter().find(|l| l.stage == stage).expect("stage timed");
                         Duration::from_secs_f64(lap.seconds)
                     })
@@ -69,7 +60,7 @@ fn stages(c: &mut Criterion) {
         });
     }
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(dir.path(), config.clone(), &ledger).expect("evaluates");
+    let eval = pipeline::evaluate(dir.path(), config.clone(), pipeline::Context::new(&ledger)).expect("evaluates");
     let out = tempfile::tempdir().expect("tempdir");
     group.bench_function("outputs", |b| {
         b.iter(|| black_box(output::write_all(&eval, &ledger, out.path(), Extras::default()).expect("writes")))

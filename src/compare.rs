@@ -1,20 +1,19 @@
 //! Comparing two settings on the same data: class transitions per group, the enterprises
 //! that change class with both scores, and surcharge totals before and after.
 
+use crate::domain::{Class, Group};
 use crate::numbers::sorted_sum;
 use crate::pipeline::Evaluation;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-pub const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
-
 /// One code's result under one setting.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Outcome {
     name: Option<String>,
-    group: Option<String>,
-    class: String,
+    group: Option<Group>,
+    class: Class,
     total: Option<f64>,
     surcharge: Option<f64>,
 }
@@ -23,9 +22,9 @@ struct Outcome {
 pub struct Mover {
     pub credit_code: String,
     pub name: Option<String>,
-    pub group: String,
-    pub class_a: String,
-    pub class_b: String,
+    pub group: Group,
+    pub class_a: Class,
+    pub class_b: Class,
     pub total_a: Option<f64>,
     pub total_b: Option<f64>,
     pub surcharge_a: Option<f64>,
@@ -35,7 +34,7 @@ pub struct Mover {
 #[derive(Debug, Serialize)]
 pub struct Comparison {
     /// group → class under A → class under B → count.
-    pub transitions: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+    pub transitions: BTreeMap<Group, BTreeMap<Class, BTreeMap<Class, u64>>>,
     pub movers: Vec<Mover>,
     pub surcharge_a: f64,
     pub surcharge_b: f64,
@@ -51,8 +50,8 @@ fn outcomes(eval: &Evaluation) -> PolarsResult<HashMap<String, Outcome>> {
         let Some(c) = code.get(i) else { continue };
         let outcome = Outcome {
             name: name.get(i).map(str::to_string),
-            group: group.get(i).map(str::to_string),
-            class: class.get(i).unwrap_or("N").to_string(),
+            group: group.get(i).and_then(Group::parse),
+            class: class.get(i).and_then(Class::parse).unwrap_or(Class::N),
             total: total.get(i),
             surcharge: surcharge.get(i),
         };
@@ -66,30 +65,25 @@ pub fn compare(a: &Evaluation, b: &Evaluation) -> PolarsResult<Comparison> {
     let (oa, ob) = (outcomes(a)?, outcomes(b)?);
     let mut codes: Vec<&String> = oa.keys().collect();
     codes.sort();
-    let mut transitions: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>> = BTreeMap::new();
+    let mut transitions: BTreeMap<Group, BTreeMap<Class, BTreeMap<Class, u64>>> = BTreeMap::new();
     let mut movers = Vec::new();
     for code in codes {
         let x = &oa[code];
-        let y = ob.get(code).cloned().unwrap_or_default();
-        let Some(group) = x.group.clone() else { continue };
-        *transitions
-            .entry(group.clone())
-            .or_default()
-            .entry(x.class.clone())
-            .or_default()
-            .entry(y.class.clone())
-            .or_insert(0) += 1;
-        if x.class != y.class {
+        let Some(group) = x.group else { continue };
+        let (y_class, y_total, y_surcharge) =
+            ob.get(code).map_or((Class::N, None, None), |y| (y.class, y.total, y.surcharge));
+        *transitions.entry(group).or_default().entry(x.class).or_default().entry(y_class).or_insert(0) += 1;
+        if x.class != y_class {
             movers.push(Mover {
                 credit_code: code.clone(),
                 name: x.name.clone(),
                 group,
-                class_a: x.class.clone(),
-                class_b: y.class.clone(),
+                class_a: x.class,
+                class_b: y_class,
                 total_a: x.total,
-                total_b: y.total,
+                total_b: y_total,
                 surcharge_a: x.surcharge,
-                surcharge_b: y.surcharge,
+                surcharge_b: y_surcharge,
             });
         }
     }
@@ -103,14 +97,16 @@ pub fn compare(a: &Evaluation, b: &Evaluation) -> PolarsResult<Comparison> {
 
 impl Comparison {
     /// The transition matrix of a group as text rows: the class under A down, under B across.
-    pub fn matrix_lines(&self, group: &str) -> Vec<String> {
-        let Some(m) = self.transitions.get(group) else { return Vec::new() };
-        let mut lines = vec![format!("{:>6} {}", "A \\ B", CLASSES.map(|c| format!("{c:>7}")).join(""))];
-        for from in CLASSES {
-            let row = m.get(from);
-            let cells: String =
-                CLASSES.iter().map(|to| format!("{:>7}", row.and_then(|r| r.get(*to)).copied().unwrap_or(0))).collect();
-            lines.push(format!("{from:>6} {cells}"));
+    pub fn matrix_lines(&self, group: Group) -> Vec<String> {
+        let Some(m) = self.transitions.get(&group) else { return Vec::new() };
+        let mut lines = vec![format!("{:>6} {}", "A \\ B", Class::ALL.map(|c| format!("{:>7}", c.as_str())).join(""))];
+        for from in Class::ALL {
+            let row = m.get(&from);
+            let cells: String = Class::ALL
+                .iter()
+                .map(|to| format!("{:>7}", row.and_then(|r| r.get(to)).copied().unwrap_or(0)))
+                .collect();
+            lines.push(format!("{:>6} {cells}", from.as_str()));
         }
         lines
     }
@@ -136,9 +132,9 @@ impl Comparison {
                 w.write_record([
                     m.credit_code.clone(),
                     crate::output::cells::safe_text(m.name.as_deref().unwrap_or("")),
-                    m.group.clone(),
-                    m.class_a.clone(),
-                    m.class_b.clone(),
+                    m.group.as_str().to_string(),
+                    m.class_a.as_str().to_string(),
+                    m.class_b.as_str().to_string(),
                     n(m.total_a),
                     n(m.total_b),
                     n(m.surcharge_a),

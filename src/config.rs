@@ -2,6 +2,7 @@
 //!
 //! Every default of the SPEC is a key here; an unknown key is an error naming it.
 
+use crate::domain::{Class, Group};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -56,6 +57,21 @@ pub struct Scoring {
 pub struct Groups {
     pub above: GroupScheme,
     pub below: GroupScheme,
+}
+
+impl Groups {
+    /// The scheme of `group`.
+    pub fn scheme(&self, group: Group) -> &GroupScheme {
+        match group {
+            Group::Above => &self.above,
+            Group::Below => &self.below,
+        }
+    }
+
+    /// Each group with its scheme, above first.
+    pub fn iter(&self) -> impl Iterator<Item = (Group, &GroupScheme)> {
+        Group::ALL.into_iter().map(|g| (g, self.scheme(g)))
+    }
 }
 
 /// How a benchmark is computed over a group's rated enterprises with a defined value.
@@ -125,6 +141,19 @@ pub struct ClassRates {
     pub b: f64,
     pub c: f64,
     pub d: f64,
+}
+
+impl ClassRates {
+    /// The rate of a class A–D (none for T and N, which pay nothing).
+    pub fn of(&self, class: Class) -> Option<f64> {
+        match class {
+            Class::A => Some(self.a),
+            Class::B => Some(self.b),
+            Class::C => Some(self.c),
+            Class::D => Some(self.d),
+            Class::T | Class::N => None,
+        }
+    }
 }
 
 impl Default for ClassRates {
@@ -322,7 +351,7 @@ impl Config {
     /// The weighted indicators of both group schemes, above first, without repeats.
     pub fn scheme_indicator_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        for ind in self.groups.above.indicators.iter().chain(&self.groups.below.indicators) {
+        for ind in self.groups.iter().flat_map(|(_, s)| &s.indicators) {
             if !names.contains(&ind.name) {
                 names.push(ind.name.clone());
             }
@@ -335,7 +364,7 @@ impl Config {
             crate::rating::catalog::BUILT_IN.iter().any(|b| b.name == name)
                 || self.custom_indicators.iter().any(|c| c.name == name)
         };
-        for (group, scheme) in [("above", &self.groups.above), ("below", &self.groups.below)] {
+        for (group, scheme) in self.groups.iter() {
             for ind in &scheme.indicators {
                 if !known(&ind.name) {
                     return Err(format!("groups.{group}.indicators: unknown indicator `{}`", ind.name));

@@ -3,8 +3,11 @@
 //! with their evidence, and the data problems touching it. Printed by `muchan explain`.
 
 use crate::config::{ClassMode, Config};
+use crate::domain::{Class, Group, Status};
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
+use crate::rating::classes::{ranked_within, share_bound};
+use crate::rating::indicators::{benchmark_column, score_column, value_column};
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -38,8 +41,8 @@ pub struct Explanation {
     pub credit_code: String,
     pub name: Option<String>,
     pub year: i32,
-    pub group: Option<String>,
-    pub status: Option<String>,
+    pub group: Option<Group>,
+    pub status: Option<Status>,
     pub rows: Vec<String>,
     pub parcels: Vec<ParcelLine>,
     pub leases: Vec<String>,
@@ -49,7 +52,7 @@ pub struct Explanation {
     pub total_score: Option<f64>,
     pub rank: Option<i64>,
     pub rated_in_group: Option<i64>,
-    pub class: Option<String>,
+    pub class: Option<Class>,
     pub class_reason: String,
     pub surcharge_yuan: Option<f64>,
     pub zombie: bool,
@@ -90,24 +93,25 @@ pub fn explain(eval: &Evaluation, issues: &[Issue], code: &str) -> Option<Explan
     let frame = &eval.rating.frame;
     let i = frame.column("code").ok()?.str().ok()?.iter().position(|c| c == Some(code))?;
     let row = Row { frame, i };
-    let group = row.text("group");
+    let group = row.text("group").as_deref().and_then(Group::parse);
+    let status = row.text("status").as_deref().and_then(Status::parse);
     let flags = eval.flags.get(code);
     Some(Explanation {
         credit_code: code.to_string(),
         name: row.text("name"),
         year: eval.year,
-        status: row.text("status"),
+        status,
         rows: input_rows(eval, code),
         parcels: parcels(eval, code),
         leases: leases(eval, code),
         land_mu: row.f64("land_mu"),
-        indicators: indicator_lines(eval, &row, group.as_deref()),
+        indicators: indicator_lines(eval, &row, group),
         adjustment: row.f64("adjustment"),
         total_score: row.f64("total_score"),
         rank: row.f64("rank").map(|r| r as i64),
         rated_in_group: row.f64("rated_in_group").map(|n| n as i64),
-        class: row.text("class"),
-        class_reason: class_reason(&eval.config, &row, group.as_deref()),
+        class: row.text("class").as_deref().and_then(Class::parse),
+        class_reason: class_reason(&eval.config, &row, group, status),
         surcharge_yuan: row.f64("surcharge_yuan"),
         zombie: flags.is_some_and(|f| f.zombie.zombie),
         zombie_evidence: flags
@@ -126,34 +130,35 @@ pub fn explain(eval: &Evaluation, issues: &[Issue], code: &str) -> Option<Explan
     })
 }
 
+/// The code's figures year by year as the evaluation joined them (SPEC §2: enterprise
+/// figures, tax and energy summed per year), then its adjustments rows.
 fn input_rows(eval: &Evaluation, code: &str) -> Vec<String> {
-    let i = &eval.inputs;
-    let ent = i.enterprises.rows.iter().filter(|r| r.code == code).map(|r| {
+    let years = eval.yearly.clone().lazy().filter(col("code").eq(lit(code))).collect().unwrap_or_default();
+    let yearly = (0..years.height()).map(|i| {
+        let row = Row { frame: &years, i };
+        let enterprise = if row.flag("has_row") {
+            format!(
+                "revenue {}, value added {}, profit {}, employees {}, R&D {}",
+                show(row.f64("revenue")),
+                show(row.f64("value_added")),
+                show(row.f64("profit")),
+                show(row.f64("employees")),
+                show(row.f64("rd_expense"))
+            )
+        } else {
+            "no enterprises row".into()
+        };
         format!(
-            "enterprises row {}: year {}, revenue {}, value added {}, profit {}, employees {}, R&D {}",
-            r.row,
-            r.year.unwrap_or(eval.year),
-            show(r.revenue),
-            show(r.value_added),
-            show(r.profit),
-            show(r.employees),
-            show(r.rd_expense)
+            "{}: {enterprise}; tax {} ({} rows); energy {} kWh, {} tce, {} t",
+            row.f64("year").map_or(String::new(), |y| format!("{y}")),
+            show(row.f64("tax")),
+            show(row.f64("tax_rows")),
+            show(row.f64("electricity_kwh")),
+            show(row.f64("energy_tce")),
+            show(row.f64("emissions"))
         )
     });
-    let tax = i.tax.iter().filter(|r| r.code == code).map(|r| {
-        let month = r.month.map_or(String::new(), |m| format!(" month {m}"));
-        format!("tax row {}: year {}{month}, tax {}", r.row, r.year.unwrap_or(eval.year), show(r.tax))
-    });
-    let energy = i.energy.of_code(code).iter().map(|(_, year, e)| {
-        format!(
-            "energy {year}: {} rows, {} kWh, {} tce, {} t",
-            e.rows,
-            show(e.electricity_kwh),
-            show(e.energy_tce),
-            show(e.emissions)
-        )
-    });
-    let adj = i.adjustments.iter().filter(|r| r.code == code).map(|r| {
+    let adjustments = eval.adjustments.iter().filter(|r| r.code == code).map(|r| {
         format!(
             "adjustments row {}: points {}, veto {}, reason {}",
             r.row,
@@ -162,31 +167,27 @@ fn input_rows(eval: &Evaluation, code: &str) -> Vec<String> {
             r.reason.as_deref().unwrap_or("")
         )
     });
-    ent.chain(tax).chain(energy).chain(adj).collect()
+    yearly.chain(adjustments).collect()
 }
 
 fn parcels(eval: &Evaluation, code: &str) -> Vec<ParcelLine> {
-    let features = &eval.inputs.parcels.features;
-    features
-        .iter()
-        .zip(&eval.measured)
-        .zip(&eval.reclaim.parcels)
-        .filter(|((f, _), _)| f.user == code)
-        .map(|((f, m), r)| ParcelLine {
-            parcel_id: f.parcel_id.clone(),
-            area_mu: m.area_mu,
-            land_use: f.land_use.clone(),
-            reasons: r.reasons.join(";"),
-            block_id: r.block_id,
+    eval.parcels
+        .rows()
+        .filter(|p| p.feature.user == code)
+        .map(|p| ParcelLine {
+            parcel_id: p.feature.parcel_id.clone(),
+            area_mu: p.land.area_mu,
+            land_use: p.feature.land_use.clone(),
+            reasons: p.reclaim.reasons_text(),
+            block_id: p.reclaim.block_id,
         })
         .collect()
 }
 
 fn leases(eval: &Evaluation, code: &str) -> Vec<String> {
     let owned: Vec<&str> =
-        eval.inputs.parcels.features.iter().filter(|f| f.user == code).filter_map(|f| f.input_id.as_deref()).collect();
-    eval.inputs
-        .leases
+        eval.parcels.rows().filter(|p| p.feature.user == code).filter_map(|p| p.feature.input_id.as_deref()).collect();
+    eval.leases
         .iter()
         .filter(|l| l.lessee == code || owned.contains(&l.parcel_id.as_str()))
         .map(|l| {
@@ -199,20 +200,17 @@ fn leases(eval: &Evaluation, code: &str) -> Vec<String> {
         .collect()
 }
 
-fn indicator_lines(eval: &Evaluation, row: &Row<'_>, group: Option<&str>) -> Vec<IndicatorLine> {
-    let scheme = match group {
-        Some("above") => &eval.config.groups.above,
-        Some("below") => &eval.config.groups.below,
-        _ => return Vec::new(),
-    };
+fn indicator_lines(eval: &Evaluation, row: &Row<'_>, group: Option<Group>) -> Vec<IndicatorLine> {
+    let Some(group) = group else { return Vec::new() };
+    let scheme = eval.config.groups.scheme(group);
     let cap = eval.config.scoring.cap;
     scheme
         .indicators
         .iter()
         .filter_map(|w| {
             let ind = eval.rating.indicators.iter().find(|i| i.name == w.name)?;
-            let value = row.f64(&format!("{}_value", ind.name));
-            let benchmark = row.f64(&format!("{}_benchmark", ind.name));
+            let value = row.f64(&value_column(&ind.name));
+            let benchmark = row.f64(&benchmark_column(&ind.name));
             Some(IndicatorLine {
                 name: ind.name.clone(),
                 numerator: ind.numerator.clone(),
@@ -225,39 +223,38 @@ fn indicator_lines(eval: &Evaluation, row: &Row<'_>, group: Option<&str>) -> Vec
                 ratio: value.zip(benchmark.filter(|b| *b > 0.0)).map(|(v, b)| v / b),
                 weight: Some(w.weight),
                 cap,
-                score: row.f64(&format!("{}_score", ind.name)),
+                score: row.f64(&score_column(&ind.name)),
             })
         })
         .collect()
 }
 
-fn class_reason(config: &Config, row: &Row<'_>, group: Option<&str>) -> String {
-    let status = row.text("status").unwrap_or_default();
-    if status != "rated" {
-        return format!("not rated: status {status}");
-    }
+fn class_reason(config: &Config, row: &Row<'_>, group: Option<Group>, status: Option<Status>) -> String {
+    let (Some(group), Some(Status::Rated)) = (group, status) else {
+        return format!("not rated: status {}", status.map_or("", Status::as_str));
+    };
     if row.flag("veto") {
         return "a veto adjustment (一票否决) forces class D".into();
     }
-    let classes = if group == Some("above") { &config.groups.above.classes } else { &config.groups.below.classes };
+    let classes = &config.groups.scheme(group).classes;
     let (r, n, total) =
         (row.f64("rank").unwrap_or(0.0), row.f64("rated_in_group").unwrap_or(0.0), row.f64("total_score"));
     match classes.mode {
         ClassMode::Share => {
-            let ahead = (r - 1.0) * 1e4;
-            let tests: Vec<String> = [("A", classes.a), ("B", classes.b), ("C", classes.c)]
+            let tests: Vec<String> = [(Class::A, classes.a), (Class::B, classes.b), (Class::C, classes.c)]
                 .iter()
                 .map(|(k, cut)| {
-                    let bound = (cut * 1e4).round() * n;
+                    let holds = ranked_within(r as i64, n as i64, *cut);
                     format!(
-                        "{k}: (r−1)×10⁴ = {ahead} {} round({cut}×10⁴)×n = {bound}",
-                        if ahead < bound { "<" } else { "≥" }
+                        "{k}: (r−1)×10⁴ = {} {} round({cut}×10⁴)×n = {}",
+                        (r - 1.0) * 1e4,
+                        if holds { "<" } else { "≥" },
+                        share_bound(*cut) as f64 * n
                     )
                 })
                 .collect();
             format!(
-                "rank {r} of {n} in the {} group, share ranked ahead {:.4}; {}",
-                group.unwrap_or(""),
+                "rank {r} of {n} in the {group} group, share ranked ahead {:.4}; {}",
                 (r - 1.0) / n,
                 tests.join("; ")
             )

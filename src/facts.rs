@@ -1,7 +1,7 @@
 //! Facts of the evaluation year: one row per credit code seen in any table, with its
 //! enterprise figures, summed tax and energy, land and adjustments — what rating reads.
 
-use crate::input::tables::AdjustmentRow;
+use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger};
@@ -68,6 +68,20 @@ impl Universe {
         &self.codes[id as usize]
     }
 
+    /// Codes with data but no enterprises row in the evaluation year (SPEC §5 `unmatched`):
+    /// one notice each.
+    pub fn report_unmatched(&self, enterprise_rows: &[EnterpriseRow], year: i32, ledger: &Ledger) {
+        let matched: HashSet<&str> =
+            enterprise_rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
+        for code in self.codes.iter().filter(|c| !matched.contains(c.as_str())) {
+            ledger.notice(
+                At::new("enterprises", 0, code, "credit_code"),
+                "unmatched_code",
+                format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+            );
+        }
+    }
+
     /// The universe as a frame: `code` and `code_id`, one row per code in order.
     fn frame(&self) -> PolarsResult<DataFrame> {
         let ids: Vec<u32> = (0..self.codes.len() as u32).collect();
@@ -76,6 +90,14 @@ impl Universe {
             vec![Column::new("code".into(), &self.codes), Column::new("code_id".into(), ids)],
         )
     }
+}
+
+/// Whether `column` is a numeric fact of the facts frame (one an indicator may read without
+/// a custom column): land, tax, energy, the enterprise figures, adjustments, start year.
+pub fn is_fact_column(column: &str) -> bool {
+    ["land_mu", "tax", "adjustment", "start_year"].contains(&column)
+        || crate::yearly::ENTERPRISE_NUMBERS.contains(&column)
+        || crate::yearly::ENERGY_NUMBERS.contains(&column)
 }
 
 /// Adjustments of the evaluation year per code of the universe: Σ points (in sorted

@@ -1,27 +1,44 @@
 //! muchan — a land-efficiency ("亩产论英雄") evaluation engine.
 //!
 //! The pipeline, in the order data flows: [`input`] (tables and parcels) → [`keys`] (credit
-//! codes) → [`land`] (areas, leases) → [`yearly`] and [`facts`] (per-code figures) →
-//! [`rating`] (indicators, benchmarks, scores, classes) → outputs ([`output`]). Every stage
-//! reports data problems to the [`quality`] ledger. [`pipeline`] runs the stages;
-//! [`cli`] is the command line.
+//! codes) → [`land`] (areas, leases) → yearly figures and facts (per code and year, per code)
+//! → [`rating`] (indicators, benchmarks, scores, classes) → flags (zombie, 双高, fragmented
+//! holdings) → [`spatial`] (neighbours, scattered plots) → reclaim (candidates and blocks) →
+//! [`output`]. Every stage reports data problems to the [`quality`] ledger; [`pipeline`] runs
+//! the stages and owns their scheduling. The command line lives in the binary, not here.
+//!
+//! The library's surface is deliberate: [`pipeline::evaluate`] with its [`config::Config`]
+//! gives an [`pipeline::Evaluation`]; [`output::write_all`] writes it; [`explain`] and
+//! [`compare`] read it; [`domain`] holds the values it speaks in, [`parcels`] its parcel
+//! table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
+//! spatial algorithms ([`spatial`]) and the synthetic data ([`generate`]) are public for tools,
+//! tests and benchmarks. The stages in between are private to the crate.
+//!
+//! ```no_run
+//! use muchan::{config::Config, output, pipeline, quality::Ledger};
+//! let ledger = Ledger::new();
+//! let eval = pipeline::evaluate("data".as_ref(), Config::default(), pipeline::Context::new(&ledger))?;
+//! output::write_all(&eval, &ledger, "out".as_ref(), output::Extras::default())?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
 
-pub mod cli;
 pub mod compare;
 pub mod config;
+pub mod domain;
 pub mod explain;
-pub mod facts;
-pub mod flags;
+pub(crate) mod facts;
+pub(crate) mod flags;
 pub mod generate;
 pub mod input;
 pub mod keys;
 pub mod land;
-pub mod numbers;
+pub(crate) mod numbers;
 pub mod output;
+pub mod parcels;
 pub mod pipeline;
 pub mod quality;
 pub mod rating;
-pub mod reclaim;
+pub(crate) mod reclaim;
 pub mod spatial;
-pub mod stopwatch;
-pub mod yearly;
+pub(crate) mod stopwatch;
+pub(crate) mod yearly;

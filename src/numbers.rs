@@ -31,6 +31,31 @@ pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// `x` with `decimals` decimals and thousands separators (`-1,234.50`); no sign when it
+/// rounds to zero; empty when `x` is not finite.
+pub fn with_thousands(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let text = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), ""), |(i, f)| (i, f));
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('-');
+    }
+    for (k, digit) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +65,16 @@ mod tests {
         let a = [0.1, 1e16, 0.2, -1e16, 0.3];
         let b = [0.3, -1e16, 0.2, 1e16, 0.1];
         assert_eq!(sorted_sum(a).to_bits(), sorted_sum(b).to_bits());
+    }
+
+    #[test]
+    fn thousands() {
+        assert_eq!(with_thousands(1234567.891, 2), "1,234,567.89");
+        assert_eq!(with_thousands(-1234.5, 1), "-1,234.5");
+        assert_eq!(with_thousands(999.0, 0), "999");
+        assert_eq!(with_thousands(-1000.0, 0), "-1,000");
+        assert_eq!(with_thousands(-0.001, 2), "0.00");
+        assert_eq!(with_thousands(f64::NAN, 2), "");
     }
 
     #[test]

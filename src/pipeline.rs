@@ -1,22 +1,30 @@
-//! The pipeline: input → keys → land → yearly figures → rating → flags → spatial, each
-//! stage timed. It returns an [`Evaluation`] that the outputs write; it never writes files.
+//! The pipeline: input → keys → land → yearly figures → rating → flags → spatial → reclaim,
+//! each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
+//! the outputs write, and never writes files.
+//!
+//! Scheduling lives here and nowhere else. Two sides run side by side: the tables (read, then
+//! yearly figures and rating) and the parcels (read and measured while the tables are still
+//! being read, then projected to metres, neighbours, overlaps and pieces). Flags and reclaim
+//! need both. The rows of enterprises and tax are let go as soon as the rating knows its
+//! codes, and the energy totals once the flags are judged, so that the outputs are written in
+//! less memory: an [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::config::{Config, ConfigError};
+use crate::domain::Group;
 use crate::facts;
 use crate::flags::{self, Flags};
 use crate::input::energy::EnergyTotals;
-use crate::input::parcels::{ParcelFeature, ParcelFile};
-use crate::input::tables::{AdjustmentRow, EnterpriseRow, Enterprises, LeaseRow, TaxRow};
-use crate::input::{self, InputError, Inputs, cells, headers};
-use crate::land::leases::{LandBook, book_land};
-use crate::land::{self, MeasuredParcel};
-use crate::quality::{At, Ledger};
+use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
+use crate::input::{self, InputError, InputFile, Tables};
+use crate::land::{self, leases::book_land};
+use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
+use crate::quality::Ledger;
 use crate::rating::{self, Rating};
-use crate::reclaim::{self, Owners, Reclaim};
+use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
-pub use crate::stopwatch::Stopwatch;
+pub use crate::stopwatch::{Lap, Stopwatch};
 use crate::yearly;
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::{DataFrame, PolarsError};
 use std::path::Path;
@@ -30,350 +38,189 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error("table engine: {0}")]
     Polars(#[from] PolarsError),
-    #[error("{0}")]
-    Other(String),
+    #[error("internal error: {0}")]
+    Misaligned(#[from] MisalignedColumn),
+}
+
+/// What a run brings to an evaluation besides its data and configuration: the ledger that
+/// data problems go to, and the stopwatch that times (and may show) the stages.
+pub struct Context<'a> {
+    pub ledger: &'a Ledger,
+    pub watch: Stopwatch,
+}
+
+impl<'a> Context<'a> {
+    /// Problems to `ledger`, stages timed silently.
+    pub fn new(ledger: &'a Ledger) -> Context<'a> {
+        Context { ledger, watch: Stopwatch::default() }
+    }
+
+    /// Problems to `ledger`, stages shown as progress on the terminal when `show`.
+    pub fn with_progress(ledger: &'a Ledger, show: bool) -> Context<'a> {
+        Context { ledger, watch: Stopwatch::with_progress(show) }
+    }
 }
 
 /// A finished evaluation, ready to be written.
 pub struct Evaluation {
     pub year: i32,
     pub config: Config,
-    pub inputs: Inputs,
-    pub measured: Vec<MeasuredParcel>,
-    /// Each parcel's geometry in metres, as the spatial stage used it (SPEC §9).
-    pub projected: Vec<Option<MultiPolygon<f64>>>,
+    /// The input files, as the manifest lists them.
+    pub files: Vec<InputFile>,
+    pub leases: Vec<LeaseRow>,
+    pub adjustments: Vec<AdjustmentRow>,
+    /// One row per parcel feature: land, geometry in metres, neighbourhood, reclaim.
+    pub parcels: ParcelTable,
+    /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2).
     pub yearly: DataFrame,
     pub rating: Rating,
     pub flags: Flags,
-    pub reclaim: Reclaim,
+    pub blocks: Vec<ReclaimBlock>,
     /// The stages, in pipeline order.
-    pub timings: Vec<crate::stopwatch::Lap>,
+    pub timings: Vec<Lap>,
 }
 
-/// What an evaluation keeps of the rows of enterprises, tax and energy once the pipeline has
-/// used them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputRows {
-    /// Kept in [`Evaluation::inputs`], for explaining and validating.
-    Keep,
-    /// Let go as soon as no stage needs them, so the outputs are written in less memory
-    /// (`Evaluation::inputs` then holds no such rows).
-    Release,
-}
-
-/// Reads a data folder and evaluates it, keeping every input row.
-pub fn evaluate(data: &Path, config: Config, ledger: &Ledger) -> Result<Evaluation, RunError> {
-    evaluate_timed(data, config, ledger, Stopwatch::default(), InputRows::Keep)
-}
-
-/// [`evaluate`] with a stopwatch of the caller's (one that shows progress, say).
-pub fn evaluate_timed(
-    data: &Path,
-    config: Config,
-    ledger: &Ledger,
-    mut watch: Stopwatch,
-    rows: InputRows,
-) -> Result<Evaluation, RunError> {
-    let (inputs, measured) = input::load_then(
-        data,
-        config.land.crs.as_deref(),
-        config.evaluation.year,
-        ledger,
-        &mut watch,
-        |parcels, watch| {
-            watch.time("land", || land::measure_parcels(&parcels.features, parcels.crs, &config.land, ledger))
+/// Reads the data folder `data` and evaluates it under `config`.
+pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
+    let Context { ledger, mut watch } = ctx;
+    let dir = input::data_folder(data)?;
+    let (tables, parcels) = watch.side_by_side(
+        |watch| input::read_tables(dir, config.evaluation.year, ledger, watch),
+        |watch| -> Result<_, RunError> {
+            let (file, entry) =
+                watch.time("read parcels", || input::read_parcel_file(dir, config.land.crs.as_deref(), ledger))?;
+            let measured = watch.time("land", || land::measure_parcels(&file.features, file.crs, &config.land, ledger));
+            Ok((Parcels::new(file, measured)?, entry))
         },
-    )?;
-    evaluate_measured(inputs, measured, config, ledger, watch, rows)
-}
-
-/// Evaluates inputs already read.
-pub fn evaluate_inputs(
-    inputs: Inputs,
-    config: Config,
-    ledger: &Ledger,
-    mut watch: Stopwatch,
-    rows: InputRows,
-) -> Result<Evaluation, RunError> {
-    let parcels = &inputs.parcels;
-    let measured = watch.time("land", || land::measure_parcels(&parcels.features, parcels.crs, &config.land, ledger));
-    evaluate_measured(inputs, measured, config, ledger, watch, rows)
-}
-
-/// Evaluates inputs already read, their parcels measured.
-fn evaluate_measured(
-    mut inputs: Inputs,
-    measured: Vec<MeasuredParcel>,
-    config: Config,
-    ledger: &Ledger,
-    mut watch: Stopwatch,
-    rows: InputRows,
-) -> Result<Evaluation, RunError> {
-    let year = inputs.year;
-    watch.time("keys", || drop_duplicate_rows(&mut inputs.enterprises.rows, year, ledger));
-    let book = watch.time("leases", || book_land(&inputs.parcels.features, &measured, &inputs.leases, year, ledger));
-    let extra = custom_columns(&config, &inputs.enterprises, ledger)?;
-    let Inputs { enterprises, tax, energy, leases, adjustments, parcels, .. } = &mut inputs;
-    let parcels: &ParcelFile = parcels;
-    let tables = TableInputs { year, enterprises, tax, energy, leases, adjustments, parcels };
-    let (rated, ParcelAnalysis { metrics, pieces, projected }) = watch.side_by_side(
-        |watch| rate_enterprises(tables, &book, &extra, &config, rows, ledger, watch),
-        |watch| analyse_parcels(parcels, &measured, &config, ledger, watch),
+    );
+    let (mut tables, (parcels, parcel_entry)) = (tables?, parcels?);
+    tables.files.push(parcel_entry);
+    let Tables { year, mut enterprises, tax, energy, leases, adjustments, files } = tables;
+    watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
+    let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
+    let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
+    let tables = TableInputs { year, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
+    let (rated, geometry) = watch.side_by_side(
+        |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
+        |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
     let (yearly, rating) = rated?;
+    let geometry = geometry?;
     let flags =
-        watch.time("flags", || flags::flag_enterprises(&yearly, &inputs.energy, &rating, &pieces, &config, year))?;
-    if rows == InputRows::Release {
-        inputs.energy = Default::default();
-    }
-    let parcels = &inputs.parcels;
-    let reclaim = watch.time("reclaim", || -> Result<Reclaim, RunError> {
-        let classes = rating.classes_by_code()?;
-        let tax = tax_by_code(&rating.frame)?;
-        let owners = Owners {
-            flags: &flags,
-            classes: &classes,
-            tax: &tax,
-            tax_per_mu_benchmark: rating
-                .benchmarks
-                .get("above")
-                .and_then(|b| b.get("tax_per_mu"))
-                .and_then(|b| b.value),
-        };
-        Ok(reclaim::reclaim(&parcels.features, &measured, metrics, &owners, ledger))
+        watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
+    drop(energy);
+    let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
+        let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
+        let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
+        let owners = Owners { flags: &flags, classes: &classes, tax: &tax, tax_per_mu_benchmark };
+        Ok(reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger))
     })?;
-    Ok(Evaluation { year, config, inputs, measured, projected, yearly, rating, flags, reclaim, timings: watch.laps })
+    let parcels = ParcelTable::new(parcels, geometry.metric, geometry.neighbourhood, reclaim.parcels)?;
+    Ok(Evaluation {
+        year,
+        config,
+        files,
+        leases,
+        adjustments,
+        parcels,
+        yearly,
+        rating,
+        flags,
+        blocks: reclaim.blocks,
+        timings: watch.laps,
+    })
 }
 
-/// What the table side of the pipeline reads, with the rows it may let go.
+/// What the table side of the pipeline reads; it owns the rows it lets go.
 struct TableInputs<'a> {
     year: i32,
-    enterprises: &'a mut Enterprises,
-    tax: &'a mut Vec<TaxRow>,
+    enterprises: Enterprises,
+    tax: Vec<TaxRow>,
     energy: &'a EnergyTotals,
     leases: &'a [LeaseRow],
     adjustments: &'a [AdjustmentRow],
-    parcels: &'a ParcelFile,
 }
 
-/// The yearly figures and the rating (the table side of the pipeline). With
-/// [`InputRows::Release`] the rows of enterprises and tax go once the rating knows its codes.
+/// The yearly figures and the rating (the table side of the pipeline). The rows of
+/// enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
     tables: TableInputs<'_>,
-    book: &LandBook,
+    parcels: &Parcels,
+    book: &land::leases::LandBook,
     extra: &yearly::ExtraColumns,
     config: &Config,
-    rows: InputRows,
     ledger: &Ledger,
     watch: &mut Stopwatch,
 ) -> Result<(DataFrame, Rating), RunError> {
-    let year = tables.year;
+    let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
-        let universe = facts::Universe::gather(code_sources(&tables));
-        let (enterprises, tax) = (&tables.enterprises.rows, &*tables.tax);
-        let ent = yearly::enterprise_frame(enterprises, &universe, year, extra)?;
-        let energy = yearly::energy_by_year(tables.energy, &universe)?;
-        let tax_frame = yearly::tax_by_year(tax, &universe, year)?;
-        yearly::report_missing_tax(enterprises, tax, year, ledger);
+        let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
+        let universe = facts::Universe::gather(sources);
+        let ent = yearly::enterprise_frame(&enterprises.rows, &universe, year, extra)?;
+        let energy = yearly::energy_by_year(energy, &universe)?;
+        let tax_frame = yearly::tax_by_year(&tax, &universe, year)?;
+        yearly::report_missing_tax(&enterprises.rows, &tax, year, ledger);
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        report_unmatched(&tables.enterprises.rows, &universe.codes, year, ledger);
-        if rows == InputRows::Release {
-            tables.enterprises.rows = Vec::new();
-            *tables.tax = Vec::new();
-        }
+        universe.report_unmatched(&enterprises.rows, year, ledger);
+        drop((enterprises, tax));
         let land = facts::land_column(book, &universe);
-        let adjustments = facts::adjustment_columns(tables.adjustments, &universe, year, ledger)?;
-        let facts = facts::facts(&universe, &yearly, land, adjustments, year)?;
+        let adjustments_columns = facts::adjustment_columns(adjustments, &universe, year, ledger)?;
+        let facts = facts::facts(&universe, &yearly, land, adjustments_columns, year)?;
         let rating = rating::rate(facts, config, year, ledger)?;
-        report_unrated_vetoes(tables.adjustments, &rating.frame, year, ledger)?;
+        rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;
     Ok((yearly, rating))
 }
 
-/// What the geometry side of the pipeline finds, needing nothing of the tables.
-struct ParcelAnalysis {
-    metrics: Vec<ParcelMetrics>,
-    /// Connected pieces per user.
-    pieces: HashMap<String, usize>,
-    /// Each parcel's geometry in metres.
-    projected: Vec<Option<MultiPolygon<f64>>>,
-}
-
-fn analyse_parcels(
-    parcels: &ParcelFile,
-    measured: &[MeasuredParcel],
-    config: &Config,
-    ledger: &Ledger,
-    watch: &mut Stopwatch,
-) -> ParcelAnalysis {
-    let spatial_parcels =
-        watch.time("projection", || reclaim::spatial_parcels(&parcels.features, measured, parcels.crs));
-    let (boundaries, metrics) = watch.time("neighbours", || {
-        let boundaries = spatial::parcel_boundaries(&spatial_parcels);
-        let metrics = spatial::analyse(&spatial_parcels, &boundaries, &config.spatial);
-        (boundaries, metrics)
-    });
-    watch.time("overlaps", || report_overlaps(&spatial_parcels, &boundaries, &parcels.features, config, ledger));
-    let pieces = watch.time("pieces", || spatial::fragmented_pieces(&spatial_parcels, &config.spatial));
-    ParcelAnalysis { metrics, pieces, projected: spatial_parcels.into_iter().map(|p| p.geometry).collect() }
-}
-
-/// A veto on a code that is not rated is a notice on its adjustments row, and is ignored.
-fn report_unrated_vetoes(
-    rows: &[AdjustmentRow],
-    frame: &DataFrame,
-    year: i32,
-    ledger: &Ledger,
-) -> Result<(), RunError> {
-    let codes = frame.column("code")?.str()?;
-    let status = frame.column("status")?.str()?;
-    let status_of: HashMap<&str, &str> = codes.iter().zip(status.iter()).filter_map(|(c, s)| Some((c?, s?))).collect();
-    for r in rows.iter().filter(|r| r.veto && r.year.is_none_or(|y| y == year)) {
-        let status = status_of.get(r.code.as_str()).copied().unwrap_or("unmatched");
-        if status != "rated" {
-            ledger.notice(
-                At::new("adjustments", r.row, &r.code, "veto"),
-                "veto_unrated",
-                format!("veto on {}, which is not rated ({status}); ignored", r.code),
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Overlapping lots are a warning on the later feature of each pair.
-fn report_overlaps(
-    spatial_parcels: &[spatial::SpatialParcel],
-    boundaries: &spatial::SegmentIndex,
-    features: &[ParcelFeature],
-    config: &Config,
-    ledger: &Ledger,
-) {
-    for o in spatial::overlapping_pairs(spatial_parcels, boundaries, config.spatial.snap_m) {
-        let (first, second) = (&features[o.first], &features[o.second]);
-        ledger.warning(
-            At::new(crate::input::parcels::TABLE, second.index, &second.parcel_id, "geometry"),
-            "parcels_overlap",
-            format!(
-                "parcels {} and {} overlap: a vertex lies {:.2} m inside the other",
-                first.parcel_id, second.parcel_id, o.depth_m
-            ),
-        );
-    }
-}
-
-/// The evaluation year's tax per code (codes with a value).
-fn tax_by_code(frame: &DataFrame) -> Result<HashMap<&str, f64>, RunError> {
-    let codes = frame.column("code")?.str()?;
-    let tax = frame.column("tax")?.f64()?;
-    Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?, t?))).collect())
-}
-
-fn code_sources<'a>(tables: &'a TableInputs<'_>) -> impl Iterator<Item = &'a str> {
-    let e = tables.enterprises.rows.iter().map(|r| r.code.as_str());
-    let t = tables.tax.iter().map(|r| r.code.as_str());
-    let n = tables.energy.years.iter().map(|(code, _, _)| code.as_str());
-    let p = tables.parcels.features.iter().map(|f| f.user.as_str());
-    let l = tables.leases.iter().map(|r| r.lessee.as_str());
-    let a = tables.adjustments.iter().map(|r| r.code.as_str());
+/// Every code of every table, table by table (the universe of codes gathers them).
+fn code_sources<'a>(
+    enterprises: &'a Enterprises,
+    tax: &'a [TaxRow],
+    energy: &'a EnergyTotals,
+    parcels: &'a Parcels,
+    leases: &'a [LeaseRow],
+    adjustments: &'a [AdjustmentRow],
+) -> impl Iterator<Item = &'a str> {
+    let e = enterprises.rows.iter().map(|r| r.code.as_str());
+    let t = tax.iter().map(|r| r.code.as_str());
+    let n = energy.years.iter().map(|(code, _, _)| code.as_str());
+    let p = parcels.features.values().iter().map(|f| f.user.as_str());
+    let l = leases.iter().map(|r| r.lessee.as_str());
+    let a = adjustments.iter().map(|r| r.code.as_str());
     e.chain(t).chain(n).chain(p).chain(l).chain(a)
 }
 
-/// A second enterprises row for one code and year is an error; the first is kept.
-fn drop_duplicate_rows(rows: &mut Vec<EnterpriseRow>, year: i32, ledger: &Ledger) {
-    let mut seen: HashSet<(&str, i32)> = HashSet::with_capacity(rows.len());
-    let keep: Vec<bool> = rows
-        .iter()
-        .map(|r| {
-            let y = r.year.unwrap_or(year);
-            let first = seen.insert((r.code.as_str(), y));
-            if !first {
-                ledger.error(
-                    At::new("enterprises", r.row, &r.code, "credit_code"),
-                    "duplicate_row",
-                    format!("a second row for {} in {y}; the first row is kept", r.code),
-                );
-            }
-            first
-        })
-        .collect();
-    let mut keep = keep.into_iter();
-    rows.retain(|_| keep.next().unwrap_or(true));
+/// What the geometry side of the pipeline finds, needing nothing of the tables.
+struct ParcelAnalysis {
+    /// Each parcel's geometry in metres.
+    metric: Column<Option<MultiPolygon<f64>>>,
+    neighbourhood: Column<ParcelMetrics>,
+    /// Connected pieces per user.
+    pieces: HashMap<String, usize>,
 }
 
-/// Codes with data but no enterprises row in the evaluation year: one notice each.
-fn report_unmatched(enterprise_rows: &[EnterpriseRow], codes: &[String], year: i32, ledger: &Ledger) {
-    let matched: HashSet<&str> =
-        enterprise_rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
-    for code in codes.iter().filter(|c| !matched.contains(c.as_str())) {
-        ledger.notice(
-            At::new("enterprises", 0, code, "credit_code"),
-            "unmatched_code",
-            format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
-        );
-    }
-}
-
-/// The columns custom indicators read that are not built-in facts: enterprise columns
-/// carried along, read as numbers. A column found nowhere is a configuration error.
-fn custom_columns(
+fn analyse_parcels(
+    parcels: &Parcels,
     config: &Config,
-    enterprises: &input::tables::Enterprises,
     ledger: &Ledger,
-) -> Result<yearly::ExtraColumns, RunError> {
-    const FACTS: [&str; 14] = [
-        "land_mu",
-        "tax",
-        "electricity_kwh",
-        "energy_tce",
-        "emissions",
-        "revenue",
-        "value_added",
-        "profit",
-        "employees",
-        "rd_expense",
-        "total_assets",
-        "total_liabilities",
-        "adjustment",
-        "start_year",
-    ];
-    let mut out = yearly::ExtraColumns::new();
-    for c in &config.custom_indicators {
-        for column in [&c.numerator, &c.denominator] {
-            if FACTS.contains(&column.as_str()) || out.iter().any(|(n, _)| n == column) {
-                continue;
-            }
-            let wanted = headers::normalize_header(column);
-            let index =
-                enterprises.extra_headers.iter().position(|h| headers::normalize_header(h) == wanted).ok_or_else(
-                    || {
-                        RunError::Config(ConfigError::Invalid {
-                            path: "custom_indicators".into(),
-                            message: format!("indicator `{}` reads column `{column}`, which no table has", c.name),
-                        })
-                    },
-                )?;
-            let values = enterprises
-                .rows
-                .iter()
-                .map(|r| {
-                    let cell = r.extra.get(index).map_or("", String::as_str);
-                    cells::number(cell).unwrap_or_else(|cells::Unreadable| {
-                        ledger.warning(
-                            At::new("enterprises", r.row, &r.code, column),
-                            "unreadable_number",
-                            format!("`{cell}` is not a number; read as missing"),
-                        );
-                        None
-                    })
-                })
-                .collect();
-            out.push((column.clone(), values));
-        }
-    }
-    Ok(out)
+    watch: &mut Stopwatch,
+) -> Result<ParcelAnalysis, MisalignedColumn> {
+    let settings = &config.spatial;
+    let in_metres = watch.time("projection", || parcels.in_metres());
+    let (boundaries, metrics) = watch.time("neighbours", || {
+        let boundaries = spatial::parcel_boundaries(in_metres.values());
+        let metrics = spatial::analyse(in_metres.values(), &boundaries, settings);
+        (boundaries, metrics)
+    });
+    watch.time("overlaps", || spatial::report_overlaps(in_metres.values(), &boundaries, settings.snap_m, ledger));
+    let pieces = watch.time("pieces", || spatial::fragmented_pieces(in_metres.values(), settings));
+    Ok(ParcelAnalysis {
+        neighbourhood: Column::from_vec(metrics, parcels.len())?,
+        metric: in_metres.into_map(|p| p.geometry),
+        pieces,
+    })
 }

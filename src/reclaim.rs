@@ -1,34 +1,40 @@
-//! Reclaimable land for 腾笼换鸟 (SPEC §9): each parcel's neighbourhood metrics, its reclaim
-//! reasons, and the reclaim blocks — connected candidates with their union, users, area,
-//! current tax, potential tax at the above group's tax_per_mu benchmark, and gain.
+//! Reclaimable land for 腾笼换鸟 (SPEC §9): each parcel's reclaim reasons, and the reclaim
+//! blocks — connected candidates with their union, users, area, current tax, potential tax at
+//! the above group's tax_per_mu benchmark, and gain.
 
+use crate::domain::{Class, NO_BUCKET, ReclaimReason};
 use crate::flags::Flags;
-use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, TABLE};
-use crate::land::MeasuredParcel;
 use crate::numbers::sorted_sum;
+use crate::parcels::{Column, ParcelIx, ParcelTable, Parcels};
 use crate::quality::{At, Ledger};
-use crate::spatial::{self, GaussKruger, ParcelMetrics, SpatialParcel};
+use crate::spatial::{self, ParcelMetrics};
 use foldhash::{HashMap, HashMapExt};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A parcel's results.
+/// A parcel's reclaim reasons and block.
 #[derive(Debug, Clone, Default)]
-pub struct ParcelResult {
-    pub metrics: ParcelMetrics,
+pub struct ParcelReclaim {
     /// Reasons in the SPEC's order: idle, zombie_owner, class_d_owner, scattered.
-    pub reasons: Vec<&'static str>,
+    pub reasons: Vec<ReclaimReason>,
     /// The number of its block, when it is a candidate.
     pub block_id: Option<usize>,
+}
+
+impl ParcelReclaim {
+    /// The reasons `;`-joined, as the outputs write them.
+    pub fn reasons_text(&self) -> String {
+        self.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(";")
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct ReclaimBlock {
     pub id: usize,
-    /// Parcel indices (into the features), ascending.
-    pub parcels: Vec<usize>,
+    /// Its parcels, by parcel id.
+    pub parcels: Vec<ParcelIx>,
     pub parcel_ids: Vec<String>,
     pub users: Vec<String>,
     pub area_mu: f64,
@@ -39,78 +45,52 @@ pub struct ReclaimBlock {
     pub geometry: Option<MultiPolygon<f64>>,
 }
 
+/// What reclaiming finds: each parcel's reasons and block, and the blocks.
 #[derive(Debug, Clone, Default)]
 pub struct Reclaim {
-    pub parcels: Vec<ParcelResult>,
+    pub parcels: Column<ParcelReclaim>,
     pub blocks: Vec<ReclaimBlock>,
-}
-
-/// The parcels as the spatial stage sees them: geometry in metres (longitude/latitude
-/// projected to the CGCS2000 3-degree Gauss-Krüger zone of the mean vertex longitude).
-pub fn spatial_parcels(features: &[ParcelFeature], measured: &[MeasuredParcel], crs: Crs) -> Vec<SpatialParcel> {
-    let projection = metric_projection(measured, crs);
-    features
-        .par_iter()
-        .zip(measured)
-        .map(|(f, m)| SpatialParcel {
-            parcel_id: f.parcel_id.clone(),
-            geometry: m.geometry.as_ref().map(|g| match &projection {
-                Some(p) => p.project_multipolygon(g),
-                None => g.clone(),
-            }),
-            user: if f.user.is_empty() { SpatialParcel::unassigned_user(&f.parcel_id) } else { f.user.clone() },
-            industrial: f.is_industrial(),
-            area_mu: m.area_mu,
-        })
-        .collect()
-}
-
-/// The projection to metres of SPEC §9: none for Gauss-Krüger input; for longitude/latitude
-/// the CGCS2000 3-degree zone of the mean vertex longitude.
-pub fn metric_projection(measured: &[MeasuredParcel], crs: Crs) -> Option<GaussKruger> {
-    match crs {
-        Crs::LonLat => spatial::mean_vertex_longitude(measured.iter().filter_map(|m| m.geometry.as_ref()))
-            .map(GaussKruger::for_mean_longitude),
-        Crs::GaussKruger { .. } => None,
-    }
 }
 
 /// What reclaiming needs to know of the enterprises.
 pub struct Owners<'a> {
     pub flags: &'a Flags,
-    pub classes: &'a HashMap<&'a str, &'a str>,
+    pub classes: &'a HashMap<&'a str, Class>,
     /// Evaluation-year tax per code (missing counts as 0 in current tax).
     pub tax: &'a HashMap<&'a str, f64>,
     /// The above group's tax_per_mu benchmark.
     pub tax_per_mu_benchmark: Option<f64>,
 }
 
-fn reasons(f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> Vec<&'static str> {
+fn reasons(f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> Vec<ReclaimReason> {
     let owner = (!f.user.is_empty()).then_some(f.user.as_str());
     let idle = f.is_idle() || (f.is_industrial() && owner.is_none());
     let zombie = owner.and_then(|o| owners.flags.get(o)).is_some_and(|fl| fl.zombie.zombie);
-    let class_d = owner.and_then(|o| owners.classes.get(o)).is_some_and(|c| *c == "D");
-    [(idle, "idle"), (zombie, "zombie_owner"), (class_d, "class_d_owner"), (metrics.scattered, "scattered")]
-        .into_iter()
-        .filter_map(|(fires, reason)| fires.then_some(reason))
-        .collect()
+    let class_d = owner.and_then(|o| owners.classes.get(o)) == Some(&Class::D);
+    [
+        (idle, ReclaimReason::Idle),
+        (zombie, ReclaimReason::ZombieOwner),
+        (class_d, ReclaimReason::ClassDOwner),
+        (metrics.scattered, ReclaimReason::Scattered),
+    ]
+    .into_iter()
+    .filter_map(|(fires, reason)| fires.then_some(reason))
+    .collect()
 }
 
 /// Finds candidates and groups them into numbered blocks.
 pub fn reclaim(
-    features: &[ParcelFeature],
-    measured: &[MeasuredParcel],
-    metrics: Vec<ParcelMetrics>,
+    parcels: &Parcels,
+    neighbourhood: &Column<ParcelMetrics>,
     owners: &Owners<'_>,
     ledger: &Ledger,
 ) -> Reclaim {
-    let reasons: Vec<Vec<&'static str>> =
-        features.par_iter().zip(&metrics).map(|(f, m)| reasons(f, m, owners)).collect();
-    let candidates: Vec<usize> = (0..reasons.len()).filter(|&i| !reasons[i].is_empty()).collect();
-    let user_area = user_areas(features, measured);
-    let mut blocks: Vec<ReclaimBlock> = spatial::candidate_blocks(&candidates, &metrics)
+    let reasons = parcels.par_map(|ix, f, _| reasons(f, &neighbourhood[ix], owners));
+    let candidates: Vec<usize> = reasons.iter().filter(|(_, r)| !r.is_empty()).map(|(ix, _)| ix.index()).collect();
+    let user_area = user_areas(parcels);
+    let mut blocks: Vec<ReclaimBlock> = spatial::candidate_blocks(&candidates, neighbourhood.values())
         .into_par_iter()
-        .map(|members| block(members, features, measured, owners, &user_area))
+        .map(|members| block(members.into_iter().map(ParcelIx::at).collect(), parcels, owners, &user_area))
         .collect();
     blocks.sort_by(|a, b| {
         b.gain
@@ -118,47 +98,40 @@ pub fn reclaim(
             .then(b.area_mu.total_cmp(&a.area_mu))
             .then_with(|| a.parcel_ids.iter().min().cmp(&b.parcel_ids.iter().min()))
     });
-    let mut block_ids = vec![None; features.len()];
+    let mut block_of: HashMap<ParcelIx, usize> = HashMap::with_capacity(candidates.len());
     for (n, b) in blocks.iter_mut().enumerate() {
         b.id = n + 1;
-        for &p in &b.parcels {
-            block_ids[p] = Some(b.id);
-        }
+        block_of.extend(b.parcels.iter().map(|&p| (p, b.id)));
     }
-    blocks.par_iter_mut().for_each(|b| b.geometry = union_of(b, features, measured, ledger));
-    let parcels = metrics
-        .into_iter()
-        .zip(reasons)
-        .zip(block_ids)
-        .map(|((metrics, reasons), block_id)| ParcelResult { reasons, metrics, block_id })
-        .collect();
+    blocks.par_iter_mut().for_each(|b| b.geometry = union_of(b, parcels, ledger));
+    let parcels =
+        reasons.par_map(|ix, reasons| ParcelReclaim { reasons: reasons.clone(), block_id: block_of.get(&ix).copied() });
     Reclaim { parcels, blocks }
 }
 
 /// Σ area of the parcels whose credit_code each user is.
-fn user_areas(features: &[ParcelFeature], measured: &[MeasuredParcel]) -> HashMap<String, f64> {
+fn user_areas(parcels: &Parcels) -> HashMap<&str, f64> {
     let mut areas: HashMap<&str, Vec<f64>> = HashMap::new();
-    for (f, m) in features.iter().zip(measured).filter(|(f, _)| !f.user.is_empty()) {
-        areas.entry(f.user.as_str()).or_default().push(m.area_mu);
+    for (ix, f) in parcels.features.iter().filter(|(_, f)| !f.user.is_empty()) {
+        areas.entry(f.user.as_str()).or_default().push(parcels.land[ix].area_mu);
     }
-    areas.into_iter().map(|(user, a)| (user.to_string(), sorted_sum(a))).collect()
+    areas.into_iter().map(|(user, a)| (user, sorted_sum(a))).collect()
 }
 
 fn block(
-    members: Vec<usize>,
-    features: &[ParcelFeature],
-    measured: &[MeasuredParcel],
+    mut members: Vec<ParcelIx>,
+    parcels: &Parcels,
     owners: &Owners<'_>,
-    user_area: &HashMap<String, f64>,
+    user_area: &HashMap<&str, f64>,
 ) -> ReclaimBlock {
-    let mut members = members;
+    let (features, land) = (&parcels.features, &parcels.land);
     members.sort_by(|&a, &b| features[a].parcel_id.cmp(&features[b].parcel_id));
-    let area_mu = sorted_sum(members.iter().map(|&p| measured[p].area_mu));
+    let area_mu = sorted_sum(members.iter().map(|&p| land[p].area_mu));
     let current_tax = sorted_sum(members.iter().filter(|&&p| !features[p].user.is_empty()).map(|&p| {
-        let user = &features[p].user;
+        let user = features[p].user.as_str();
         let total = user_area.get(user).copied().unwrap_or(0.0);
-        let tax = owners.tax.get(user.as_str()).copied().unwrap_or(0.0);
-        if total > 0.0 { tax * measured[p].area_mu / total } else { 0.0 }
+        let tax = owners.tax.get(user).copied().unwrap_or(0.0);
+        if total > 0.0 { tax * land[p].area_mu / total } else { 0.0 }
     }));
     let potential_tax = area_mu * owners.tax_per_mu_benchmark.unwrap_or(0.0);
     let users: BTreeSet<String> = members.iter().map(|&p| features[p].user.clone()).filter(|u| !u.is_empty()).collect();
@@ -176,20 +149,15 @@ fn block(
 }
 
 /// The union of a block's parcels; on failure a warning, and the parts themselves.
-fn union_of(
-    b: &ReclaimBlock,
-    features: &[ParcelFeature],
-    measured: &[MeasuredParcel],
-    ledger: &Ledger,
-) -> Option<MultiPolygon<f64>> {
-    let parts: Vec<&MultiPolygon<f64>> = b.parcels.iter().filter_map(|&p| measured[p].geometry.as_ref()).collect();
+fn union_of(b: &ReclaimBlock, parcels: &Parcels, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
+    let parts: Vec<&MultiPolygon<f64>> = b.parcels.iter().filter_map(|&p| parcels.land[p].geometry.as_ref()).collect();
+    let first = &parcels.features[*b.parcels.first()?];
     if parts.is_empty() {
         return None;
     }
     spatial::union_geometry(&parts).map(Some).unwrap_or_else(|why| {
-        let first = b.parcels[0];
         ledger.warning(
-            At::new(TABLE, features[first].index, &features[first].parcel_id, "geometry"),
+            At::new(TABLE, first.index, &first.parcel_id, "geometry"),
             "union_failed",
             format!("block {}: the union of its parcels failed ({why}); the block keeps its parcels' geometries", b.id),
         );
@@ -198,16 +166,10 @@ fn union_of(
 }
 
 /// Reclaimable mu per parcel park (candidates only).
-pub fn reclaimable_by_park(
-    features: &[ParcelFeature],
-    measured: &[MeasuredParcel],
-    r: &Reclaim,
-) -> BTreeMap<String, f64> {
+pub fn reclaimable_by_park(table: &ParcelTable) -> BTreeMap<String, f64> {
     let mut areas: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for ((f, m), p) in features.iter().zip(measured).zip(&r.parcels) {
-        if p.block_id.is_some() {
-            areas.entry(f.park.clone().unwrap_or_else(|| "(none)".into())).or_default().push(m.area_mu);
-        }
+    for p in table.rows().filter(|p| p.reclaim.block_id.is_some()) {
+        areas.entry(p.feature.park.clone().unwrap_or_else(|| NO_BUCKET.into())).or_default().push(p.land.area_mu);
     }
     areas.into_iter().map(|(park, a)| (park, sorted_sum(a))).collect()
 }

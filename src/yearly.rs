@@ -5,9 +5,11 @@
 //! Sums are exact over the values present and rounded once, so that they do not depend on
 //! row order or thread count; a column with no value present is missing, never zero.
 
+use crate::config::{Config, ConfigError};
 use crate::facts::Universe;
 use crate::input::energy::{EnergyTotals, Total, YearEnergy};
-use crate::input::tables::{EnterpriseRow, TaxRow};
+use crate::input::tables::{EnterpriseRow, Enterprises, TaxRow};
+use crate::input::{cells, headers};
 use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -89,7 +91,8 @@ pub fn tax_by_year(rows: &[TaxRow], universe: &Universe, year: i32) -> PolarsRes
     Ok(DataFrame::new(sums.len(), columns)?.lazy())
 }
 
-/// Energy per code and year, as summed while the table was read.
+/// Energy per code and year, as summed while the table was read; `energy_rows` counts the
+/// rows.
 pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResult<LazyFrame> {
     let years = &energy.years;
     let total = |value: fn(&YearEnergy) -> Option<f64>| -> Vec<Option<f64>> {
@@ -100,6 +103,7 @@ pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResul
         Column::new(ENERGY_NUMBERS[0].into(), total(|e| e.electricity_kwh)),
         Column::new(ENERGY_NUMBERS[1].into(), total(|e| e.energy_tce)),
         Column::new(ENERGY_NUMBERS[2].into(), total(|e| e.emissions)),
+        Column::new("energy_rows".into(), years.iter().map(|(_, _, e)| e.rows as u32).collect::<Vec<u32>>()),
     ];
     Ok(DataFrame::new(years.len(), columns)?.lazy())
 }
@@ -157,4 +161,46 @@ pub fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow]
             );
         }
     }
+}
+
+/// The columns custom indicators read that are not built-in facts: enterprise columns
+/// carried along, read as numbers. A column found nowhere is a configuration error.
+pub fn custom_columns(
+    config: &Config,
+    enterprises: &Enterprises,
+    ledger: &Ledger,
+) -> Result<ExtraColumns, ConfigError> {
+    let mut out = ExtraColumns::new();
+    for c in &config.custom_indicators {
+        for column in [&c.numerator, &c.denominator] {
+            if crate::facts::is_fact_column(column) || out.iter().any(|(n, _)| n == column) {
+                continue;
+            }
+            let wanted = headers::normalize_header(column);
+            let index =
+                enterprises.extra_headers.iter().position(|h| headers::normalize_header(h) == wanted).ok_or_else(
+                    || ConfigError::Invalid {
+                        path: "custom_indicators".into(),
+                        message: format!("indicator `{}` reads column `{column}`, which no table has", c.name),
+                    },
+                )?;
+            let values = enterprises
+                .rows
+                .iter()
+                .map(|r| {
+                    let cell = r.extra.get(index).map_or("", String::as_str);
+                    cells::number(cell).unwrap_or_else(|cells::Unreadable| {
+                        ledger.warning(
+                            At::new("enterprises", r.row, &r.code, column),
+                            "unreadable_number",
+                            format!("`{cell}` is not a number; read as missing"),
+                        );
+                        None
+                    })
+                })
+                .collect();
+            out.push((column.clone(), values));
+        }
+    }
+    Ok(out)
 }

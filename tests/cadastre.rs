@@ -90,15 +90,15 @@ fn a_messy_cadastre_runs_through() {
     write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{}\n", rows.join("\n")));
 
     let (eval, ledger) = evaluate(dir.path(), "");
-    assert_eq!(eval.inputs.parcels.features.len(), total);
+    assert_eq!(eval.parcels.len(), total);
     let out = dir.path().join("out");
     muchan::output::write_all(&eval, &ledger, &out, muchan::output::Extras::default()).expect("writes");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("parcels.geojson")).expect("read")).expect("json");
     assert_eq!(written["features"].as_array().map(Vec::len), Some(total));
 
-    let hub = eval.inputs.parcels.features.iter().position(|f| f.parcel_id == "HUB").expect("hub");
-    assert_eq!(eval.reclaim.parcels[hub].metrics.neighbours.len(), 100);
+    let hub = eval.parcels.rows().find(|p| p.feature.parcel_id == "HUB").expect("hub");
+    assert_eq!(hub.neighbourhood.neighbours.len(), 100);
     let issues = ledger.sorted();
     let has = |code: &str, id: &str| issues.iter().any(|i| i.code == code && (i.key == id || i.message.contains(id)));
     assert!(has("parcels_overlap", "OVER"));

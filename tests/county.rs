@@ -40,7 +40,7 @@ fn nothing_is_lost_in_a_messy_county() {
             problems.iter().map(|r| (r[1].to_string(), r[2].to_string())).collect();
         // Every enterprises row is written (its code) or named in data_quality.csv.
         // The enterprises file may be GBK: decode it as muchan does.
-        let text = muchan::input::source::decode_text(std::fs::read(data.join("enterprises.csv")).expect("read"));
+        let text = muchan::input::text::decode_text(std::fs::read(data.join("enterprises.csv")).expect("read"));
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
         assert!(rows.len() > 1000);

@@ -3,6 +3,7 @@
 
 use muchan::compare::compare;
 use muchan::config::Config;
+use muchan::domain::{Class, Group};
 use muchan::explain::explain;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::pipeline;
@@ -19,7 +20,7 @@ fn county() -> tempfile::TempDir {
 fn explain_reproduces_every_rated_total() {
     let dir = county();
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(dir.path(), Config::default(), &ledger).expect("evaluates");
+    let eval = pipeline::evaluate(dir.path(), Config::default(), pipeline::Context::new(&ledger)).expect("evaluates");
     let issues = ledger.sorted();
     let frame = &eval.rating.frame;
     let codes = frame.column("code").expect("code").str().expect("str");
@@ -50,24 +51,29 @@ fn explain_reproduces_every_rated_total() {
 #[test]
 fn compare_accounts_for_every_rated_enterprise() {
     let dir = county();
-    let a = pipeline::evaluate(dir.path(), Config::default(), &Ledger::new()).expect("a");
+    let a = pipeline::evaluate(dir.path(), Config::default(), pipeline::Context::new(&Ledger::new())).expect("a");
     let tax40 = "[groups.above]\nindicators = [\n{ name = \"tax_per_mu\", weight = 40 },\n{ name = \"va_per_mu\", weight = 10 },\n\
                  { name = \"va_per_energy\", weight = 20 },\n{ name = \"va_per_emission\", weight = 10 },\n\
                  { name = \"labor_productivity\", weight = 10 },\n{ name = \"rd_intensity\", weight = 10 },\n]\n";
-    let b =
-        pipeline::evaluate(dir.path(), Config::from_toml(tax40, "b.toml").expect("config"), &Ledger::new()).expect("b");
+    let b = pipeline::evaluate(
+        dir.path(),
+        Config::from_toml(tax40, "b.toml").expect("config"),
+        pipeline::Context::new(&Ledger::new()),
+    )
+    .expect("b");
     let c = compare(&a, &b).expect("compares");
     let rated = |g: &str| {
         let f = &a.rating.frame;
         let (group, status) = (f.column("group").unwrap().str().unwrap(), f.column("status").unwrap().str().unwrap());
         (0..f.height()).filter(|&i| group.get(i) == Some(g) && status.get(i) == Some("rated")).count() as u64
     };
-    for g in ["above", "below"] {
-        let m = &c.transitions[g];
-        let abcd: u64 = ["A", "B", "C", "D"].iter().filter_map(|k| m.get(*k)).flat_map(|r| r.values()).sum();
-        assert_eq!(abcd, rated(g), "{g}");
+    for g in Group::ALL {
+        let m = &c.transitions[&g];
+        let abcd: u64 =
+            [Class::A, Class::B, Class::C, Class::D].iter().filter_map(|k| m.get(k)).flat_map(|r| r.values()).sum();
+        assert_eq!(abcd, rated(g.as_str()), "{g}");
     }
     assert!(c.movers.iter().all(|m| m.class_a != m.class_b));
-    assert!(c.movers.iter().all(|m| m.group == "above"), "only the above scheme changed");
+    assert!(c.movers.iter().all(|m| m.group == Group::Above), "only the above scheme changed");
     assert!(c.surcharge_a >= 0.0 && c.surcharge_b >= 0.0);
 }

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use muchan::domain::ReclaimReason;
 
 #[test]
 fn zombie_high_emission_and_reclaim_blocks() {
@@ -43,7 +44,7 @@ fn zombie_high_emission_and_reclaim_blocks() {
     let (eval, _) = evaluate(dir.path(), "");
 
     let flags = &eval.flags;
-    assert_eq!(flags[&z].zombie.rules, vec!["dormant_power"]);
+    assert_eq!(flags[&z].zombie.rules_text(), "dormant_power");
     assert!(flags[&z].zombie.zombie);
     assert!(!flags[&a].zombie.zombie);
     // va_per_energy: 1 ≤ ½·(300 ÷ 120); va_per_emission: 10 ≤ ½·(300 ÷ 12).
@@ -51,7 +52,7 @@ fn zombie_high_emission_and_reclaim_blocks() {
     assert_eq!(flags[&a].high_energy_emission, Some(false));
     assert_eq!(flags[&z].high_energy_emission, Some(false), "below group, values undefined");
 
-    let blocks = &eval.reclaim.blocks;
+    let blocks = &eval.blocks;
     assert_eq!(blocks.len(), 2);
     // Block 1: P2 (zombie owner) + P3 (industrial, no user, 0.2 m gap): 20 mu.
     assert_eq!(blocks[0].parcel_ids, vec!["P2", "P3"]);
@@ -62,10 +63,10 @@ fn zombie_high_emission_and_reclaim_blocks() {
     assert_close(Some(blocks[0].gain), 35.0, 1e-6);
     assert_eq!(blocks[1].parcel_ids, vec!["P4"]);
     assert_close(Some(blocks[1].gain), 10.0, 1e-6);
-    let reasons: Vec<Vec<&str>> = eval.reclaim.parcels.iter().map(|p| p.reasons.clone()).collect();
-    assert_eq!(reasons[1], vec!["zombie_owner"]);
-    assert_eq!(reasons[2], vec!["idle"]);
-    assert!(reasons[0].is_empty() && reasons[4].is_empty());
-    assert_eq!(eval.reclaim.parcels[1].block_id, Some(1));
-    assert_eq!(eval.reclaim.parcels[1].metrics.neighbours, vec![0, 2]);
+    let rows: Vec<_> = eval.parcels.rows().collect();
+    assert_eq!(rows[1].reclaim.reasons, [ReclaimReason::ZombieOwner]);
+    assert_eq!(rows[2].reclaim.reasons, [ReclaimReason::Idle]);
+    assert!(rows[0].reclaim.reasons.is_empty() && rows[4].reclaim.reasons.is_empty());
+    assert_eq!(rows[1].reclaim.block_id, Some(1));
+    assert_eq!(rows[1].neighbourhood.neighbours, vec![0, 2]);
 }

@@ -12,7 +12,7 @@ const TABLES: [&str; 5] = ["enterprises", "tax", "energy", "leases", "adjustment
 const TEXT_COLUMNS: [&str; 3] = ["统一社会信用代码", "承租方代码", "宗地编号"];
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let text = muchan::input::source::decode_text(std::fs::read(path).expect("read"));
+    let text = muchan::input::text::decode_text(std::fs::read(path).expect("read"));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().expect("headers").iter().map(str::to_string).collect();
     let rows = reader.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect();
@@ -96,7 +96,12 @@ fn a_code_stored_as_a_number_is_an_error_and_used_as_written() {
     book.save(dir.path().join("enterprises.xlsx")).expect("save");
     std::fs::write(dir.path().join("parcels.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).expect("write");
     let ledger = muchan::quality::Ledger::new();
-    let eval = muchan::pipeline::evaluate(dir.path(), muchan::config::Config::default(), &ledger).expect("evaluates");
+    let eval = muchan::pipeline::evaluate(
+        dir.path(),
+        muchan::config::Config::default(),
+        muchan::pipeline::Context::new(&ledger),
+    )
+    .expect("evaluates");
     let issues = ledger.sorted();
     let issue = issues.iter().find(|i| i.code == "code_stored_as_number").expect("reported");
     assert_eq!((issue.table.as_str(), issue.row, issue.field.as_str()), ("enterprises", 1, "credit_code"));

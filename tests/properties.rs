@@ -4,6 +4,7 @@
 mod common;
 use common::{assert_no_duplicates, assert_same_results, run_muchan, write_reordered_county};
 use muchan::config::Config;
+use muchan::domain::Group;
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::pipeline::{self, Evaluation};
 use muchan::quality::Ledger;
@@ -42,7 +43,7 @@ fn classes(eval: &Evaluation) -> BTreeMap<String, String> {
 }
 
 fn evaluate(dir: &Path) -> Evaluation {
-    pipeline::evaluate(dir, Config::default(), &Ledger::new()).expect("evaluates")
+    pipeline::evaluate(dir, Config::default(), pipeline::Context::new(&Ledger::new())).expect("evaluates")
 }
 
 /// A generated county without faults (lon/lat parcels) in `dir`.
@@ -154,7 +155,7 @@ proptest! {
             });
         }
         let second = evaluate(dir.path());
-        let benchmark = |e: &Evaluation| e.rating.benchmarks["above"]["tax_per_mu"].value.unwrap_or(f64::NAN);
+        let benchmark = |e: &Evaluation| e.rating.benchmark(Group::Above, "tax_per_mu").unwrap_or(f64::NAN);
         prop_assert!((benchmark(&second) / benchmark(&first) - 10.0).abs() < 1e-9, "the money was multiplied");
         prop_assert_eq!(before, classes(&second));
     }

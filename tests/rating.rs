@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use muchan::domain::Group;
 
 /// Three below-scale enterprises on 10 mu each, tax 10/20/30 万元, 100,000 kWh each.
 /// Benchmarks (aggregate): tax_per_mu = 60 ÷ 30 = 2; tax_per_kwh = 60·10⁴ ÷ 3·10⁵ = 2.
@@ -26,7 +27,7 @@ fn aggregate_benchmarks_scores_classes_and_surcharge() {
     );
     write(dir.path(), "parcels.geojson", &parcels_for(&[(&a, 10.0), (&b, 10.0), (&c, 10.0)]));
     let (eval, _) = evaluate(dir.path(), "");
-    let bench = &eval.rating.benchmarks["below"];
+    let bench = &eval.rating.benchmarks[&Group::Below];
     assert_close(bench["tax_per_mu"].value, 2.0, 1e-12);
     assert_close(bench["tax_per_kwh"].value, 2.0, 1e-12);
     assert_close(f64_at(&eval, &a, "total_score"), 50.0, 1e-9);

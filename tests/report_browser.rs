@@ -229,7 +229,8 @@ fn sample_county_report_renders_in_a_browser() {
     use muchan::{config::Config, output::report_data::report_data, pipeline, quality::Ledger};
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&sample, Config::default(), &ledger).expect("the sample county evaluates");
+    let eval = pipeline::evaluate(&sample, Config::default(), pipeline::Context::new(&ledger))
+        .expect("the sample county evaluates");
     let data = report_data(&eval, &ledger.sorted(), false).expect("report data");
     let drawn = data.parcels.iter().filter(|p| !p.rings.is_empty()).count();
     check("sample_county_report_renders_in_a_browser", &data, "parcels", drawn);

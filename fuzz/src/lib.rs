@@ -10,7 +10,8 @@
 //! | `keys`            | src/keys.rs                                                    |
 //! | `quality`         | src/quality.rs                                                 |
 //! | `config`          | src/config.rs                                                  |
-//! | `input::*`        | src/input/{cells,crs,energy,headers,parcels,source,tables,xlsx}.rs |
+//! | `domain`          | src/domain.rs                                                  |
+//! | `input::*`        | src/input/{cells,crs,csv_pieces,discovery,energy,error,headers,parcels,source,tables,text,xlsx}.rs |
 //! | `input::parquet`  | fuzz/src/parquet_stub.rs (an error: Parquet needs polars)      |
 //! | `land::*`         | src/land/{area,repair}.rs                                      |
 //! | `rating::catalog` | src/rating/catalog.rs                                          |
@@ -30,6 +31,9 @@ pub mod quality;
 #[path = "../../src/config.rs"]
 pub mod config;
 
+#[path = "../../src/domain.rs"]
+pub mod domain;
+
 #[path = "../../src/spatial/mod.rs"]
 pub mod spatial;
 
@@ -37,18 +41,22 @@ pub mod spatial;
 pub mod input {
     pub mod cells;
     pub mod crs;
+    mod csv_pieces;
+    mod discovery;
     pub mod energy;
+    mod error;
     pub mod headers;
     pub mod parcels;
     pub mod source;
     pub mod tables;
+    pub mod text;
     pub mod xlsx;
 
     /// Relative to src/input/: the stub in fuzz/src/.
     #[path = "../../fuzz/src/parquet_stub.rs"]
     pub mod parquet;
 
-    pub use source::InputError;
+    pub use error::InputError;
 }
 
 #[path = "../../src/land"]

@@ -1,12 +1,12 @@
 //! `muchan compare A.toml B.toml`: the same data under two settings.
 
 use super::Common;
-use crate::compare::compare;
-use crate::config::Config;
-use crate::output::write_atomic;
-use crate::pipeline;
-use crate::quality::Ledger;
 use clap::Args;
+use muchan::compare::compare;
+use muchan::config::Config;
+use muchan::output::write_atomic;
+use muchan::pipeline::{self, Context};
+use muchan::quality::Ledger;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,7 +27,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         if args.common.year.is_some() {
             config.evaluation.year = args.common.year;
         }
-        Ok(pipeline::evaluate(&data, config, &Ledger::new())?)
+        Ok(pipeline::evaluate(&data, config, Context::new(&Ledger::new()))?)
     };
     let (a, b) = (with(&args.a)?, with(&args.b)?);
     let comparison = compare(&a, &b)?;
@@ -35,7 +35,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     write_atomic(&args.common.out, "compare.csv", &comparison.movers_csv()?)?;
     if !args.common.quiet {
         println!("{} (A) → {} (B), {}", args.a.display(), args.b.display(), a.year);
-        for group in comparison.transitions.keys() {
+        for &group in comparison.transitions.keys() {
             println!("\n{group}: class under A (down) → under B (across)");
             comparison.matrix_lines(group).iter().for_each(|l| println!("{l}"));
         }

@@ -1,11 +1,11 @@
 //! `muchan explain CODE`: how one enterprise's class came about, step by step.
 
 use super::Common;
-use crate::explain::{Explanation, explain, show as number};
-use crate::keys::normalize_code;
-use crate::pipeline;
-use crate::quality::Ledger;
 use clap::Args;
+use muchan::explain::{Explanation, explain, show as number};
+use muchan::keys::normalize_code;
+use muchan::pipeline::{self, Context};
+use muchan::quality::Ledger;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -25,10 +25,10 @@ fn print_text(e: &Explanation) {
         e.credit_code,
         e.name.as_deref().unwrap_or(""),
         e.year,
-        e.group.as_deref().unwrap_or("no group")
+        e.group.map_or("no group", |g| g.as_str())
     );
-    println!("status: {}", e.status.as_deref().unwrap_or(""));
-    println!("\ninput rows:");
+    println!("status: {}", e.status.map_or("", |s| s.as_str()));
+    println!("\nfigures by year:");
     e.rows.iter().for_each(|r| println!("  {r}"));
     println!("\nparcels (own):");
     for p in &e.parcels {
@@ -60,7 +60,7 @@ fn print_text(e: &Explanation) {
         "rank {} of {}; class {}",
         number(e.rank.map(|r| r as f64)),
         number(e.rated_in_group.map(|n| n as f64)),
-        e.class.as_deref().unwrap_or("")
+        e.class.map_or("", |c| c.as_str())
     );
     println!("why: {}", e.class_reason);
     println!("surcharge: {} yuan", number(e.surcharge_yuan));
@@ -79,7 +79,7 @@ fn print_text(e: &Explanation) {
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&args.common.data_dir(), args.common.config()?, &ledger)?;
+    let eval = pipeline::evaluate(&args.common.data_dir(), args.common.config()?, Context::new(&ledger))?;
     let code = normalize_code(&args.code);
     let Some(explanation) = explain(&eval, &ledger.sorted(), &code) else {
         eprintln!("muchan: {code} is not in the data of {}", args.common.data_dir().display());

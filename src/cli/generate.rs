@@ -1,7 +1,7 @@
 //! `muchan generate`: write a synthetic county, province or nation.
 
-use crate::generate::{GenerateOptions, OutputCrs, generate as write_data, scale_enterprises};
 use clap::{Args, ValueEnum};
+use muchan::generate::{GenerateOptions, OutputCrs, generate as write_data, scale_enterprises};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -7,9 +7,10 @@ mod generate;
 mod run;
 mod validate;
 
-use crate::config::Config;
-use crate::pipeline::RunError;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use muchan::config::Config;
+use muchan::output::{GeoFormat, Lang};
+use muchan::pipeline::RunError;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,17 +70,51 @@ pub struct Common {
     pub quiet: bool,
     /// Language of headers and class names in the CSV outputs (en or zh).
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::output::Lang,
+    pub lang: LangArg,
     /// Also write enterprises.xlsx (results, summary and data problems sheets).
     #[arg(long)]
     pub xlsx: bool,
     /// Format of the parcel and block outputs: GeoJSON (parcels.geojson, reclaim_blocks.geojson)
     /// or GeoParquet 1.1 (parcels.parquet, reclaim_blocks.parquet, instead of the GeoJSON).
     #[arg(long, value_enum, default_value = "geojson")]
-    pub format: crate::output::GeoFormat,
+    pub format: FormatArg,
     /// Print each stage's time on stderr.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// `--lang`: the library's [`Lang`], as the command line names it.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    En,
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(arg: LangArg) -> Lang {
+        match arg {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+/// `--format`: the library's [`GeoFormat`], as the command line names it.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// `parcels.geojson` and `reclaim_blocks.geojson` (SPEC §10).
+    Geojson,
+    /// `parcels.parquet` and `reclaim_blocks.parquet` (GeoParquet 1.1) instead.
+    Geoparquet,
+}
+
+impl From<FormatArg> for GeoFormat {
+    fn from(arg: FormatArg) -> GeoFormat {
+        match arg {
+            FormatArg::Geojson => GeoFormat::Geojson,
+            FormatArg::Geoparquet => GeoFormat::Geoparquet,
+        }
+    }
 }
 
 impl Common {

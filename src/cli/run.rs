@@ -1,10 +1,9 @@
 //! `muchan run`: evaluate a data folder and write every output.
 
 use super::Common;
-use crate::output;
-use crate::pipeline;
-use crate::quality::{Ledger, Severity};
-use crate::stopwatch::Stopwatch;
+use muchan::output;
+use muchan::pipeline::{self, Context};
+use muchan::quality::{Ledger, Severity};
 use std::process::ExitCode;
 
 pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
@@ -12,9 +11,8 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let ledger = Ledger::new();
     let data = args.data_dir();
-    let watch = Stopwatch::with_progress(!args.quiet);
-    let eval = pipeline::evaluate_timed(&data, config, &ledger, watch, pipeline::InputRows::Release)?;
-    let extras = output::Extras { lang: args.lang, xlsx: args.xlsx, format: args.format };
+    let eval = pipeline::evaluate(&data, config, Context::with_progress(&ledger, !args.quiet))?;
+    let extras = output::Extras { lang: args.lang.into(), xlsx: args.xlsx, format: args.format.into() };
     let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
     if args.timings {
         for lap in &laps {

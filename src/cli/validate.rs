@@ -2,48 +2,50 @@
 //! when any error-severity problem exists.
 
 use super::Common;
-use crate::output::{quality::data_quality_csv, write_atomic};
-use crate::pipeline::{self, Evaluation};
-use crate::quality::{Ledger, Severity};
+use muchan::output::{quality::data_quality_csv, write_atomic};
+use muchan::pipeline::{self, Context, Evaluation};
+use muchan::quality::{Ledger, Severity};
 use std::collections::HashSet;
 use std::process::ExitCode;
 
 /// (table, distinct codes, codes with an enterprises row in the evaluation year).
-fn join_rates(eval: &Evaluation) -> Vec<(&'static str, usize, usize)> {
-    let year = eval.year;
-    let matched: HashSet<&str> = eval
-        .inputs
-        .enterprises
-        .rows
-        .iter()
-        .filter(|r| r.year.unwrap_or(year) == year)
-        .map(|r| r.code.as_str())
+fn join_rates(eval: &Evaluation) -> anyhow::Result<Vec<(&'static str, usize, usize)>> {
+    let yearly = &eval.yearly;
+    let (codes, years, has_row) =
+        (yearly.column("code")?.str()?, yearly.column("year")?.i32()?, yearly.column("has_row")?.bool()?);
+    let counted = |column: &str| -> anyhow::Result<Vec<bool>> {
+        Ok(yearly.column(column)?.u32()?.iter().map(|n| n.is_some_and(|n| n > 0)).collect())
+    };
+    let (taxed, metered) = (counted("tax_rows")?, counted("energy_rows")?);
+    let rows = || (0..yearly.height()).filter_map(|i| Some((i, codes.get(i)?)));
+    let matched: HashSet<&str> = rows()
+        .filter(|&(i, _)| has_row.get(i) == Some(true) && years.get(i) == Some(eval.year))
+        .map(|(_, code)| code)
         .collect();
     let rate = |table: &'static str, codes: Vec<&str>| {
         let distinct: HashSet<&str> = codes.into_iter().filter(|c| !c.is_empty()).collect();
         let joined = distinct.iter().filter(|c| matched.contains(*c)).count();
         (table, distinct.len(), joined)
     };
-    let i = &eval.inputs;
-    vec![
-        rate("tax", i.tax.iter().map(|r| r.code.as_str()).collect()),
-        rate("energy", i.energy.years.iter().map(|(code, _, _)| code.as_str()).collect()),
-        rate("parcels", i.parcels.features.iter().map(|f| f.user.as_str()).collect()),
-        rate("leases", i.leases.iter().map(|r| r.lessee.as_str()).collect()),
-        rate("adjustments", i.adjustments.iter().map(|r| r.code.as_str()).collect()),
-    ]
+    Ok(vec![
+        rate("tax", rows().filter(|&(i, _)| taxed[i]).map(|(_, c)| c).collect()),
+        rate("energy", rows().filter(|&(i, _)| metered[i]).map(|(_, c)| c).collect()),
+        rate("parcels", eval.parcels.parcels.features.values().iter().map(|f| f.user.as_str()).collect()),
+        rate("leases", eval.leases.iter().map(|r| r.lessee.as_str()).collect()),
+        rate("adjustments", eval.adjustments.iter().map(|r| r.code.as_str()).collect()),
+    ])
 }
 
 pub fn validate(args: &Common) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&args.data_dir(), config, &ledger)?;
+    let eval = pipeline::evaluate(&args.data_dir(), config, Context::new(&ledger))?;
     std::fs::create_dir_all(&args.out)?;
-    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), args.lang)?)?;
+    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), args.lang.into())?)?;
     let errors = ledger.count(Severity::Error);
     if !args.quiet {
         println!("join rates with enterprises ({}):", eval.year);
-        for (table, codes, joined) in join_rates(&eval) {
+        for (table, codes, joined) in join_rates(&eval)? {
             let share = if codes == 0 { 100.0 } else { joined as f64 / codes as f64 * 100.0 };
             println!("  {table:<12} {joined:>7} of {codes:>7} codes ({share:.1}%)");
         }

@@ -4,6 +4,7 @@ pub mod high_emission;
 pub mod zombie;
 
 use crate::config::Config;
+use crate::domain::Group;
 use crate::input::energy::EnergyTotals;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
@@ -98,19 +99,18 @@ pub fn flag_enterprises(
     let group = frame.column("group")?.str()?;
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
-    let group_benchmark = |g: &str, ind: &str| rating.benchmarks.get(g).and_then(|b| b.get(ind)).and_then(|b| b.value);
     let judged: Vec<(String, CodeFlags)> = (0..frame.height())
         .into_par_iter()
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
             let verdict = zombie::judge(&figures.of_code(code_id.get(i)?), months.as_ref(), year, &config.zombie);
-            let high = group.get(i).map(|g| {
+            let high = group.get(i).and_then(Group::parse).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),
-                    group_benchmark(g, "va_per_energy"),
+                    rating.benchmark(g, "va_per_energy"),
                     emission_value.get(i),
-                    group_benchmark(g, "va_per_emission"),
+                    rating.benchmark(g, "va_per_emission"),
                 )
             });
             let flags = CodeFlags {
@@ -128,7 +128,7 @@ pub fn flag_enterprises(
 pub fn flag_columns(frame: &DataFrame, flags: &Flags) -> PolarsResult<Vec<Column>> {
     let of_row: Vec<Option<&CodeFlags>> = frame.column("code")?.str()?.iter().map(|c| flags.get(c?)).collect();
     let zombie: Vec<Option<bool>> = of_row.iter().map(|f| f.map(|f| f.zombie.zombie)).collect();
-    let rules: Vec<Option<String>> = of_row.iter().map(|f| f.map(|f| f.zombie.rules.join(";"))).collect();
+    let rules: Vec<Option<String>> = of_row.iter().map(|f| f.map(|f| f.zombie.rules_text())).collect();
     let high: Vec<Option<bool>> = of_row.iter().map(|f| f.and_then(|f| f.high_energy_emission)).collect();
     let pieces: Vec<Option<i64>> = of_row.iter().map(|f| f.map(|f| f.fragmented_pieces as i64)).collect();
     Ok(vec![

@@ -2,6 +2,7 @@
 //! data; a code is a zombie when the weights of the fired rules sum to the threshold.
 
 use crate::config::Zombie;
+use crate::domain::ZombieRule;
 use crate::input::energy::EnergyTotals;
 use std::collections::BTreeMap;
 
@@ -22,10 +23,17 @@ pub type MonthlyKwh = BTreeMap<u32, Option<f64>>;
 /// The rules that fired, in the table's order, with the evidence of each.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verdict {
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<ZombieRule>,
     pub evidence: Vec<String>,
     pub weight: f64,
     pub zombie: bool,
+}
+
+impl Verdict {
+    /// The fired rules `;`-joined, as the outputs write them.
+    pub fn rules_text(&self) -> String {
+        self.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(";")
+    }
 }
 
 /// The evaluation year's monthly electricity of `code`, when it has month rows that year.
@@ -64,7 +72,7 @@ pub fn longest_low_run(months: &MonthlyKwh, kwh: f64) -> (u32, u32) {
 /// monthly electricity when it has month rows.
 pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, year: i32, rules: &Zombie) -> Verdict {
     let mut v = Verdict::default();
-    let mut fire = |rule: &'static str, weight: f64, evidence: String| {
+    let mut fire = |rule: ZombieRule, weight: f64, evidence: String| {
         v.rules.push(rule);
         v.evidence.push(evidence);
         v.weight += weight;
@@ -77,7 +85,7 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
         if run >= rules.dormant_power.months {
             let end = start + run - 1;
             fire(
-                "dormant_power",
+                ZombieRule::DormantPower,
                 rules.dormant_power.weight,
                 format!(
                     "{run} consecutive months under {} kWh in {year} (months {start}–{end})",
@@ -92,7 +100,11 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
     if !loss_years.is_empty() && profits.iter().all(|p| p.is_some_and(|p| p < 0.0)) {
         let shown: Vec<String> =
             loss_years.iter().zip(&profits).map(|(y, p)| format!("{y}: {}", p.unwrap_or(0.0))).collect();
-        fire("persistent_losses", rules.persistent_losses.weight, format!("profit < 0 in {}", shown.join(", ")));
+        fire(
+            ZombieRule::PersistentLosses,
+            rules.persistent_losses.weight,
+            format!("profit < 0 in {}", shown.join(", ")),
+        );
     }
 
     let tax_years: Vec<i32> = (0..rules.no_tax.years as i32).map(|k| year - k).collect();
@@ -102,7 +114,7 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
     });
     if !tax_years.is_empty() && no_tax {
         let shown: Vec<String> = tax_years.iter().map(|y| format!("{y}: {}", get(*y).tax.unwrap_or(0.0))).collect();
-        fire("no_tax", rules.no_tax.weight, format!("tax ≤ 0 in {}", shown.join(", ")));
+        fire(ZombieRule::NoTax, rules.no_tax.weight, format!("tax ≤ 0 in {}", shown.join(", ")));
     }
 
     if let (Some(assets), Some(debt)) = (now.total_assets, now.total_liabilities)
@@ -110,7 +122,7 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
         && debt / assets > rules.insolvent.debt_ratio
     {
         fire(
-            "insolvent",
+            ZombieRule::Insolvent,
             rules.insolvent.weight,
             format!("liabilities {debt} ÷ assets {assets} = {:.4} > {}", debt / assets, rules.insolvent.debt_ratio),
         );
@@ -121,7 +133,7 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
         && (prev - cur) / prev >= rules.revenue_collapse.drop
     {
         fire(
-            "revenue_collapse",
+            ZombieRule::RevenueCollapse,
             rules.revenue_collapse.weight,
             format!("revenue fell from {prev} to {cur} ({:.1}%)", (prev - cur) / prev * 100.0),
         );
@@ -163,7 +175,7 @@ mod tests {
         let months: MonthlyKwh = (1..=12).map(|m| (m, Some(if m <= 6 { 0.0 } else { 9000.0 }))).collect();
         let years = BTreeMap::from([(2024, figures(10.0, 5.0, 100.0))]);
         let v = judge(&years, Some(&months), 2024, &Zombie::default());
-        assert_eq!(v.rules, vec!["dormant_power"]);
+        assert_eq!(v.rules, vec![ZombieRule::DormantPower]);
         assert!(v.zombie);
     }
 
@@ -175,7 +187,7 @@ mod tests {
             (2024, figures(-3.0, 0.0, 50.0)),
         ]);
         let v = judge(&years, None, 2024, &Zombie::default());
-        assert_eq!(v.rules, vec!["persistent_losses", "no_tax", "revenue_collapse"]);
+        assert_eq!(v.rules, vec![ZombieRule::PersistentLosses, ZombieRule::NoTax, ZombieRule::RevenueCollapse]);
         assert!(v.zombie);
         assert_eq!(v.weight, 1.5);
         let one = BTreeMap::from([(2023, figures(1.0, 1.0, 100.0)), (2024, figures(1.0, 1.0, 50.1))]);
@@ -195,7 +207,7 @@ mod tests {
         f.total_assets = Some(100.0);
         f.total_liabilities = Some(86.0);
         let years = BTreeMap::from([(2024, f)]);
-        assert_eq!(judge(&years, None, 2024, &Zombie::default()).rules, vec!["insolvent"]);
+        assert_eq!(judge(&years, None, 2024, &Zombie::default()).rules, vec![ZombieRule::Insolvent]);
         f.total_liabilities = Some(85.0);
         let years = BTreeMap::from([(2024, f)]);
         assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());

@@ -11,7 +11,7 @@ use rand::rngs::SmallRng;
 use super::enterprises::{Firm, Kind, lognormal};
 
 /// Square metres per mu.
-pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
+use crate::land::area::M2_PER_MU;
 
 /// One parcel of a park.
 pub struct Parcel {

@@ -26,8 +26,9 @@ use std::path::Path;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
+use crate::land::area::M2_PER_MU;
 use enterprises::{Firm, FirmContext};
-use layout::{M2_PER_MU, ParkLayout};
+use layout::ParkLayout;
 use messy::Messer;
 use shapes::{Frame, PARK_SLOT_M};
 use tables::Tables;

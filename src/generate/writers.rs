@@ -66,23 +66,9 @@ impl CsvSink {
 
     /// A number with thousands separators, quoted: `"1,234.5"`.
     pub fn grouped(&mut self, value: f64, decimals: usize) {
-        let plain = format!("{:.decimals$}", value.abs());
-        let (int, frac) = plain.split_once('.').map_or((plain.as_str(), ""), |(i, f)| (i, f));
         let cell = self.cell();
         cell.push('"');
-        if value < 0.0 {
-            cell.push('-');
-        }
-        for (i, digit) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                cell.push(',');
-            }
-            cell.push(digit);
-        }
-        if !frac.is_empty() {
-            cell.push('.');
-            cell.push_str(frac);
-        }
+        cell.push_str(&crate::numbers::with_thousands(value, decimals));
         cell.push('"');
     }
 

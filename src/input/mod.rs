@@ -3,21 +3,26 @@
 
 pub mod cells;
 pub mod crs;
+mod csv_pieces;
+mod discovery;
 pub mod energy;
+mod error;
 pub mod headers;
 pub mod parcels;
 pub mod parquet;
 pub mod source;
 pub mod tables;
+pub mod text;
 pub mod xlsx;
 
 use crate::quality::Ledger;
 use crate::stopwatch::Stopwatch;
+use discovery::{PARCEL_EXTENSIONS, TABLE_EXTENSIONS, find_file};
 use energy::EnergyTotals;
+pub use error::InputError;
 use parcels::ParcelFile;
 use sha2::{Digest, Sha256};
-pub use source::InputError;
-use source::{PARCEL_EXTENSIONS, RawTable, TABLE_EXTENSIONS, find_file, read_table};
+use source::{RawTable, read_table};
 use std::path::{Path, PathBuf};
 use tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 
@@ -28,20 +33,6 @@ pub struct InputFile {
     pub path: PathBuf,
     pub sha256: String,
     pub rows: usize,
-}
-
-/// Everything read from a data folder.
-pub struct Inputs {
-    /// The evaluation year: `evaluation.year`, else the latest year in enterprises, else in
-    /// any table.
-    pub year: i32,
-    pub enterprises: Enterprises,
-    pub tax: Vec<TaxRow>,
-    pub energy: EnergyTotals,
-    pub leases: Vec<LeaseRow>,
-    pub adjustments: Vec<AdjustmentRow>,
-    pub parcels: ParcelFile,
-    pub files: Vec<InputFile>,
 }
 
 /// The SHA-256 of a file, read in pieces so that a large file is not held twice.
@@ -88,58 +79,27 @@ fn optional<T: Default + Send>(
     })
 }
 
-/// Reads a data folder. `configured_year` is `evaluation.year`; rows without a year belong
-/// to the evaluation year. The tables and the parcel file are read side by side.
-pub fn load(
-    dir: &Path,
-    configured_crs: Option<&str>,
-    configured_year: Option<i32>,
-    ledger: &Ledger,
-    watch: &mut Stopwatch,
-) -> Result<Inputs, InputError> {
-    Ok(load_then(dir, configured_crs, configured_year, ledger, watch, |_, _| ())?.0)
-}
-
-/// [`load`], and `then` with the parcels as soon as they are read, while the tables are
-/// still being read.
-pub fn load_then<P: Send>(
-    dir: &Path,
-    configured_crs: Option<&str>,
-    configured_year: Option<i32>,
-    ledger: &Ledger,
-    watch: &mut Stopwatch,
-    then: impl FnOnce(&ParcelFile, &mut Stopwatch) -> P + Send,
-) -> Result<(Inputs, P), InputError> {
-    if !dir.is_dir() {
-        return Err(InputError::new(dir, "the data folder does not exist"));
-    }
-    let (tables, parcels) = watch.side_by_side(
-        |watch| read_tables(dir, configured_year, ledger, watch),
-        |watch| -> Result<_, InputError> {
-            let (parcels, parcel_file) =
-                watch.time("read parcels", || read_parcel_file(dir, configured_crs, ledger))?;
-            let after = then(&parcels, watch);
-            Ok((parcels, parcel_file, after))
-        },
-    );
-    let (mut tables, (parcels, parcel_file, after)) = (tables?, parcels?);
-    tables.files.push(parcel_file);
-    let Tables { year, enterprises, tax, energy, leases, adjustments, files } = tables;
-    Ok((Inputs { year, enterprises, tax, energy, leases, adjustments, parcels, files }, after))
+/// The data folder, which must exist.
+pub fn data_folder(dir: &Path) -> Result<&Path, InputError> {
+    if dir.is_dir() { Ok(dir) } else { Err(InputError::new(dir, "the data folder does not exist")) }
 }
 
 /// The tables of a data folder, and their files.
-struct Tables {
-    year: i32,
-    enterprises: Enterprises,
-    tax: Vec<TaxRow>,
-    energy: EnergyTotals,
-    leases: Vec<LeaseRow>,
-    adjustments: Vec<AdjustmentRow>,
-    files: Vec<InputFile>,
+pub struct Tables {
+    /// The evaluation year: `evaluation.year`, else the latest year in enterprises, else in
+    /// any table.
+    pub year: i32,
+    pub enterprises: Enterprises,
+    pub tax: Vec<TaxRow>,
+    pub energy: EnergyTotals,
+    pub leases: Vec<LeaseRow>,
+    pub adjustments: Vec<AdjustmentRow>,
+    pub files: Vec<InputFile>,
 }
 
-fn read_tables(
+/// Reads the tables of a data folder (each read timed). `configured_year` is
+/// `evaluation.year`; rows without a year belong to the evaluation year.
+pub fn read_tables(
     dir: &Path,
     configured_year: Option<i32>,
     ledger: &Ledger,
@@ -184,7 +144,7 @@ fn read_tables(
 }
 
 /// The parcel file, read, and its manifest entry.
-fn read_parcel_file(
+pub fn read_parcel_file(
     dir: &Path,
     configured_crs: Option<&str>,
     ledger: &Ledger,

@@ -3,10 +3,11 @@
 //! A file that is not valid JSON stops the run with its line and column; a feature that is
 //! valid JSON but not a usable polygon is a data_quality row and is kept with no geometry.
 
+use super::InputError;
 use super::cells;
 use super::crs::{Crs, legacy_crs_name};
 use super::headers::{self, canonical};
-use super::source::{InputError, decode_text};
+use super::text::decode_text;
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
 use crate::quality::{At, Ledger};

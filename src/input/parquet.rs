@@ -1,6 +1,7 @@
 //! Parquet tables, read with polars into the same text records as CSV.
 
-use super::source::{InputError, RawTable};
+use super::InputError;
+use super::source::RawTable;
 use std::path::Path;
 
 /// Reads a Parquet table (polars): every cell as text, numbers in shortest round-trip form.

@@ -3,12 +3,14 @@
 //! Every cell problem becomes a data_quality row here; a row that cannot be used (empty
 //! code, unreadable year, bad month) is reported and left out, never silently dropped.
 
+use super::InputError;
 use super::cells::{self, Read};
 use super::energy::{EnergyRow, EnergySums, EnergyTotals};
 use super::headers::{self, ColumnSpec};
-use super::source::{ColumnMap, InputError, RawTable, concat};
+use super::source::{ColumnMap, RawTable, concat};
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
+use foldhash::{HashSet, HashSetExt};
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
 pub type RowYear = Option<i32>;
@@ -43,6 +45,32 @@ pub struct Enterprises {
     pub extra_headers: Vec<String>,
     /// Whether the file has a year column.
     pub has_year: bool,
+}
+
+impl Enterprises {
+    /// A second row for one code and year is an error; the first is kept (SPEC §2). Rows
+    /// without a year belong to the evaluation year `year`.
+    pub fn drop_duplicate_rows(&mut self, year: i32, ledger: &Ledger) {
+        let mut seen: HashSet<(&str, i32)> = HashSet::with_capacity(self.rows.len());
+        let keep: Vec<bool> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let y = r.year.unwrap_or(year);
+                let first = seen.insert((r.code.as_str(), y));
+                if !first {
+                    ledger.error(
+                        At::new("enterprises", r.row, &r.code, "credit_code"),
+                        "duplicate_row",
+                        format!("a second row for {} in {y}; the first row is kept", r.code),
+                    );
+                }
+                first
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        self.rows.retain(|_| keep.next().unwrap_or(true));
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -12,7 +12,8 @@
 //! placed beyond that last cell, or values scattered so thinly that their records would span
 //! far more blank cells than values, stop the run with an input error.
 
-use super::source::{InputError, RawTable};
+use super::InputError;
+use super::source::RawTable;
 use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, Xlsx, XlsxError, open_workbook};
 use std::path::Path;
 

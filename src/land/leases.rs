@@ -2,10 +2,9 @@
 //!
 //! Leases of one parcel apply in file order, each capped at what is not yet leased out.
 
-use super::MeasuredParcel;
-use crate::input::parcels::ParcelFeature;
 use crate::input::tables::LeaseRow;
 use crate::numbers::{round6, sorted_sum};
+use crate::parcels::{ParcelIx, Parcels};
 use crate::quality::{At, Ledger};
 use foldhash::{HashMap, HashMapExt};
 
@@ -32,26 +31,21 @@ impl LandBook {
 }
 
 /// Books own land per user, then applies the leases of the evaluation year.
-pub fn book_land(
-    features: &[ParcelFeature],
-    measured: &[MeasuredParcel],
-    leases: &[LeaseRow],
-    year: i32,
-    ledger: &Ledger,
-) -> LandBook {
+pub fn book_land(parcels: &Parcels, leases: &[LeaseRow], year: i32, ledger: &Ledger) -> LandBook {
+    let (features, land) = (&parcels.features, &parcels.land);
     let mut book = LandBook::default();
     let mut own: HashMap<&str, Vec<f64>> = HashMap::new();
-    for (f, m) in features.iter().zip(measured).filter(|(f, _)| !f.user.is_empty()) {
-        own.entry(f.user.as_str()).or_default().push(m.area_mu);
+    for (ix, f) in features.iter().filter(|(_, f)| !f.user.is_empty()) {
+        own.entry(f.user.as_str()).or_default().push(land[ix].area_mu);
     }
     book.own_mu = own.into_iter().map(|(user, areas)| (user.to_string(), sorted_sum(areas))).collect();
-    let mut first_with_id: HashMap<&str, usize> = HashMap::new();
-    for (i, f) in features.iter().enumerate() {
+    let mut first_with_id: HashMap<&str, ParcelIx> = HashMap::new();
+    for (ix, f) in features.iter() {
         if let Some(id) = &f.input_id {
-            first_with_id.entry(id.as_str()).or_insert(i);
+            first_with_id.entry(id.as_str()).or_insert(ix);
         }
     }
-    let mut leased_so_far = vec![0.0_f64; features.len()];
+    let mut leased_so_far: HashMap<ParcelIx, f64> = HashMap::new();
     for lease in leases {
         let at = At::new("leases", lease.row, &lease.parcel_id, "area_mu");
         if lease.year.is_some_and(|y| y != year) {
@@ -83,7 +77,8 @@ pub fn book_land(
             }
             Ok(area) => *area,
         };
-        let left = (measured[p].area_mu - leased_so_far[p]).max(0.0);
+        let so_far = leased_so_far.entry(p).or_insert(0.0);
+        let left = (land[p].area_mu - *so_far).max(0.0);
         let taken = match area {
             Some(a) if a > left => {
                 ledger.warning(
@@ -99,7 +94,7 @@ pub fn book_land(
             Some(a) => a,
             None => left,
         };
-        leased_so_far[p] += taken;
+        *so_far += taken;
         if !parcel.user.is_empty() {
             *book.leased_out_mu.entry(parcel.user.clone()).or_insert(0.0) += taken;
         }

@@ -24,7 +24,7 @@ pub fn block_properties(b: &ReclaimBlock) -> Map<String, Value> {
 }
 
 pub fn blocks_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let blocks = &eval.reclaim.blocks;
+    let blocks = &eval.blocks;
     write_collection(eval, w, blocks.len(), |i| {
         feature_bytes(block_properties(&blocks[i]), blocks[i].geometry.as_ref())
     })

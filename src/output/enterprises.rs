@@ -40,7 +40,7 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
 /// The data_quality codes touching each credit code: issues keyed by the code, and issues
 /// of the parcels whose user it is.
 fn dq_codes(eval: &Evaluation, issues: &[Issue]) -> BTreeMap<String, BTreeSet<&'static str>> {
-    let features = &eval.inputs.parcels.features;
+    let features = eval.parcels.parcels.features.values();
     let mut out: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
     for issue in issues {
         let owner = if issue.table == PARCELS && issue.row >= 1 {

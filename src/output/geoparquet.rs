@@ -8,6 +8,7 @@ use super::blocks::block_properties;
 use super::parcels::parcel_properties;
 use super::{projjson, wkb};
 use crate::input::crs::{Crs, legacy_crs_name};
+use crate::parcels::ParcelIx;
 use crate::pipeline::Evaluation;
 use foldhash::HashMap;
 use geo::{BoundingRect, MultiPolygon, Rect};
@@ -51,9 +52,9 @@ const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 /// parcels.parquet: every input feature, in input order.
 pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let classes = eval.rating.classes_by_code()?;
-    let geometries: Vec<_> = eval.measured.iter().map(|m| m.geometry.as_ref()).collect();
+    let geometries: Vec<_> = eval.parcels.parcels.land.values().iter().map(|m| m.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(
-        &|i| parcel_properties(eval, &classes, i).to_map(),
+        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &classes).to_map(),
         &geometries,
         PARCEL_KINDS,
         crs(eval),
@@ -62,7 +63,7 @@ pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Resul
 
 /// reclaim_blocks.parquet: one row per block, in block order.
 pub fn blocks_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let blocks = &eval.reclaim.blocks;
+    let blocks = &eval.blocks;
     let geometries: Vec<_> = blocks.iter().map(|b| b.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i]), &geometries, BLOCK_KINDS, crs(eval))?)?)
 }
@@ -70,7 +71,7 @@ pub fn blocks_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result
 /// The `crs` of the metadata: PROJJSON for CGCS2000 Gauss-Krüger, and for longitude/latitude
 /// named CGCS2000 (EPSG:4490); `None` (OGC:CRS84) for other longitude/latitude.
 fn crs(eval: &Evaluation) -> Option<Value> {
-    let epsg = match eval.inputs.parcels.crs {
+    let epsg = match eval.parcels.parcels.crs {
         Crs::GaussKruger { epsg } => Some(epsg),
         Crs::LonLat => named_epsg(eval).filter(|&code| code == 4490),
     };
@@ -80,7 +81,7 @@ fn crs(eval: &Evaluation) -> Option<Value> {
 /// The EPSG code the data name (the file's `crs` member, else `land.crs`), as the reader
 /// resolves it.
 fn named_epsg(eval: &Evaluation) -> Option<u32> {
-    let member = eval.inputs.parcels.crs_member.as_ref().and_then(legacy_crs_name);
+    let member = eval.parcels.parcels.crs_member.as_ref().and_then(legacy_crs_name);
     let name = member.or(eval.config.land.crs.as_deref())?.trim().to_uppercase();
     if !name.contains("EPSG") {
         return None;

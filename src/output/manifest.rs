@@ -18,7 +18,6 @@ pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<BTreeMap<String, 
 
 pub fn manifest_json(eval: &Evaluation, timings: &[Lap]) -> anyhow::Result<Vec<u8>> {
     let inputs: Vec<Value> = eval
-        .inputs
         .files
         .iter()
         .map(|f| json!({"table": f.table, "path": f.path.display().to_string(), "sha256": f.sha256, "rows": f.rows}))
@@ -30,7 +29,7 @@ pub fn manifest_json(eval: &Evaluation, timings: &[Lap]) -> anyhow::Result<Vec<u
     let manifest = json!({
         "muchan": env!("CARGO_PKG_VERSION"),
         "year": eval.year,
-        "crs": eval.inputs.parcels.crs.name(),
+        "crs": eval.parcels.parcels.crs.name(),
         "configuration": serde_json::to_value(&eval.config)?,
         "inputs": inputs,
         "counts": { "status": counts(&eval.rating.frame, "status")?, "class": counts(&eval.rating.frame, "class")? },

@@ -59,7 +59,7 @@ pub struct Extras {
 }
 
 /// The format of the parcel and block outputs (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GeoFormat {
     /// `parcels.geojson` and `reclaim_blocks.geojson` (SPEC §10).
     #[default]

@@ -1,8 +1,9 @@
 //! `parcels.geojson`: every input feature in input order, geometry as read (repaired per
 //! SPEC §4), with the evaluation's properties first and the input's other properties after.
 
+use crate::domain::Class;
+use crate::parcels::{ParcelIx, ParcelRow};
 use crate::pipeline::Evaluation;
-use crate::reclaim::ParcelResult;
 use foldhash::HashMap;
 use geo::{LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
@@ -71,14 +72,14 @@ impl Props<'_> {
     }
 }
 
-fn spatial_properties<'a>(r: &'a ParcelResult, props: &mut Vec<(&'a str, Prop<'a>)>) {
-    let m = &r.metrics;
+fn spatial_properties<'a>(p: &ParcelRow<'a>, props: &mut Vec<(&'a str, Prop<'a>)>) {
+    let (m, r) = (p.neighbourhood, p.reclaim);
     props.extend([
         ("enclosure", Prop::Number(m.enclosure)),
         ("surrounding_user", Prop::Text(m.surrounding_user.as_deref())),
         ("surrounding_share", Prop::Number(m.surrounding_share)),
         ("scattered", Prop::Bool(m.scattered)),
-        ("reasons", Prop::Owned(r.reasons.join(";"))),
+        ("reasons", Prop::Owned(r.reasons_text())),
         ("block_id", Prop::Id(r.block_id)),
     ]);
 }
@@ -143,7 +144,7 @@ pub fn write_collection(
     feature: impl Fn(usize) -> serde_json::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
     w.write_all(br#"{"type":"FeatureCollection","#)?;
-    if let Some(crs) = &eval.inputs.parcels.crs_member {
+    if let Some(crs) = &eval.parcels.parcels.crs_member {
         w.write_all(br#""crs":"#)?;
         serde_json::to_writer(&mut *w, crs)?;
         w.write_all(b",")?;
@@ -163,9 +164,9 @@ pub fn write_collection(
     Ok(())
 }
 
-/// The properties of parcel `i`, in order: muchan's, then the input's others.
-pub(crate) fn parcel_properties<'a>(eval: &'a Evaluation, classes: &HashMap<&str, &'a str>, i: usize) -> Props<'a> {
-    let (f, m) = (&eval.inputs.parcels.features[i], &eval.measured[i]);
+/// The properties of a parcel, in order: muchan's, then the input's others.
+pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, classes: &HashMap<&str, Class>) -> Props<'a> {
+    let (f, m) = (p.feature, p.land);
     let user = (!f.user.is_empty()).then_some(f.user.as_str());
     let mut props = vec![
         ("parcel_id", Prop::Text(Some(&f.parcel_id))),
@@ -174,9 +175,9 @@ pub(crate) fn parcel_properties<'a>(eval: &'a Evaluation, classes: &HashMap<&str
         ("park", Prop::Text(f.park.as_deref())),
         ("area_mu", Prop::Number(Some(m.area_mu))),
         ("registered_mu", Prop::Number(f.registered_mu)),
-        ("user_class", Prop::Text(user.and_then(|u| classes.get(u)).copied())),
+        ("user_class", Prop::Text(user.and_then(|u| classes.get(u)).map(|c| c.as_str()))),
     ];
-    spatial_properties(&eval.reclaim.parcels[i], &mut props);
+    spatial_properties(&p, &mut props);
     let others = f.other_properties.iter().filter(|(key, _)| !PROPERTIES.contains(&key.as_str()));
     props.extend(others.map(|(key, value)| (key.as_str(), Prop::Input(value))));
     Props(props)
@@ -185,8 +186,9 @@ pub(crate) fn parcel_properties<'a>(eval: &'a Evaluation, classes: &HashMap<&str
 /// parcels.geojson: features written in parallel, joined in input order.
 pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
     let classes = eval.rating.classes_by_code()?;
-    write_collection(eval, w, eval.inputs.parcels.features.len(), |i| {
-        feature_bytes(parcel_properties(eval, &classes, i), eval.measured[i].geometry.as_ref())
+    write_collection(eval, w, eval.parcels.len(), |i| {
+        let parcel = eval.parcels.row(ParcelIx::at(i));
+        feature_bytes(parcel_properties(parcel, &classes), parcel.land.geometry.as_ref())
     })
 }
 

@@ -2,10 +2,11 @@
 //! class counts, score distributions, top and bottom lists, and problems by kind.
 
 use super::report::{ReportBlock, ReportData, ReportEnterprise, ReportParcel};
+use crate::domain::{Class, Group, NO_BUCKET};
+use crate::parcels::ParcelRow;
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
-use crate::reclaim::metric_projection;
-use crate::spatial::GaussKruger;
+use crate::spatial::{GaussKruger, metric_projection};
 use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::*;
@@ -29,9 +30,9 @@ fn rings(g: Option<&MultiPolygon<f64>>, projection: Option<&GaussKruger>) -> Vec
 struct Rated {
     code: String,
     name: Option<String>,
-    group: Option<String>,
+    group: Option<Group>,
     park: Option<String>,
-    class: Option<String>,
+    class: Option<Class>,
     total: Option<f64>,
     rank: Option<i64>,
 }
@@ -49,9 +50,9 @@ fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
         .map(|i| Rated {
             code: codes[i].clone().unwrap_or_default(),
             name: names[i].clone(),
-            group: groups[i].clone(),
+            group: groups[i].as_deref().and_then(Group::parse),
             park: parks[i].clone(),
-            class: classes[i].clone(),
+            class: classes[i].as_deref().and_then(Class::parse),
             total: totals[i],
             rank: ranks[i],
         })
@@ -62,11 +63,11 @@ fn listed(r: &Rated) -> Option<ReportEnterprise> {
     Some(ReportEnterprise {
         credit_code: r.code.clone(),
         name: r.name.clone(),
-        group: r.group.clone()?,
+        group: r.group?.as_str().to_string(),
         park: r.park.clone(),
         total_score: r.total?,
         rank: r.rank?,
-        class: r.class.clone()?,
+        class: r.class?.as_str().to_string(),
     })
 }
 
@@ -79,30 +80,27 @@ fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
 pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResult<ReportData> {
     let rated = rows(eval)?;
     let by_code: HashMap<&str, &Rated> = rated.iter().map(|r| (r.code.as_str(), r)).collect();
-    let projection = metric_projection(&eval.measured, eval.inputs.parcels.crs);
-    let features = &eval.inputs.parcels.features;
-    let parcels = features
-        .par_iter()
-        .zip(&eval.measured)
-        .zip(&eval.projected)
-        .zip(&eval.reclaim.parcels)
-        .map(|(((f, m), projected), r)| {
+    let table = &eval.parcels;
+    let land = table.parcels.land.values();
+    let projection = metric_projection(table.parcels.crs, land.iter().filter_map(|m| m.geometry.as_ref()));
+    let parcels = table
+        .par_rows()
+        .map(|ParcelRow { feature: f, land: m, metric: projected, reclaim: r, .. }| {
             let user = by_code.get(f.user.as_str());
             ReportParcel {
                 parcel_id: f.parcel_id.clone(),
                 user: (!f.user.is_empty()).then(|| f.user.clone()),
                 user_name: user.and_then(|u| u.name.clone()),
-                class: user.and_then(|u| u.class.clone()),
+                class: user.and_then(|u| u.class).map(|c| c.as_str().to_string()),
                 park: f.park.clone(),
                 area_mu: m.area_mu,
                 block_id: r.block_id,
-                reasons: r.reasons.join(";"),
-                rings: rings(projected.as_ref(), None),
+                reasons: r.reasons_text(),
+                rings: rings(projected, None),
             }
         })
         .collect();
     let blocks = eval
-        .reclaim
         .blocks
         .par_iter()
         .map(|b| ReportBlock {
@@ -118,15 +116,15 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
         .collect();
     let mut park_classes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for r in rated.iter().filter(|r| r.group.is_some()) {
-        let park = r.park.clone().unwrap_or_else(|| "(none)".into());
-        park_classes.entry(park).or_default().push(r.class.as_deref().unwrap_or("N"));
+        let park = r.park.clone().unwrap_or_else(|| NO_BUCKET.into());
+        park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
     }
     let mut scores = Vec::new();
     let (mut top, mut bottom) = (Vec::new(), Vec::new());
-    for group in ["above", "below"] {
+    for group in Group::ALL {
         let members: Vec<ReportEnterprise> =
-            rated.iter().filter(|r| r.group.as_deref() == Some(group)).filter_map(listed).collect();
-        scores.push((group.to_string(), members.iter().map(|m| m.total_score).collect()));
+            rated.iter().filter(|r| r.group == Some(group)).filter_map(listed).collect();
+        scores.push((group.as_str().to_string(), members.iter().map(|m| m.total_score).collect()));
         top.extend(members.iter().take(LISTED).cloned());
         bottom.extend(members.iter().rev().take(LISTED).cloned());
     }
@@ -137,7 +135,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
         zh,
         parcels,
         blocks,
-        class_counts: counts(rated.iter().filter_map(|r| r.class.as_deref())),
+        class_counts: counts(rated.iter().filter_map(|r| r.class.map(Class::as_str))),
         park_classes: park_classes.into_iter().map(|(park, classes)| (park, counts(classes.into_iter()))).collect(),
         scores,
         top,

@@ -2,9 +2,9 @@
 //! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
 
 use super::manifest::counts;
+use crate::domain::{Class, NO_BUCKET, Status};
 use crate::numbers::{keep_sorts, sorted_sum, sorted_sum_expr};
 use crate::pipeline::Evaluation;
-use crate::rating::status::STATUSES;
 use crate::reclaim::reclaimable_by_park;
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
@@ -23,14 +23,12 @@ const INTENSITIES: [(&str, &str, &str); 4] = [
     ("va_per_energy", "value_added", "energy_tce"),
 ];
 
-const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
-
 fn bucket_aggregates() -> Vec<Expr> {
     let mut aggs = vec![len().alias("enterprises")];
-    for s in STATUSES {
+    for s in Status::ALL.map(Status::as_str) {
         aggs.push(col("status").eq(lit(s)).cast(DataType::Int64).sum().alias(format!("status:{s}")));
     }
-    for c in CLASSES {
+    for c in Class::ALL.map(Class::as_str) {
         aggs.push(col("class").eq(lit(c)).cast(DataType::Int64).sum().alias(format!("class:{c}")));
     }
     for t in TOTALS {
@@ -54,7 +52,7 @@ fn buckets(frame: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
         .clone()
         .lazy()
         .filter(col("has_row"))
-        .with_column(col(key).fill_null(lit("(none)")).alias("__key"))
+        .with_column(col(key).fill_null(lit(NO_BUCKET)).alias("__key"))
         .group_by([col("__key")])
         .agg(bucket_aggregates())
         .sort(["__key"], SortMultipleOptions::default());
@@ -97,7 +95,7 @@ const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
 /// The figures of the evaluation year and the year before, each row with its code's
 /// buckets (group, park, industry) of the evaluation year.
 fn yoy_rows(eval: &Evaluation) -> PolarsResult<DataFrame> {
-    let buckets = ["group", "park", "industry"].map(|key| col(key).fill_null(lit("(none)")));
+    let buckets = ["group", "park", "industry"].map(|key| col(key).fill_null(lit(NO_BUCKET)));
     let buckets = eval
         .rating
         .frame
@@ -157,9 +155,8 @@ fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
         frame.with_column(column)?;
     }
     let mut reclaimable: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let parcels = eval.inputs.parcels.features.iter().zip(&eval.measured).zip(&eval.reclaim.parcels);
-    for ((f, m), _) in parcels.filter(|((f, _), r)| r.block_id.is_some() && !f.user.is_empty()) {
-        reclaimable.entry(f.user.as_str()).or_default().push(m.area_mu);
+    for p in eval.parcels.rows().filter(|p| p.reclaim.block_id.is_some() && !p.feature.user.is_empty()) {
+        reclaimable.entry(p.feature.user.as_str()).or_default().push(p.land.area_mu);
     }
     let codes = frame.column("code")?.str()?;
     let mu: Vec<Option<f64>> =
@@ -171,7 +168,7 @@ fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
 /// Parks keyed by the parcels' own park for reclaimable land (SPEC §10).
 fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
     let mut parks = buckets(frame, "park")?;
-    let by_parcel = reclaimable_by_park(&eval.inputs.parcels.features, &eval.measured, &eval.reclaim);
+    let by_parcel = reclaimable_by_park(&eval.parcels);
     for entry in parks.values_mut() {
         entry["reclaimable_mu"] = json!(0.0);
     }

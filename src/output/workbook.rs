@@ -4,6 +4,7 @@
 use super::enterprises::EnterpriseTable;
 use super::lang::Lang;
 use super::xlsx::{Sheet, XCell, workbook};
+use crate::domain::Class;
 use crate::quality::Issue;
 use serde_json::Value;
 
@@ -24,7 +25,7 @@ const SUMMARY: [&str; 12] = [
 ];
 
 fn summary_sheet(summary: &Value, lang: Lang) -> Sheet {
-    let classes = ["A", "B", "C", "D", "T", "N"];
+    let classes = Class::ALL.map(Class::as_str);
     let mut headers = vec!["kind".to_string(), "name".to_string()];
     headers.extend(classes.iter().map(|c| lang.value("class", c)));
     headers.extend(SUMMARY.iter().map(|s| s.to_string()));

@@ -4,8 +4,9 @@
 //! fall back to the group benchmark.
 
 use super::indicators::{Indicator, value_column};
-use super::status::{ABOVE, BELOW, rated};
-use crate::config::{BenchmarkMethod, Config, GroupScheme, Scope};
+use super::status::{in_group, rated};
+use crate::config::{BenchmarkMethod, Config, Scope};
+use crate::domain::Group;
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
 use crate::quality::{At, Ledger};
 use polars::prelude::*;
@@ -37,11 +38,7 @@ pub struct Benchmark {
 }
 
 /// Benchmarks per group, then indicator.
-pub type Benchmarks = BTreeMap<String, BTreeMap<String, Benchmark>>;
-
-fn scheme<'a>(config: &'a Config, group: &str) -> &'a GroupScheme {
-    if group == ABOVE { &config.groups.above } else { &config.groups.below }
-}
+pub type Benchmarks = BTreeMap<Group, BTreeMap<String, Benchmark>>;
 
 fn stats_frame(facts: &LazyFrame, ind: &Indicator, by: &[&str]) -> PolarsResult<DataFrame> {
     let v = value_column(&ind.name);
@@ -108,14 +105,13 @@ pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> 
     for ind in indicators {
         let by_group = read_stats(&stats_frame(facts, ind, &["group"])?, &["group"])?;
         let by_industry = read_stats(&stats_frame(facts, ind, &["group", "industry"])?, &["group", "industry"])?;
-        for group in [ABOVE, BELOW] {
-            let s = scheme(config, group);
+        for (group, s) in config.groups.iter() {
             let fixed = s.indicators.iter().find(|w| w.name == ind.name).and_then(|w| w.benchmark);
-            let stats = by_group.iter().find(|(k, _)| k[0] == group).map(|(_, s)| s);
+            let stats = by_group.iter().find(|(k, _)| k[0] == group.as_str()).map(|(_, s)| s);
             let industries = if s.scope == Scope::Industry && fixed.is_none() {
                 by_industry
                     .iter()
-                    .filter(|(k, st)| k[0] == group && !k[1].is_empty() && st.count >= MIN_INDUSTRY_MEMBERS)
+                    .filter(|(k, st)| k[0] == group.as_str() && !k[1].is_empty() && st.count >= MIN_INDUSTRY_MEMBERS)
                     .map(|(k, st)| (k[1].clone(), pick(Some(st), s.benchmark)))
                     .collect()
             } else {
@@ -127,7 +123,7 @@ pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> 
                 count: stats.map_or(0, |s| s.count),
                 industries,
             };
-            out.entry(group.to_string()).or_default().insert(ind.name.clone(), benchmark);
+            out.entry(group).or_default().insert(ind.name.clone(), benchmark);
         }
     }
     Ok(out)
@@ -135,14 +131,14 @@ pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> 
 
 /// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores.
 pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledger) {
-    for group in [ABOVE, BELOW] {
-        for w in &scheme(config, group).indicators {
-            let Some(b) = benchmarks.get(group).and_then(|g| g.get(&w.name)) else { continue };
+    for (group, scheme) in config.groups.iter() {
+        for w in &scheme.indicators {
+            let Some(b) = benchmarks.get(&group).and_then(|g| g.get(&w.name)) else { continue };
             let report = |scope: &str, value: Option<f64>| {
                 if !value.is_some_and(|v| v > 0.0) {
                     let shown = value.map_or("undefined".to_string(), |v| v.to_string());
                     ledger.warning(
-                        At::new("benchmarks", 0, group, &w.name),
+                        At::new("benchmarks", 0, group.as_str(), &w.name),
                         "benchmark_undefined",
                         format!(
                             "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
@@ -164,9 +160,9 @@ pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledge
 pub fn applied(benchmarks: &Benchmarks, indicator: &str) -> (Expr, Expr) {
     let mut values = Vec::new();
     let mut keys = Vec::new();
-    for group in [ABOVE, BELOW] {
-        let Some(b) = benchmarks.get(group).and_then(|g| g.get(indicator)) else { continue };
-        let in_group = col("group").eq(lit(group));
+    for group in Group::ALL {
+        let Some(b) = benchmarks.get(&group).and_then(|g| g.get(indicator)) else { continue };
+        let in_group = in_group(group);
         for (industry, v) in &b.industries {
             let here = in_group.clone().and(col("industry").eq(lit(industry.as_str())));
             values.push((here.clone(), lit_opt(*v)));

@@ -1,14 +1,58 @@
 //! Classes and differentiated policy (SPEC §7): ranks within each group, classes A–D by
 //! share or score cut-offs, vetoes, and the electricity surcharge.
+//!
+//! Ranks come from polars (a window rank per group); the class of each row is then one Rust
+//! function, [`class_of`], which `explain` calls too, so that the cut-off is written once.
+//!
+//! ```
+//! use muchan::config::{ClassMode, Classes};
+//! use muchan::domain::Class;
+//! use muchan::rating::classes::class_of;
+//! let shares = Classes { mode: ClassMode::Share, a: 0.20, b: 0.60, c: 0.95 };
+//! // 20 rated: ranks 1–4 are A (3 × 10⁴ < 2000 × 20), rank 5 is B, rank 20 is D.
+//! assert_eq!(class_of(&shares, 4, 20, 0.0), Class::A);
+//! assert_eq!(class_of(&shares, 5, 20, 0.0), Class::B);
+//! assert_eq!(class_of(&shares, 20, 20, 0.0), Class::D);
+//! ```
 
 use super::benchmarks::first_match;
-use super::status::{ABOVE, BELOW, rated};
+use super::status::{in_group, rated};
 use crate::config::{ClassMode, Classes, Config};
+use crate::domain::{Class, Group, Status};
 use polars::prelude::*;
 
 /// The total rounded to 6 decimal places, as it is ranked and cut.
 pub fn rounded_total() -> Expr {
     col("total_score").round(6, RoundMode::HalfAwayFromZero)
+}
+
+/// round(share × 10⁴): the share cut-off in ten-thousandths, as SPEC §7 tests it.
+pub fn share_bound(share: f64) -> i64 {
+    (share * 1e4).round() as i64
+}
+
+/// Whether the share ranked ahead of rank `rank` among `n`, (r − 1) ÷ n, is below `share`,
+/// tested exactly as (r − 1) × 10⁴ < round(share × 10⁴) × n.
+pub fn ranked_within(rank: i64, n: i64, share: f64) -> bool {
+    (rank - 1) * 10_000 < share_bound(share) * n
+}
+
+/// A, B, C or D for a rated enterprise (vetoes aside): by share of rank `rank` among `n`, or
+/// by score cut-offs on its rounded total.
+pub fn class_of(classes: &Classes, rank: i64, n: i64, rounded_total: f64) -> Class {
+    let within = |cut: f64| match classes.mode {
+        ClassMode::Share => ranked_within(rank, n, cut),
+        ClassMode::Score => rounded_total >= cut,
+    };
+    if within(classes.a) {
+        Class::A
+    } else if within(classes.b) {
+        Class::B
+    } else if within(classes.c) {
+        Class::C
+    } else {
+        Class::D
+    }
 }
 
 /// Adds `rank` (min method, highest total first, within the group's rated enterprises),
@@ -18,55 +62,53 @@ pub fn with_classes(lf: LazyFrame, config: &Config) -> PolarsResult<LazyFrame> {
     let rankable = when(rated()).then(rounded_total()).otherwise(lit(f64::NEG_INFINITY));
     let rank = rankable.rank(RankOptions { method: RankMethod::Min, descending: true }, None).over([col("group")])?;
     let n = rated().cast(DataType::Int64).sum().over([col("group")])?;
-    let lf = lf.with_columns([
-        when(rated()).then(rank.cast(DataType::Int64)).otherwise(lit(NULL).cast(DataType::Int64)).alias("rank"),
-        when(rated()).then(n).otherwise(lit(NULL).cast(DataType::Int64)).alias("rated_in_group"),
-    ]);
-    let by_group = [(ABOVE, &config.groups.above.classes), (BELOW, &config.groups.below.classes)]
-        .into_iter()
-        .map(|(g, classes)| (rated().and(col("group").eq(lit(g))), class_of(classes)))
-        .collect();
-    let class = when(col("status").eq(lit("exempt")).or(col("status").eq(lit("new"))))
-        .then(lit("T"))
-        .when(rated().not())
-        .then(lit("N"))
-        .when(col("veto"))
-        .then(lit("D"))
-        .otherwise(first_match(by_group, DataType::String))
-        .alias("class");
-    Ok(lf.with_column(class))
+    let ranked = lf
+        .with_columns([
+            when(rated()).then(rank.cast(DataType::Int64)).otherwise(lit(NULL).cast(DataType::Int64)).alias("rank"),
+            when(rated()).then(n).otherwise(lit(NULL).cast(DataType::Int64)).alias("rated_in_group"),
+        ])
+        .collect()?;
+    let classes = class_column(&ranked, config)?;
+    Ok(ranked.lazy().with_column(lit(classes).alias("class")))
 }
 
-/// A, B, C or D for a rated row of a group with these class settings.
-///
-/// Share mode: the share ranked ahead, (r − 1) ÷ n, is tested exactly as
-/// (r − 1) × 10⁴ < round(a × 10⁴) × n. Score mode: cut-offs on the rounded total.
-fn class_of(classes: &Classes) -> Expr {
-    let below = |cut: f64| -> Expr {
-        match classes.mode {
-            ClassMode::Share => {
-                let ahead = (col("rank") - lit(1i64)) * lit(10_000i64);
-                ahead.lt(lit((cut * 1e4).round() as i64) * col("rated_in_group"))
-            }
-            ClassMode::Score => rounded_total().gt_eq(lit(cut)),
-        }
-    };
-    when(below(classes.a))
-        .then(lit("A"))
-        .when(below(classes.b))
-        .then(lit("B"))
-        .when(below(classes.c))
-        .then(lit("C"))
-        .otherwise(lit("D"))
+/// The class of every row of a ranked frame.
+fn class_column(ranked: &DataFrame, config: &Config) -> PolarsResult<Series> {
+    let status = ranked.column("status")?.str()?;
+    let group = ranked.column("group")?.str()?;
+    let veto = ranked.column("veto")?.bool()?;
+    let rank = ranked.column("rank")?.i64()?;
+    let n = ranked.column("rated_in_group")?.i64()?;
+    let total = ranked.clone().lazy().select([rounded_total()]).collect()?;
+    let total = total.column("total_score")?.f64()?;
+    let classes: Vec<&str> = (0..ranked.height())
+        .map(|i| {
+            let status = status.get(i).and_then(Status::parse).unwrap_or(Status::Unmatched);
+            let class = Class::of_unrated(status).unwrap_or_else(|| {
+                let rated = (group.get(i).and_then(Group::parse), rank.get(i), n.get(i));
+                match rated {
+                    _ if veto.get(i).unwrap_or(false) => Class::D,
+                    (Some(g), Some(r), Some(n)) => {
+                        class_of(&config.groups.scheme(g).classes, r, n, total.get(i).unwrap_or(f64::NAN))
+                    }
+                    _ => Class::N,
+                }
+            });
+            class.as_str()
+        })
+        .collect();
+    Ok(Series::new("class".into(), classes))
 }
 
 /// Adds `surcharge_yuan`: rate(group, class) × electricity_kwh, capped at `cap_yuan`;
 /// 0 when electricity is missing or under `min_kwh`; empty for unrated rows.
 pub fn with_surcharge(lf: LazyFrame, config: &Config) -> LazyFrame {
     let mut rates = Vec::new();
-    for (g, r) in [(ABOVE, &config.groups.above.surcharge), (BELOW, &config.groups.below.surcharge)] {
-        for (class, rate) in [("A", r.a), ("B", r.b), ("C", r.c), ("D", r.d)] {
-            rates.push((col("group").eq(lit(g)).and(col("class").eq(lit(class))), lit(rate)));
+    for (g, scheme) in config.groups.iter() {
+        for class in Class::ALL {
+            if let Some(rate) = scheme.surcharge.of(class) {
+                rates.push((in_group(g).and(col("class").eq(lit(class.as_str()))), lit(rate)));
+            }
         }
     }
     let kwh = col("electricity_kwh");
@@ -76,4 +118,45 @@ pub fn with_surcharge(lf: LazyFrame, config: &Config) -> LazyFrame {
     let charged =
         when(kwh.clone().is_null().or(kwh.lt(lit(config.surcharge.min_kwh)))).then(lit(0.0)).otherwise(capped);
     lf.with_column(when(rated()).then(charged).otherwise(lit(NULL).cast(DataType::Float64)).alias("surcharge_yuan"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shares() -> Classes {
+        Classes { mode: ClassMode::Share, a: 0.20, b: 0.60, c: 0.95 }
+    }
+
+    #[test]
+    fn share_cut_offs_by_hand() {
+        // n = 19: the D band (share ahead ≥ 0.95) needs (r−1)×10⁴ ≥ 9500 × 19 = 180,500, i.e.
+        // r − 1 ≥ 18.05: no rank of 19 reaches it.
+        assert_eq!(class_of(&shares(), 19, 19, 0.0), Class::C);
+        // n = 20: rank 20 has 19 × 10⁴ = 190,000 ≥ 190,000: D.
+        assert_eq!(class_of(&shares(), 20, 20, 0.0), Class::D);
+        // n = 10: A for ranks 1–2 (10,000 < 20,000), B for 3–6 (50,000 < 60,000), C for 7–10.
+        let by_rank: Vec<Class> = (1..=10).map(|r| class_of(&shares(), r, 10, 0.0)).collect();
+        use Class::*;
+        assert_eq!(by_rank, [A, A, B, B, B, B, C, C, C, C]);
+        assert_eq!(class_of(&shares(), 1, 1, 0.0), A, "a lone enterprise is A");
+    }
+
+    #[test]
+    fn share_bound_rounds_the_share() {
+        assert_eq!(share_bound(0.2), 2000);
+        assert_eq!(share_bound(0.600_04), 6000);
+        assert!(ranked_within(1, 5, 0.2), "0 < 2000 × 5");
+        assert!(!ranked_within(2, 5, 0.2), "1 × 10⁴ = 2000 × 5 is not below: a share of exactly 0.2 is not A");
+        assert!(ranked_within(2, 6, 0.2), "1 × 10⁴ < 2000 × 6");
+    }
+
+    #[test]
+    fn score_cut_offs_on_the_rounded_total() {
+        let scores = Classes { mode: ClassMode::Score, a: 80.0, b: 60.0, c: 40.0 };
+        assert_eq!(class_of(&scores, 0, 0, 80.0), Class::A);
+        assert_eq!(class_of(&scores, 0, 0, 79.999_999), Class::B);
+        assert_eq!(class_of(&scores, 0, 0, 40.0), Class::C);
+        assert_eq!(class_of(&scores, 0, 0, 39.0), Class::D);
+    }
 }

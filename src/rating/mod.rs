@@ -9,7 +9,9 @@ pub mod scores;
 pub mod status;
 
 use crate::config::Config;
-use crate::quality::Ledger;
+use crate::domain::{Class, Group, Status};
+use crate::input::tables::AdjustmentRow;
+use crate::quality::{At, Ledger};
 use benchmarks::Benchmarks;
 use foldhash::HashMap;
 use indicators::Indicator;
@@ -24,10 +26,42 @@ pub struct Rating {
 
 impl Rating {
     /// The class of each credit code that has one.
-    pub fn classes_by_code(&self) -> PolarsResult<HashMap<&str, &str>> {
+    pub fn classes_by_code(&self) -> PolarsResult<HashMap<&str, Class>> {
         let codes = self.frame.column("code")?.str()?;
         let classes = self.frame.column("class")?.str()?;
-        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?, k?))).collect())
+        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?, Class::parse(k?)?))).collect())
+    }
+
+    /// The evaluation year's tax per code (codes with a value).
+    pub fn tax_by_code(&self) -> PolarsResult<HashMap<&str, f64>> {
+        let codes = self.frame.column("code")?.str()?;
+        let tax = self.frame.column("tax")?.f64()?;
+        Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?, t?))).collect())
+    }
+
+    /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored
+    /// (SPEC §7).
+    pub fn report_unrated_vetoes(&self, rows: &[AdjustmentRow], year: i32, ledger: &Ledger) -> PolarsResult<()> {
+        let codes = self.frame.column("code")?.str()?;
+        let status = self.frame.column("status")?.str()?;
+        let status_of: HashMap<&str, Status> =
+            codes.iter().zip(status.iter()).filter_map(|(c, s)| Some((c?, Status::parse(s?)?))).collect();
+        for r in rows.iter().filter(|r| r.veto && r.year.is_none_or(|y| y == year)) {
+            let status = status_of.get(r.code.as_str()).copied().unwrap_or(Status::Unmatched);
+            if status != Status::Rated {
+                ledger.notice(
+                    At::new("adjustments", r.row, &r.code, "veto"),
+                    "veto_unrated",
+                    format!("veto on {}, which is not rated ({status}); ignored", r.code),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The benchmark value of `indicator` in `group` (`None`: undefined).
+    pub fn benchmark(&self, group: Group, indicator: &str) -> Option<f64> {
+        self.benchmarks.get(&group).and_then(|b| b.get(indicator)).and_then(|b| b.value)
     }
 }
 
@@ -48,7 +82,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
 /// SPEC §7: rated above, then rated below, each by rounded total descending then code
 /// ascending; then all other codes by code (sorted by code id, which sorts as the code).
 fn output_order(lf: LazyFrame) -> LazyFrame {
-    let block = when(status::rated().and(col("group").eq(lit(status::ABOVE))))
+    let block = when(status::rated_in(Group::Above))
         .then(lit(0))
         .when(status::rated())
         .then(lit(1))

@@ -4,8 +4,9 @@
 
 use super::benchmarks::{Benchmarks, applied, first_match};
 use super::indicators::{Indicator, benchmark_column, score_column, value_column};
-use super::status::{ABOVE, BELOW, rated};
-use crate::config::{Config, GroupScheme, Missing, WeightedIndicator};
+use super::status::rated_in;
+use crate::config::{Config, Missing, WeightedIndicator};
+use crate::domain::Group;
 use polars::prelude::*;
 
 fn bkey_column(name: &str) -> String {
@@ -31,10 +32,10 @@ fn clamp(x: Expr, cap: f64) -> Expr {
 }
 
 /// The score of one weighted indicator for the rated rows of `group`.
-fn group_score(w: &WeightedIndicator, group: &str, cap: f64) -> PolarsResult<Expr> {
+fn group_score(w: &WeightedIndicator, group: Group, cap: f64) -> PolarsResult<Expr> {
     let v = col(value_column(&w.name).as_str());
     let b = col(benchmark_column(&w.name).as_str());
-    let here = rated().and(col("group").eq(lit(group)));
+    let here = rated_in(group);
     let scored = when(b.clone().gt(lit(0.0))).then(lit(w.weight) * clamp(v.clone() / b, cap)).otherwise(lit(0.0));
     let defined_score =
         when(here.clone().and(v.clone().is_not_null())).then(scored).otherwise(lit(NULL).cast(DataType::Float64));
@@ -47,30 +48,26 @@ fn group_score(w: &WeightedIndicator, group: &str, cap: f64) -> PolarsResult<Exp
     Ok(when(v.is_not_null()).then(defined_score).otherwise(when_missing))
 }
 
-fn schemes(config: &Config) -> [(&'static str, &GroupScheme); 2] {
-    [(ABOVE, &config.groups.above), (BELOW, &config.groups.below)]
-}
-
 /// Adds `<indicator>_score` for every scheme indicator (null outside the row's own scheme
 /// and for unrated rows), then `total_score`.
 pub fn with_scores(lf: LazyFrame, config: &Config) -> PolarsResult<LazyFrame> {
     let cap = config.scoring.cap;
-    let in_group = |g: &str| rated().and(col("group").eq(lit(g)));
     let mut score_exprs = Vec::new();
     for name in config.scheme_indicator_names() {
         let mut branches = Vec::new();
-        for (g, s) in schemes(config) {
+        for (g, s) in config.groups.iter() {
             if let Some(w) = s.indicators.iter().find(|w| w.name == name) {
-                branches.push((in_group(g), group_score(w, g, cap)?));
+                branches.push((rated_in(g), group_score(w, g, cap)?));
             }
         }
         score_exprs.push(first_match(branches, DataType::Float64).alias(score_column(&name)));
     }
-    let totals = schemes(config)
-        .into_iter()
+    let totals = config
+        .groups
+        .iter()
         .map(|(g, s)| {
             let sum = s.indicators.iter().fold(col("adjustment"), |acc, w| acc + col(score_column(&w.name).as_str()));
-            (in_group(g), sum)
+            (rated_in(g), sum)
         })
         .collect();
     Ok(lf.with_columns(score_exprs).with_column(first_match(totals, DataType::Float64).alias("total_score")))

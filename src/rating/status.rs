@@ -1,13 +1,8 @@
 //! Status and group (SPEC §5): who is rated, and in which group (above 规上 / below 规下).
 
 use crate::config::Config;
+use crate::domain::{Group, Status};
 use polars::prelude::*;
-
-pub const ABOVE: &str = "above";
-pub const BELOW: &str = "below";
-
-/// The statuses, in the order of SPEC §5 (the first that applies).
-pub const STATUSES: [&str; 6] = ["unmatched", "exempt", "new", "no_land", "below_min_mu", "rated"];
 
 /// Adds `group` (null for unmatched codes) and `status`.
 ///
@@ -18,27 +13,41 @@ pub fn with_status(facts: LazyFrame, config: &Config, year: i32) -> LazyFrame {
         .then(col("above"))
         .otherwise(col("revenue").gt_eq(lit(2000.0)).fill_null(lit(false)));
     let group = when(col("has_row"))
-        .then(when(is_above).then(lit(ABOVE)).otherwise(lit(BELOW)))
+        .then(when(is_above).then(lit(Group::Above.as_str())).otherwise(lit(Group::Below.as_str())))
         .otherwise(lit(NULL).cast(DataType::String))
         .alias("group");
     let first_new_year = year - config.evaluation.new_years + 1;
     let no_land = col("land_mu").is_null().or(col("land_mu").lt_eq(lit(0.0)));
     let status = when(col("has_row").not())
-        .then(lit("unmatched"))
+        .then(status_lit(Status::Unmatched))
         .when(col("exempt").fill_null(lit(false)))
-        .then(lit("exempt"))
+        .then(status_lit(Status::Exempt))
         .when(col("start_year").gt_eq(lit(first_new_year)).fill_null(lit(false)))
-        .then(lit("new"))
+        .then(status_lit(Status::New))
         .when(no_land)
-        .then(lit("no_land"))
-        .when(col("group").eq(lit(BELOW)).and(col("land_mu").lt(lit(config.evaluation.min_mu_below))))
-        .then(lit("below_min_mu"))
-        .otherwise(lit("rated"))
+        .then(status_lit(Status::NoLand))
+        .when(in_group(Group::Below).and(col("land_mu").lt(lit(config.evaluation.min_mu_below))))
+        .then(status_lit(Status::BelowMinMu))
+        .otherwise(status_lit(Status::Rated))
         .alias("status");
     facts.with_column(group).with_column(status)
 }
 
+fn status_lit(status: Status) -> Expr {
+    lit(status.as_str())
+}
+
 /// Whether a row is rated.
 pub fn rated() -> Expr {
-    col("status").eq(lit("rated"))
+    col("status").eq(status_lit(Status::Rated))
+}
+
+/// Whether a row is in `group`.
+pub fn in_group(group: Group) -> Expr {
+    col("group").eq(lit(group.as_str()))
+}
+
+/// Whether a row is rated in `group`.
+pub fn rated_in(group: Group) -> Expr {
+    rated().and(in_group(group))
 }

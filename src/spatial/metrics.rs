@@ -55,8 +55,7 @@ fn parcel_metrics(
     let island = share(covered_length(own, found.iter().filter(foreign).filter(|c| parcels[c.other].industrial)));
     let shares = user_shares(parcels, &parcel.user, own, &found, perimeter);
     let (surrounding, largest) = surrounding_user(&shares);
-    let scattered = (parcel.area_mu <= settings.scatter_max_mu && largest >= settings.scatter_min_share)
-        || (!parcel.industrial && island >= settings.island_min_share);
+    let scattered = is_scattered(parcel, largest, island, settings);
     let metrics = ParcelMetrics {
         perimeter_m: perimeter,
         enclosure: Some(enclosure),
@@ -66,6 +65,15 @@ fn parcel_metrics(
         neighbours: Vec::new(),
     };
     (metrics, outgoing)
+}
+
+/// The 插花地 test (SPEC §9): a small plot (area_mu ≤ `scatter_max_mu`) whose largest share
+/// S(P) of one other user is ≥ `scatter_min_share`, or a non-industrial parcel whose share on
+/// other users' industrial parcels (`island`) is ≥ `island_min_share`.
+pub fn is_scattered(parcel: &SpatialParcel, largest_share: f64, island: f64, settings: &SpatialSettings) -> bool {
+    let cut_into_one_user = parcel.area_mu <= settings.scatter_max_mu && largest_share >= settings.scatter_min_share;
+    let island_in_industry = !parcel.industrial && island >= settings.island_min_share;
+    cut_into_one_user || island_in_industry
 }
 
 /// Groups of contacts with one owner each (`contacts` sorts by owner first).

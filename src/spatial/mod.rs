@@ -14,9 +14,9 @@ pub mod shared_length;
 
 pub use blocks::{candidate_blocks, connected_components, union_geometry};
 pub use metrics::{analyse, parcel_boundaries};
-pub use overlaps::overlapping_pairs;
+pub use overlaps::{overlapping_pairs, report_overlaps};
 pub use pieces::fragmented_pieces;
-pub use projection::{GaussKruger, central_meridian_for, mean_vertex_longitude};
+pub use projection::{GaussKruger, central_meridian_for, mean_vertex_longitude, metric_projection};
 pub use segments::SegmentIndex;
 
 /// Prefix of the user name given to a parcel without a credit code (SPEC §9).

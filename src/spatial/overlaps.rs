@@ -3,6 +3,7 @@
 
 use super::SpatialParcel;
 use super::segments::{Segment, SegmentIndex, bounding_box};
+use crate::quality::{At, Ledger};
 use geo::{Contains, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -49,6 +50,22 @@ pub fn overlapping_pairs(parcels: &[SpatialParcel], boundaries: &SegmentIndex, s
         .collect();
     found.sort_by_key(|o| (o.first, o.second));
     found
+}
+
+/// Overlapping lots are a warning on the later parcel of each pair (rows are 1-based
+/// positions in the parcel file).
+pub fn report_overlaps(parcels: &[SpatialParcel], boundaries: &SegmentIndex, snap_m: f64, ledger: &Ledger) {
+    for o in overlapping_pairs(parcels, boundaries, snap_m) {
+        let (first, second) = (&parcels[o.first], &parcels[o.second]);
+        ledger.warning(
+            At::new(crate::input::parcels::TABLE, o.second + 1, &second.parcel_id, "geometry"),
+            "parcels_overlap",
+            format!(
+                "parcels {} and {} overlap: a vertex lies {:.2} m inside the other",
+                first.parcel_id, second.parcel_id, o.depth_m
+            ),
+        );
+    }
 }
 
 #[cfg(test)]

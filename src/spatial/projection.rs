@@ -2,6 +2,7 @@
 //! to sixth order in n (Karney 2011, "Transverse Mercator with an accuracy of a few
 //! nanometers"), scale 1 on the central meridian, false easting 500,000 m, no zone prefix.
 
+use crate::input::crs::Crs;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 /// CGCS2000 semi-major axis (m).
@@ -32,6 +33,19 @@ pub fn mean_vertex_longitude<'a>(geometries: impl IntoIterator<Item = &'a MultiP
         }
     }
     (count > 0).then(|| sum / count as f64)
+}
+
+/// The projection to metres of SPEC §9 for geometries in `crs`: none for Gauss-Krüger input
+/// (already metres); for longitude/latitude the CGCS2000 3-degree zone of the mean vertex
+/// longitude (none without any vertex).
+pub fn metric_projection<'a>(
+    crs: Crs,
+    geometries: impl IntoIterator<Item = &'a MultiPolygon<f64>>,
+) -> Option<GaussKruger> {
+    match crs {
+        Crs::LonLat => mean_vertex_longitude(geometries).map(GaussKruger::for_mean_longitude),
+        Crs::GaussKruger { .. } => None,
+    }
 }
 
 /// The ring's coordinates without the closing repeat of the first.

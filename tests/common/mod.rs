@@ -43,7 +43,7 @@ pub fn gk_parcels(parcels: &[(&str, &str, &str, String)]) -> String {
 pub fn evaluate(dir: &Path, config_toml: &str) -> (Evaluation, Ledger) {
     let config = Config::from_toml(config_toml, "test.toml").expect("config");
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(dir, config, &ledger).expect("evaluation");
+    let eval = pipeline::evaluate(dir, config, pipeline::Context::new(&ledger)).expect("evaluation");
     (eval, ledger)
 }
 

@@ -1,0 +1,169 @@
+//! The evaluation's domain values as types (SPEC §5, §7, §8, §9): the group an enterprise is
+//! scored in, its status, its class, the zombie rules and the reclaim reasons.
+//!
+//! Polars frames and outputs carry these as text; `as_str` gives that text and `parse` reads it
+//! back, so that no stage compares strings such as `"D"` or `"above"`. A text that is none of a
+//! type's values parses to `None`: a misspelt group can never fall into another group's scheme.
+//!
+//! ```
+//! use muchan::domain::{Class, Group};
+//! assert_eq!(Class::parse("D"), Some(Class::D));
+//! assert_eq!(Group::parse("above").map(Group::as_str), Some("above"));
+//! assert_eq!(Group::parse("Above"), None);
+//! ```
+
+use serde::Serialize;
+
+/// Defines a fieldless enum whose every value has one text, in declaration order.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The text polars and the outputs carry.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            /// The value written `text`, exactly; `None` for any other text.
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// The two groups scored separately (SPEC §5).
+    pub enum Group {
+        /// 规上, above designated size.
+        Above = "above",
+        /// 规下, below designated size.
+        Below = "below",
+    }
+}
+
+text_enum! {
+    /// Who is rated (SPEC §5), in the order of the table: the first that applies.
+    pub enum Status {
+        Unmatched = "unmatched",
+        Exempt = "exempt",
+        New = "new",
+        NoLand = "no_land",
+        BelowMinMu = "below_min_mu",
+        Rated = "rated",
+    }
+}
+
+text_enum! {
+    /// The class (SPEC §7): A–D for rated codes, T for exempt and new ones, N for the others.
+    pub enum Class {
+        /// 优先发展类
+        A = "A",
+        /// 鼓励提升类
+        B = "B",
+        /// 帮扶转型类
+        C = "C",
+        /// 倒逼整治类
+        D = "D",
+        /// 免评/新投产: exempt or new.
+        T = "T",
+        /// 未评价: not rated.
+        N = "N",
+    }
+}
+
+impl Class {
+    /// The class of a code that is not rated with this status (`None` for `rated`).
+    pub fn of_unrated(status: Status) -> Option<Class> {
+        match status {
+            Status::Exempt | Status::New => Some(Class::T),
+            Status::Rated => None,
+            Status::Unmatched | Status::NoLand | Status::BelowMinMu => Some(Class::N),
+        }
+    }
+}
+
+text_enum! {
+    /// The zombie rules of SPEC §8, in the table's order.
+    pub enum ZombieRule {
+        DormantPower = "dormant_power",
+        PersistentLosses = "persistent_losses",
+        NoTax = "no_tax",
+        Insolvent = "insolvent",
+        RevenueCollapse = "revenue_collapse",
+    }
+}
+
+text_enum! {
+    /// Why a parcel is a reclaim candidate (SPEC §9), in the order they are listed.
+    pub enum ReclaimReason {
+        Idle = "idle",
+        ZombieOwner = "zombie_owner",
+        ClassDOwner = "class_d_owner",
+        Scattered = "scattered",
+    }
+}
+
+/// The bucket of summaries and the report for an enterprise or parcel with no park (or
+/// industry, or group).
+pub const NO_BUCKET: &str = "(none)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_reads_back_from_its_text() {
+        for c in Class::ALL {
+            assert_eq!(Class::parse(c.as_str()), Some(c));
+        }
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        for g in Group::ALL {
+            assert_eq!(Group::parse(g.as_str()), Some(g));
+        }
+        assert_eq!(Class::ALL.map(Class::as_str), ["A", "B", "C", "D", "T", "N"]);
+        assert_eq!(Status::ALL.map(Status::as_str), ["unmatched", "exempt", "new", "no_land", "below_min_mu", "rated"]);
+    }
+
+    #[test]
+    fn other_text_is_no_value() {
+        assert_eq!(Group::parse("Above"), None);
+        assert_eq!(Group::parse("(none)"), None);
+        assert_eq!(Class::parse("d"), None);
+        assert_eq!(Status::parse(""), None);
+    }
+
+    #[test]
+    fn unrated_statuses_have_classes_t_and_n() {
+        assert_eq!(Class::of_unrated(Status::Exempt), Some(Class::T));
+        assert_eq!(Class::of_unrated(Status::New), Some(Class::T));
+        assert_eq!(Class::of_unrated(Status::NoLand), Some(Class::N));
+        assert_eq!(Class::of_unrated(Status::Rated), None);
+    }
+
+    #[test]
+    fn groups_serialize_as_their_text_in_their_order() {
+        let map: std::collections::BTreeMap<Group, u8> = [(Group::Below, 2), (Group::Above, 1)].into();
+        assert_eq!(serde_json::to_string(&map).expect("json"), r#"{"above":1,"below":2}"#);
+    }
+}

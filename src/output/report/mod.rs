@@ -1,0 +1,289 @@
+//! `report.html` (SPEC §10): one self-contained page a person reads — a map of the parcels
+//! coloured by their user's class with reclaim blocks outlined (pan, zoom, hover and click),
+//! score histograms per group, class counts per park, top and bottom lists, reclaim blocks
+//! ranked by gain and data problems by kind, in English or Chinese.
+//!
+//! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
+//! writes the string [`report_html`] returns. The page needs no network: its CSS and script
+//! (`report.css`, `report.js`) are inlined, the charts and tables are static
+//! HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres relative
+//! to the data's min corner, each ring delta-encoded, repeated strings interned). Above
+//! [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull of its parcels,
+//! plus the blocks. When the page has rendered, its script sets `data-rendered="map charts"`
+//! on `<body>`; a script error is recorded in `data-errors`.
+//!
+//! Files: this one holds the data the page shows and assembles it; [`page`] writes the static
+//! sections (header, charts, tables), [`map`] encodes the map's JSON, [`classes`] colours and
+//! names the classes, [`shapes`] draws park hulls and score histograms.
+
+mod classes;
+mod labels;
+mod map;
+mod page;
+mod shapes;
+
+use classes::ClassTable;
+use labels::{EN, ZH};
+use map::MapData;
+use page::{blocks_table, enterprise_table, header, map_section, park_classes_section, problems_table, scores_section};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Above this many parcels the map draws parks (convex hulls) and blocks, not every parcel.
+pub const MAX_PARCELS_DRAWN: usize = 20_000;
+
+const CSS: &str = include_str!("report.css");
+const JS: &str = include_str!("report.js");
+const ONERROR_JS: &str = "window.onerror=function(m,s,l,c){var b=document.body,e=b.dataset.errors;\
+b.dataset.errors=(e?e+' | ':'')+m+' (line '+l+':'+c+')';};window.addEventListener('unhandledrejection',\
+function(e){window.onerror('unhandled rejection: '+e.reason,'',0,0);});";
+
+/// One parcel on the map.
+#[derive(Debug, Clone, Default)]
+pub struct ReportParcel {
+    pub parcel_id: String,
+    pub user: Option<String>,
+    pub user_name: Option<String>,
+    /// The user's class: A B C D T N, or none.
+    pub class: Option<String>,
+    pub park: Option<String>,
+    pub area_mu: f64,
+    pub block_id: Option<usize>,
+    pub reasons: String,
+    /// Metres, x east, y north: exterior then holes of each part, flattened.
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// One reclaim block (its rings are the union of its parcels).
+#[derive(Debug, Clone, Default)]
+pub struct ReportBlock {
+    pub block_id: usize,
+    pub area_mu: f64,
+    pub current_tax: f64,
+    pub potential_tax: f64,
+    pub gain: f64,
+    pub users: String,
+    pub parcel_ids: String,
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// One row of the top or bottom list.
+#[derive(Debug, Clone, Default)]
+pub struct ReportEnterprise {
+    pub credit_code: String,
+    pub name: Option<String>,
+    pub group: String,
+    pub park: Option<String>,
+    pub total_score: f64,
+    pub rank: i64,
+    pub class: String,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportData {
+    pub year: i32,
+    pub zh: bool,
+    pub parcels: Vec<ReportParcel>,
+    pub blocks: Vec<ReportBlock>,
+    /// Enterprises per class (A B C D T N).
+    pub class_counts: Vec<(String, u64)>,
+    /// Per park, enterprises per class.
+    pub park_classes: Vec<(String, Vec<(String, u64)>)>,
+    /// Per group, the total scores of its rated enterprises.
+    pub scores: Vec<(String, Vec<f64>)>,
+    pub top: Vec<ReportEnterprise>,
+    pub bottom: Vec<ReportEnterprise>,
+    /// Data problems: code, severity, count.
+    pub problems: Vec<(String, String, u64)>,
+}
+
+/// The page as one HTML string.
+pub fn report_html(data: &ReportData) -> String {
+    let t = if data.zh { &ZH } else { &EN };
+    let classes = ClassTable::new(data, t);
+    let map = MapData::build(data, t, &classes);
+    let mut html = String::with_capacity(4096 + data.parcels.len() * 160);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} {year}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<script>{ONERROR_JS}</script>\n",
+        lang = if data.zh { "zh-CN" } else { "en" },
+        title = esc(t.title),
+        year = data.year,
+    );
+    html += &header(data, t, &classes);
+    html += "<main>\n<div class=\"top-grid\">\n";
+    html += &map_section(data, t, &classes, &map);
+    html += "<div class=\"side\">\n";
+    html += &scores_section(data, t);
+    html += &park_classes_section(data, t, &classes);
+    html += "</div>\n</div>\n<div class=\"tables\">\n";
+    html += &enterprise_table("top", t.top, &data.top, t, &classes);
+    html += &enterprise_table("bottom", t.bottom, &data.bottom, t, &classes);
+    html += &blocks_table(data, t);
+    html += &problems_table(data, t);
+    html += "</div>\n</main>\n";
+    let _ = write!(
+        html,
+        "<script type=\"application/json\" id=\"report-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
+        script_json(&map)
+    );
+    html
+}
+
+/// Serialises `value` so it can sit inside a `<script>` element: every `<` (which JSON only
+/// has inside strings) becomes `\u003c`, so no `</script>` or `<!--` can appear.
+pub(super) fn script_json<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    json.replace('<', "\\u003c")
+}
+
+/// HTML text and attribute escaping.
+pub(super) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rounds to two decimals (for the embedded JSON).
+pub(super) fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64, s: f64) -> Vec<Vec<[f64; 2]>> {
+        vec![vec![[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]
+    }
+
+    fn sample(n: usize, zh: bool) -> ReportData {
+        let side = (n as f64).sqrt().ceil() as usize;
+        let classes = ["A", "B", "C", "D", "T", "N"];
+        let parcels = (0..n)
+            .map(|i| ReportParcel {
+                parcel_id: format!("P{i}"),
+                user: Some(format!("U{}", i / 3)),
+                user_name: Some(format!("Firm {}", i / 3)),
+                class: Some(classes[i % 6].to_string()),
+                park: Some(format!("Park {}", i % 3)),
+                area_mu: 1.5,
+                block_id: (i % 50 == 0).then_some(i / 50),
+                reasons: String::new(),
+                rings: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
+            })
+            .collect();
+        ReportData {
+            year: 2024,
+            zh,
+            parcels,
+            blocks: vec![ReportBlock {
+                block_id: 0,
+                area_mu: 3.0,
+                gain: 10.0,
+                rings: square(500_000.0, 3_000_000.0, 55.0),
+                ..Default::default()
+            }],
+            class_counts: vec![("A".into(), 3), ("D".into(), 1)],
+            park_classes: vec![("Park 0".into(), vec![("A".into(), 2), ("D".into(), 1)])],
+            scores: vec![("above".into(), vec![55.0, 70.0, 90.0])],
+            top: vec![ReportEnterprise { credit_code: "X1".into(), class: "A".into(), rank: 1, ..Default::default() }],
+            bottom: Vec::new(),
+            problems: vec![("unmatched_code".into(), "warning".into(), 4)],
+        }
+    }
+
+    #[test]
+    fn self_contained() {
+        let html = report_html(&sample(100, false));
+        assert!(!html.contains("http://") && !html.contains("https://"));
+        assert!(!html.contains("<link") && !html.contains(" src="));
+        assert!(html.contains("data-mode=\"parcels\""));
+        assert!(html.contains("<svg class=\"hist\""));
+    }
+
+    #[test]
+    fn names_cannot_close_the_script() {
+        let mut data = sample(10, false);
+        let evil = "</script><script>alert(1)</script><!--";
+        data.parcels[0].user_name = Some(evil.into());
+        data.parcels[1].parcel_id = evil.into();
+        data.top[0].name = Some(evil.into());
+        data.scores[0].0 = evil.into();
+        let html = report_html(&data);
+        assert!(!html.contains("<script>alert"));
+        assert_eq!(html.matches("</script>").count(), 3);
+        assert!(html.contains("&lt;/script&gt;"));
+        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(value["users"][0][1], evil);
+        assert_eq!(value["parcels"][1][0], evil);
+    }
+
+    #[test]
+    fn coordinates_are_compact_and_relative() {
+        let html = report_html(&sample(4, false));
+        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(value["parcels"][0][7][0], serde_json::json!([0, 0, 250, 0, 0, 250, -250, 0]));
+        assert_eq!(value["w"], 550);
+    }
+
+    #[test]
+    fn parks_above_the_limit() {
+        let html = report_html(&sample(MAX_PARCELS_DRAWN + 1, false));
+        assert!(html.contains("data-mode=\"parks\""));
+        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        assert_eq!(value["parcels"].as_array().unwrap().len(), 0);
+        assert_eq!(value["hulls"].as_array().unwrap().len(), 3);
+        assert_eq!(value["blocks"].as_array().unwrap().len(), 1);
+        assert!(html.len() < 200_000, "{}", html.len());
+        let below = report_html(&sample(MAX_PARCELS_DRAWN, false));
+        assert!(below.contains("data-mode=\"parcels\""));
+    }
+
+    #[test]
+    fn chinese_labels() {
+        let html = report_html(&sample(10, true));
+        for label in [
+            "A 优先发展类",
+            "B 鼓励提升类",
+            "C 帮扶转型类",
+            "D 倒逼整治类",
+            "T 免评/新投产",
+            "N 未评价",
+            "亩产效益评价报告",
+        ] {
+            assert!(html.contains(label), "{label}");
+        }
+        assert!(html.contains("lang=\"zh-CN\""));
+        assert!(!report_html(&sample(10, false)).contains("优先发展"));
+    }
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(report_html(&sample(300, false)), report_html(&sample(300, false)));
+    }
+
+    #[test]
+    fn empty_data() {
+        let html = report_html(&ReportData::default());
+        assert!(html.contains("data-mode=\"parcels\""));
+    }
+}

@@ -1,0 +1,106 @@
+//! Golden outputs: the SHA-256 of every output file (the manifest aside, which holds timings)
+//! of the bundled sample and of two generated messy counties, pinned. A change to the code that
+//! changes any output byte fails here; a change meant to change outputs updates the hashes in
+//! the same commit and says why.
+
+use muchan::generate::{GenerateOptions, OutputCrs, generate};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::process::Command;
+
+fn run(data: &Path, out: &Path, extra: &[&str]) {
+    let status = Command::new(env!("CARGO_BIN_EXE_muchan"))
+        .args(["run", "--quiet", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .status()
+        .expect("runs");
+    assert!(status.success(), "muchan run failed on {}", data.display());
+}
+
+/// `name sha256` per output file, sorted by name, the manifest left out.
+fn hashes(out: &Path) -> Vec<String> {
+    let mut lines: Vec<String> = std::fs::read_dir(out)
+        .expect("output folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "manifest.json"))
+        .map(|p| {
+            let digest = Sha256::digest(std::fs::read(&p).expect("read output"));
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{} {hex}", p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default())
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn assert_hashes(out: &Path, expected: &[&str]) {
+    let actual = hashes(out);
+    assert_eq!(actual, expected, "outputs in {} differ from the pinned ones:\n{}", out.display(), actual.join("\n"));
+}
+
+fn generated(dir: &Path, crs: OutputCrs, seed: u64) {
+    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true };
+    generate(&options, dir).expect("generate");
+}
+
+#[test]
+fn the_bundled_sample_gives_the_pinned_outputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    run(&data, &dir.path().join("en"), &[]);
+    assert_hashes(&dir.path().join("en"), SAMPLE_EN);
+    run(&data, &dir.path().join("zh"), &["--lang", "zh"]);
+    assert_hashes(&dir.path().join("zh"), SAMPLE_ZH);
+}
+
+#[test]
+fn generated_counties_give_the_pinned_outputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (crs, seed, expected) in [(OutputCrs::LonLat, 5, LONLAT_5), (OutputCrs::GaussKruger, 11, GAUSS_KRUGER_11)] {
+        let data = dir.path().join(format!("data{seed}"));
+        generated(&data, crs, seed);
+        let out = dir.path().join(format!("out{seed}"));
+        run(&data, &out, &[]);
+        assert_hashes(&out, expected);
+    }
+}
+
+const SAMPLE_EN: &[&str] = &[
+    "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
+    "enterprises.csv 0bbf7f76dfc6af35cf86142319e057ba98d894010c0752f19811ae160151703e",
+    "enterprises.parquet 290a29b3623a657e94fe09c3a9d71edf4c1cb30b7934431d7f7c2a8b858a800b",
+    "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
+    "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
+    "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
+    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+];
+const SAMPLE_ZH: &[&str] = &[
+    "data_quality.csv f6ba52b6b4eb4b5f5bc2d60246f544ca2527a78ce2615d4bf9a7101db4f65ccd",
+    "enterprises.csv 4bd220d239f6f84d39b6417c6717f6d588eb6049c0d5baaafb1c5399a7808a0e",
+    "enterprises.parquet 290a29b3623a657e94fe09c3a9d71edf4c1cb30b7934431d7f7c2a8b858a800b",
+    "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
+    "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
+    "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
+    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+];
+const LONLAT_5: &[&str] = &[
+    "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
+    "enterprises.csv 33a7f7f4c2af5fa7264b53088fed062a2d87f86bae44be23f6783687ab585fd2",
+    "enterprises.parquet 0b74609c7cf0b878e5d92e2582718c83ec51c24ba2439dead349945679853e83",
+    "parcels.geojson 48be77a82ed8df7f132316115c682e2dd25a69f8843a690ff999b1165b949176",
+    "reclaim_blocks.geojson 4cec6614069e88c756bed597ba5783aa8f53442e8ee82c492dfde2bf292a2835",
+    "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
+    "summary.json dc33b905800318e5cd1c29b388dff4f7506e9e79856555451cde5048e5bfdaef",
+];
+const GAUSS_KRUGER_11: &[&str] = &[
+    "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
+    "enterprises.csv a9fc52336d7548341a79b1b4dd266786681c6469c1923d352672b62b323ffdee",
+    "enterprises.parquet dba6041bfc2326b4c42527e755732e9555081a5af40e07f530af400c90a4a733",
+    "parcels.geojson de349b455dd454900aa3dedeb7dc0f4ec5df114918354980bc9afaaf720676b9",
+    "reclaim_blocks.geojson 0dca30a0dbab2f43f30c8d643d394221add423429f45ba072524d80e6b34a4df",
+    "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",
+    "summary.json 805601167a42425fcaea51c9453bd79c0af2802f21632967a712e0d69121efc5",
+];
