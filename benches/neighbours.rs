@@ -20,7 +20,8 @@ fn neighbours(c: &mut Criterion) {
         ..Default::default()
     };
     let ledger = Ledger::new();
-    let parcels = input::parcels::read_parcels(&dir.path().join("parcels.geojson"), None, &ledger).expect("parcels");
+    let parcels =
+        input::parcels::read_parcels(&dir.path().join("parcels.geojson"), &config.land, &ledger).expect("parcels");
     let measured = land::measure_parcels(&parcels.features, parcels.crs, &config.land, &ledger);
     let in_metres = Parcels::new(parcels, measured).expect("one measurement per parcel").in_metres();
     let spatial_parcels = in_metres.values();

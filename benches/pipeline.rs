@@ -27,8 +27,9 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
     let read = || {
         let ledger = Ledger::new();
-        let tables = input::read_tables(dir.path(), None, &ledger, &mut Stopwatch::default()).expect("reads tables");
-        let (parcels, _) = input::read_parcel_file(dir.path(), None, &ledger).expect("reads parcels");
+        let folder = input::Folder::open(dir.path(), None).expect("a folder");
+        let tables = input::read_tables(&folder, None, &ledger, &mut Stopwatch::default()).expect("reads tables");
+        let (parcels, _) = input::read_parcel_file(&folder, &config.land, &ledger).expect("reads parcels");
         (tables, parcels)
     };
     group.bench_function("read", |b| b.iter(|| black_box(read())));

@@ -44,6 +44,13 @@ pub struct Land {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crs: Option<String>,
     pub registered_tolerance: f64,
+    /// The parcel layer named by path (relative to the data folder), whatever its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcels: Option<String>,
+    /// The text encoding of a Shapefile's .dbf, when neither its .cpg nor its language byte
+    /// should decide (SPEC §13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dbf_encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -255,7 +262,13 @@ impl Default for Evaluation {
 
 impl Default for Land {
     fn default() -> Self {
-        Land { area_source: AreaSource::Measured, crs: None, registered_tolerance: 0.05 }
+        Land {
+            area_source: AreaSource::Measured,
+            crs: None,
+            registered_tolerance: 0.05,
+            parcels: None,
+            dbf_encoding: None,
+        }
     }
 }
 

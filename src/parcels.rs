@@ -21,7 +21,6 @@ use crate::reclaim::ParcelReclaim;
 use crate::spatial::{ParcelMetrics, SpatialParcel, metric_projection};
 use geo::MultiPolygon;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::ops::Index;
 
 /// The position of a parcel in the table (its feature's position in the file, from 0).
@@ -118,8 +117,8 @@ impl<T> Index<ParcelIx> for Column<T> {
 pub struct Parcels {
     /// The coordinates of the input (and of `land`'s geometries).
     pub crs: Crs,
-    /// The legacy `crs` member as read, carried to the outputs.
-    pub crs_member: Option<Value>,
+    /// The CRS name as the data (or `land.crs`) state it.
+    pub declared: Option<String>,
     pub features: Column<ParcelFeature>,
     /// Repaired geometry and area (SPEC §4).
     pub land: Column<MeasuredParcel>,
@@ -131,7 +130,7 @@ impl Parcels {
         let n = file.features.len();
         Ok(Parcels {
             crs: file.crs,
-            crs_member: file.crs_member,
+            declared: file.declared,
             features: Column(file.features),
             land: Column(land).checked("land", n)?,
         })

@@ -15,7 +15,7 @@ use crate::facts;
 use crate::flags::{self, Flags};
 use crate::input::energy::EnergyTotals;
 use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
-use crate::input::{self, InputError, InputFile, Tables};
+use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
 use crate::land::{self, leases::book_land};
 use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
 use crate::quality::Ledger;
@@ -83,18 +83,20 @@ pub struct Evaluation {
 /// Reads the data folder `data` and evaluates it under `config`.
 pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
     let Context { ledger, mut watch } = ctx;
-    let dir = input::data_folder(data)?;
+    let folder = Folder::open(data, config.land.parcels.as_deref())?;
+    folder.report_unknown(ledger);
+    folder.require(Table::Tax)?;
     let (tables, parcels) = watch.side_by_side(
-        |watch| input::read_tables(dir, config.evaluation.year, ledger, watch),
+        |watch| input::read_tables(&folder, config.evaluation.year, ledger, watch),
         |watch| -> Result<_, RunError> {
-            let (file, entry) =
-                watch.time("read parcels", || input::read_parcel_file(dir, config.land.crs.as_deref(), ledger))?;
+            let (file, entries) =
+                watch.time("read parcels", || input::read_parcel_file(&folder, &config.land, ledger))?;
             let measured = watch.time("land", || land::measure_parcels(&file.features, file.crs, &config.land, ledger));
-            Ok((Parcels::new(file, measured)?, entry))
+            Ok((Parcels::new(file, measured)?, entries))
         },
     );
-    let (mut tables, (parcels, parcel_entry)) = (tables?, parcels?);
-    tables.files.push(parcel_entry);
+    let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
+    tables.files.extend(parcel_entries);
     let Tables { year, mut enterprises, tax, energy, leases, adjustments, files } = tables;
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));

@@ -88,6 +88,7 @@ fn a_messy_cadastre_runs_through() {
     write(dir.path(), "parcels.geojson", &text);
     let rows: Vec<String> = users.iter().map(|u| format!("{u},2024,3000")).collect();
     write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{}\n", rows.join("\n")));
+    write_no_tax(dir.path());
 
     let (eval, ledger) = evaluate(dir.path(), "");
     assert_eq!(eval.parcels.len(), total);

@@ -95,6 +95,7 @@ fn a_code_stored_as_a_number_is_an_error_and_used_as_written() {
     sheet.write_number(1, 1, 2024).expect("year");
     book.save(dir.path().join("enterprises.xlsx")).expect("save");
     std::fs::write(dir.path().join("parcels.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).expect("write");
+    std::fs::write(dir.path().join("tax.csv"), "credit_code,tax\n").expect("write");
     let ledger = muchan::quality::Ledger::new();
     let eval = muchan::pipeline::evaluate(
         dir.path(),

@@ -3,14 +3,13 @@
 //! path as its fuzz target, through the crate's own API. The inputs are files under
 //! fuzz/corpus/ (seeds) and fuzz/regressions/ (failures).
 
-use muchan::config::{Config, ConfigError};
+use muchan::config::{Config, ConfigError, Land};
 use muchan::input::crs::Crs;
 use muchan::input::parcels::read_parcels;
 use muchan::input::source::read_table;
 use muchan::input::tables::{read_adjustments, read_energy, read_enterprises, read_leases, read_tax};
 use muchan::keys::{check_code, normalize_code};
 use muchan::land::area::{geodesic_area_m2, planar_area_m2};
-use muchan::land::measure_parcels;
 use muchan::land::repair::repair;
 use muchan::quality::Ledger;
 use std::path::PathBuf;
@@ -123,7 +122,7 @@ fn bow_tie_holes_and_broken_features_geojson() {
     let bytes = include_bytes!("../fuzz/corpus/parcels/bow_tie_holes.geojson");
     let (_dir, path) = file("parcels.geojson", bytes);
     let ledger = Ledger::new();
-    let parcels = read_parcels(&path, None, &ledger).expect("reads leniently");
+    let parcels = read_parcels(&path, &Land::default(), &ledger).expect("reads leniently");
     assert_eq!(parcels.crs, Crs::LonLat);
     assert_eq!(parcels.features.len(), 17);
     assert_eq!(parcels.features[0].parcel_id, "B1");
@@ -152,16 +151,22 @@ fn bow_tie_holes_and_broken_features_geojson() {
 fn gauss_kruger_bow_tie_with_crs_member_and_projected_gbk_file() {
     let bytes = include_bytes!("../fuzz/corpus/parcels/gauss_kruger_crs.geojson");
     let (_dir, path) = file("parcels.geojson", bytes);
-    let parcels = read_parcels(&path, None, &Ledger::new()).expect("reads");
-    assert_eq!(parcels.crs, Crs::GaussKruger { epsg: 4527 });
+    // Its member names zone 39 (EPSG:4527) for eastings of zone 40: the run stops (SPEC §13).
+    let err = read_parcels(&path, &Land::default(), &Ledger::new()).expect_err("zone 39 named, zone 40 given");
+    assert!(err.message.contains("EPSG:4527") && err.message.contains("fit EPSG:4528"), "{}", err.message);
+    let corrected = String::from_utf8_lossy(bytes).replace("4527", "4528");
+    let (_dir, path) = file("parcels.geojson", corrected.as_bytes());
+    let parcels = read_parcels(&path, &Land::default(), &Ledger::new()).expect("reads");
+    assert_eq!(parcels.crs, Crs::GaussKruger { epsg: 4528 });
     let bow_tie = repair(parcels.features[0].raw.as_ref().expect("coordinates")).geometry.expect("lobes");
     assert!((planar_area_m2(&bow_tie) - 20000.0).abs() < 1e-3);
 
     let gbk = include_bytes!("../fuzz/corpus/parcels/projected_gbk.geojson");
     let (_dir, path) = file("parcels.geojson", gbk);
-    let err = read_parcels(&path, None, &Ledger::new()).expect_err("projected without a CRS");
+    let err = read_parcels(&path, &Land::default(), &Ledger::new()).expect_err("projected without a CRS");
     assert!(err.to_string().contains("land.crs"), "{err}");
-    let parcels = read_parcels(&path, Some("EPSG:4549"), &Ledger::new()).expect("with land.crs");
+    let parcels = read_parcels(&path, &Land { crs: Some("EPSG:4549".into()), ..Land::default() }, &Ledger::new())
+        .expect("with land.crs");
     assert_eq!(parcels.features[0].park.as_deref(), Some("经开区"));
 }
 
@@ -173,7 +178,7 @@ fn broken_geojson_files_are_errors() {
         (include_bytes!("../fuzz/corpus/parcels/bad_crs.geojson").as_slice(), None),
     ] {
         let (_dir, path) = file("parcels.geojson", bytes);
-        let err = read_parcels(&path, None, &Ledger::new()).expect_err("an error");
+        let err = read_parcels(&path, &Land::default(), &Ledger::new()).expect_err("an error");
         assert_eq!(err.line, line, "{err}");
     }
 }
@@ -183,7 +188,7 @@ fn tiny_coordinates_repair_without_panic() {
     // 1e-300 coordinates: i_overlay's integer grid overflows inside repair's catch_unwind.
     let bytes = include_bytes!("../fuzz/corpus/parcels/bom_utf8.geojson");
     let (_dir, path) = file("parcels.geojson", bytes);
-    let parcels = read_parcels(&path, None, &Ledger::new()).expect("reads");
+    let parcels = read_parcels(&path, &Land::default(), &Ledger::new()).expect("reads");
     let raw = parcels.features[0].raw.as_ref().expect("coordinates");
     if let Some(g) = repair(raw).geometry {
         assert!(geodesic_area_m2(&g) >= 0.0);
@@ -216,30 +221,22 @@ fn configurations_with_wrong_types_are_errors() {
 }
 
 /// Found by the `parcels` target (fuzz/regressions/parcels_lonlat_crs_projected_coordinates.geojson).
-/// A file whose `crs` member (or land.crs) names a longitude/latitude system is not
-/// range-checked the way a file without one is, so metres read as degrees gave a NaN geodesic
-/// area (`measured_mu = Some(NaN)`, `area_mu = NaN`, no data_quality row). Since 24408a5 the
-/// land stage drops such a geometry with an invalid_geometry row.
+/// A file whose `crs` member names a longitude/latitude system holds metres: once read as
+/// degrees (a NaN geodesic area). The stated CRS is now checked against the coordinates (SPEC
+/// §13): the run stops, naming the CRS and a vertex in plain decimals.
 #[test]
-fn lon_lat_crs_with_projected_coordinates_gives_no_nan_area() {
+fn lon_lat_crs_with_projected_coordinates_stops_the_run() {
     let bytes = include_bytes!("../fuzz/regressions/parcels_lonlat_crs_projected_coordinates.geojson");
     let (_dir, path) = file("parcels.geojson", bytes);
-    let ledger = Ledger::new();
-    let parcels = read_parcels(&path, None, &ledger).expect("reads: the crs member is honoured");
-    assert_eq!(parcels.crs, Crs::LonLat);
-    let config = muchan::config::Land::default();
-    let measured = measure_parcels(&parcels.features, parcels.crs, &config, &ledger);
-    assert_eq!(measured.len(), 1);
-    assert_eq!(measured[0].measured_mu, None);
-    assert!(measured[0].area_mu.is_finite(), "area {} mu", measured[0].area_mu);
-    let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
-    assert!(codes.contains(&"invalid_geometry"), "{codes:?}");
+    let err = read_parcels(&path, &Land::default(), &Ledger::new()).expect_err("the crs member does not fit");
+    assert!(err.message.contains("OGC:CRS84") && err.message.contains("vertex ["), "{}", err.message);
+    assert!(!err.message.contains("e+") && !err.message.contains("e-"), "plain decimals: {}", err.message);
 }
 
 /// Found by the `table` target (fuzz/regressions/table_calamine_reference_overflow*.xlsx).
 /// calamine 0.38 reads a cell reference with unchecked `u32` arithmetic
 /// (`get_row_and_optional_column`, calamine-0.38.0/src/xlsx/mod.rs:3096–3097): `r="AAAAAAAA2"`
-/// overflows it. With overflow checks (the test profile) calamine panics, which `read_xlsx`
+/// overflows it. With overflow checks (the test profile) calamine panics, which `read_spreadsheet`
 /// catches; in a release build the column wraps to about 4·10⁹ and calamine's dense range asked
 /// for 259 GB, so the process aborted. The sheet is now streamed sparsely and a cell beyond
 /// XFD1048576 is an input error; the fuzzed file, whose reference also holds a `.`, is an

@@ -24,6 +24,7 @@ fn county(enterprises: &str, parcels: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "enterprises.csv", enterprises);
     write(dir.path(), "parcels.geojson", parcels);
+    write_no_tax(dir.path());
     dir
 }
 
@@ -72,7 +73,10 @@ fn non_finite_and_huge_json_numbers() {
       {"type":"Feature","properties":{"parcel_id":"H1"},"geometry":{"type":"Polygon","coordinates":[[[1e308,1e308],[1e308,-1e308],[0,0],[1e308,1e308]]]}},
       {"type":"Feature","properties":{"parcel_id":"H2"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1e400,0],[0,1],[0,0]]]}},
       {"type":"Feature","properties":{"parcel_id":"Z"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[0,0],[0,0],[0,0]]]}},
-      {"type":"Feature","properties":{"parcel_id":"N"},"geometry":null}]}"#;
+      {"type":"Feature","properties":{"parcel_id":"N"},"geometry":null},
+      {"type":"Feature","properties":{"parcel_id":"OK1"},"geometry":{"type":"Polygon","coordinates":[[[500000,3300000],[500100,3300000],[500100,3300100],[500000,3300000]]]}},
+      {"type":"Feature","properties":{"parcel_id":"OK2"},"geometry":{"type":"Polygon","coordinates":[[[501000,3300000],[501100,3300000],[501100,3300100],[501000,3300000]]]}},
+      {"type":"Feature","properties":{"parcel_id":"OK3"},"geometry":{"type":"Polygon","coordinates":[[[502000,3300000],[502100,3300000],[502100,3300100],[502000,3300000]]]}}]}"#;
     let dir = county(&format!("credit_code,year\n{CODE},2024\n"), huge);
     assert_eq!(run(dir.path()).0, 0);
     let p = problems(dir.path());

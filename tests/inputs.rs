@@ -16,6 +16,7 @@ fn muchan(args: &[&str]) -> (i32, String, String) {
 fn small_county(dir: &std::path::Path) -> (String, String) {
     let (a, b) = (code(71), code(72));
     write(dir, "parcels.geojson", &parcels_for(&[(&a, 10.0), (&b, 10.0)]));
+    write_no_tax(dir);
     (a, b)
 }
 

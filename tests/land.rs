@@ -13,6 +13,7 @@ fn leases_in_and_out_with_caps() {
         "enterprises.csv",
         &format!("credit_code,year,revenue\n{owner},2024,100\n{tenant},2024,100\n{other},2024,100\n"),
     );
+    write_no_tax(dir.path());
     // P1: 30 mu of owner; P2: 12 mu with no user.
     write(dir.path(), "parcels.geojson", &parcels_for(&[(&owner, 30.0), ("", 12.0)]));
     write(
@@ -48,6 +49,7 @@ fn registered_area_source_and_mismatch() {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = code(51);
     write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{a},2024,100\n"));
+    write_no_tax(dir.path());
     let parcels = format!(
         r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:4549"}}}},"features":[
         {{"type":"Feature","properties":{{"parcel_id":"P1","credit_code":"{a}","registered_mu":"16"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
@@ -69,6 +71,7 @@ fn lonlat_parcels_use_the_ellipsoid_and_repairs_are_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = code(61);
     write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{a},2024,100\n"));
+    write_no_tax(dir.path());
     // A 0.001° cell at 120°E 30°N, unclosed and with a repeated vertex: 10695.687027990818 m²
     // on GRS80 (geographiclib).
     let parcels = format!(

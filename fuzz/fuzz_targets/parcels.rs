@@ -1,6 +1,7 @@
 //! The parcels GeoJSON reader and geometry repair: arbitrary bytes as `parcels.geojson`, read
-//! by `input::parcels::read_parcels(path, None, &ledger)` (and, when it stops only because the
-//! coordinates are projected and no CRS is named, again with `land.crs = "EPSG:4549"`), then
+//! by `input::parcels::read_parcels(path, &Land::default(), &ledger)` (and, when it stops only
+//! because the coordinates are projected and no CRS is named, again with `land.crs =
+//! "EPSG:4549"`), then
 //! every feature with coordinates repaired (`land::repair::repair`) and measured as the land
 //! stage measures it: geodesic area for longitude/latitude, planar area for Gauss-Krüger.
 //!
@@ -12,11 +13,16 @@
 
 use geo::Validation;
 use libfuzzer_sys::fuzz_target;
+use muchan_fuzz::config::Land;
 use muchan_fuzz::input::crs::Crs;
 use muchan_fuzz::input::parcels::read_parcels;
 use muchan_fuzz::land::area::{geodesic_area_m2, planar_area_m2};
 use muchan_fuzz::land::repair::repair;
 use muchan_fuzz::quality::Ledger;
+
+fn gauss_kruger() -> Land {
+    Land { crs: Some("EPSG:4549".into()), ..Land::default() }
+}
 
 fuzz_target!(
     init: {
@@ -26,9 +32,9 @@ fuzz_target!(
     |bytes: &[u8]| {
         let path = muchan_fuzz::scratch_file("parcels.geojson", bytes);
         let ledger = Ledger::new();
-        let file = match read_parcels(&path, None, &ledger) {
+        let file = match read_parcels(&path, &Land::default(), &ledger) {
             Ok(file) => file,
-            Err(e) if e.message.contains("land.crs") => match read_parcels(&path, Some("EPSG:4549"), &ledger) {
+            Err(e) if e.message.contains("land.crs") => match read_parcels(&path, &gauss_kruger(), &ledger) {
                 Ok(file) => file,
                 Err(_) => return,
             },

@@ -67,7 +67,7 @@ fuzz_target!(
     init: {
         // One worker: the readers use rayon, and the machine is shared.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(1).build_global();
-        // calamine's overflow panics unwind to read_xlsx's catch_unwind; any other panic aborts.
+        // calamine's overflow panics unwind to read_spreadsheet's catch_unwind; any other panic aborts.
         muchan_fuzz::let_xlsx_catch_calamine_overflow();
     },
     |bytes: &[u8]| {

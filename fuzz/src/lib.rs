@@ -11,7 +11,7 @@
 //! | `quality`         | src/quality.rs                                                 |
 //! | `config`          | src/config.rs                                                  |
 //! | `domain`          | src/domain.rs                                                  |
-//! | `input::*`        | src/input/{cells,crs,csv_pieces,discovery,energy,error,headers,parcels,source,tables,text,xlsx}.rs |
+//! | `input::*`        | src/input/ (every file but mod.rs)                             |
 //! | `input::parquet`  | fuzz/src/parquet_stub.rs (an error: Parquet needs polars)      |
 //! | `land::*`         | src/land/{area,repair}.rs                                      |
 //! | `rating::catalog` | src/rating/catalog.rs                                          |
@@ -39,17 +39,23 @@ pub mod spatial;
 
 #[path = "../../src/input"]
 pub mod input {
+    pub mod cadastre_txt;
     pub mod cells;
     pub mod crs;
     mod csv_pieces;
-    mod discovery;
+    pub mod discovery;
     pub mod energy;
     mod error;
+    pub mod geojson_layer;
+    pub mod gpkg;
+    pub mod header_block;
     pub mod headers;
     pub mod parcels;
+    pub mod shp;
     pub mod source;
     pub mod tables;
     pub mod text;
+    pub mod units;
     pub mod xlsx;
 
     /// Relative to src/input/: the stub in fuzz/src/.

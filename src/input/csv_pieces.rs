@@ -52,6 +52,26 @@ impl CsvPieces {
         self.records
     }
 
+    /// The first `n` data records of the file (all in its first piece, or fewer when the file
+    /// is shorter).
+    pub(super) fn first_records(&self, path: &Path, n: usize) -> Result<Vec<csv::StringRecord>, InputError> {
+        let mut out = Vec::new();
+        for piece in &self.pieces {
+            let text = piece_text(path, piece, self.encoding)?;
+            let mut reader = csv_reader(&text, piece.is_first());
+            let mut record = csv::StringRecord::new();
+            while out.len() < n && matches!(reader.read_record(&mut record), Ok(true)) {
+                if has_content(&record) {
+                    out.push(record.clone());
+                }
+            }
+            if out.len() >= n {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// Maps the data records of each piece (read from `path` again, in parallel) to at most one
     /// `T` each, handing each piece's results to `finish`; the outcomes come in file order.
     pub(super) fn par_map_pieces<T, R: Send>(

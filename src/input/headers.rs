@@ -21,6 +21,7 @@ const fn req(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec
 const CODE: &[&str] = &["统一社会信用代码", "社会信用代码", "信用代码"];
 const YEAR: &[&str] = &["年份", "年度"];
 const MONTH: &[&str] = &["月份", "月"];
+const PARCEL_ID: &[&str] = &["宗地编号", "地块编号"];
 
 pub const ENTERPRISES: &[ColumnSpec] = &[
     req("credit_code", CODE),
@@ -53,7 +54,7 @@ pub const ENERGY: &[ColumnSpec] = &[
 ];
 
 pub const LEASES: &[ColumnSpec] = &[
-    req("parcel_id", &["宗地编号"]),
+    req("parcel_id", PARCEL_ID),
     req("lessee", &["承租方代码", "承租方"]),
     col("area_mu", &["租赁面积"]),
     col("year", YEAR),
@@ -67,32 +68,67 @@ pub const ADJUSTMENTS: &[ColumnSpec] = &[
     col("year", YEAR),
 ];
 
+/// A parcel's user: its own names, the credit code's (which hold in every table), and the
+/// Shapefile field name `credit_cod`.
+const PARCEL_USER: &[&str] =
+    &["权利人代码", "使用权人代码", "统一社会信用代码", "社会信用代码", "信用代码", "credit_cod"];
+
+/// Parcel properties (GeoJSON, the attribute table of a Shapefile or GeoPackage). A Shapefile's
+/// field names have at most 10 bytes: the first 10 bytes of an English name are aliases too.
 pub const PARCELS: &[ColumnSpec] = &[
-    col("parcel_id", &["宗地编号", "地块编号"]),
-    col("credit_code", &["权利人代码", "使用权人代码"]),
+    col("parcel_id", PARCEL_ID),
+    col("credit_code", PARCEL_USER),
     col("land_use", &["用途", "土地用途"]),
     col("park", &["园区"]),
-    col("registered_mu", &["登记面积"]),
+    col("registered_mu", &["登记面积", "registered"]),
     col("status", &["状态"]),
     col("year", YEAR),
 ];
 
-/// A header as it is compared: trimmed, one bracketed unit suffix dropped, English lower-cased.
+/// The parcel ledger (宗地台账, SPEC §13): properties by parcel_id that fill or replace the
+/// features'.
+pub const PARCEL_LEDGER: &[ColumnSpec] = &[
+    req("parcel_id", PARCEL_ID),
+    col("credit_code", PARCEL_USER),
+    col("land_use", &["用途", "土地用途"]),
+    col("park", &["园区", "所属园区"]),
+    col("registered_mu", &["登记面积", "registered"]),
+    col("status", &["状态"]),
+    col("county", &["区县", "县区", "所属区县", "行政区划", "行政区划代码"]),
+    col("start_due", &["约定开工日期"]),
+    col("started", &["实际开工日期"]),
+    col("completion_due", &["约定竣工日期"]),
+    col("completed", &["实际竣工日期"]),
+    col("floor_area", &["建筑面积"]),
+    col("footprint", &["建筑基底面积", "建筑占地面积"]),
+];
+
+/// A header as it is compared: trimmed, one unit suffix dropped, English lower-cased.
 pub fn normalize_header(raw: &str) -> String {
-    let t = raw.trim().trim_start_matches('\u{feff}').trim();
-    let t = drop_unit_suffix(t).trim();
-    t.to_lowercase()
+    split_unit(raw).0.to_lowercase()
 }
 
-fn drop_unit_suffix(t: &str) -> &str {
+/// A header's name and its unit suffix, if any (SPEC §2, §13): one bracketed suffix — `()`,
+/// `（）`, `[]` or `【】` — or a `单位：X` / `单位:X` suffix; both trimmed.
+pub fn split_unit(raw: &str) -> (&str, Option<&str>) {
+    let t = raw.trim().trim_start_matches('\u{feff}').trim();
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')] {
         if let Some(body) = t.strip_suffix(close)
             && let Some(start) = body.rfind(open)
         {
-            return &t[..start];
+            return (t[..start].trim(), Some(body[start + open.len_utf8()..].trim()));
         }
     }
-    t
+    match t.find("单位：").or_else(|| t.find("单位:")) {
+        Some(at) if at > 0 => (t[..at].trim(), Some(t[at..].trim())),
+        _ => (t, None),
+    }
+}
+
+/// The key column of a table: the first required column of its schema (credit_code, or
+/// parcel_id for leases and the ledger). The header row is the row that holds it.
+pub fn key_column(schema: &[ColumnSpec]) -> Option<&ColumnSpec> {
+    schema.iter().find(|c| c.required)
 }
 
 /// The canonical column a header names in a table's schema, if any.
@@ -119,5 +155,17 @@ mod tests {
         assert_eq!(name("water_t"), None);
         assert_eq!(canonical(TAX, "实缴税金(万元)").map(|c| c.name), Some("tax"));
         assert_eq!(canonical(ENERGY, "用电量(kWh)").map(|c| c.name), Some("electricity_kwh"));
+        assert_eq!(canonical(TAX, "实缴税金 单位：元").map(|c| c.name), Some("tax"));
+    }
+
+    #[test]
+    fn unit_suffixes() {
+        assert_eq!(split_unit("营业收入(万元)"), ("营业收入", Some("万元")));
+        assert_eq!(split_unit(" 实缴税金（单位：元） "), ("实缴税金", Some("单位：元")));
+        assert_eq!(split_unit("用电量 单位:万千瓦时"), ("用电量", Some("单位:万千瓦时")));
+        assert_eq!(split_unit("企业名称"), ("企业名称", None));
+        assert_eq!(split_unit("单位：元"), ("单位：元", None), "a bare unit is no header with a suffix");
+        assert_eq!(key_column(LEASES).map(|c| c.name), Some("parcel_id"));
+        assert_eq!(key_column(TAX).map(|c| c.name), Some("credit_code"));
     }
 }

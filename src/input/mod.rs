@@ -1,25 +1,32 @@
 //! Input: the data folder's tables and parcel file, found by name and read into typed rows
-//! (SPEC §2). Fatal problems are [`InputError`]s; everything else goes to the ledger.
+//! (SPEC §2, §13). Fatal problems are [`InputError`]s; everything else goes to the ledger.
 
+pub mod cadastre_txt;
 pub mod cells;
 pub mod crs;
 mod csv_pieces;
-mod discovery;
+pub mod discovery;
 pub mod energy;
 mod error;
+pub mod geojson_layer;
+pub mod gpkg;
+pub mod header_block;
 pub mod headers;
 pub mod parcels;
 pub mod parquet;
+pub mod shp;
 pub mod source;
 pub mod tables;
 pub mod text;
+pub mod units;
 pub mod xlsx;
 
 use crate::quality::Ledger;
 use crate::stopwatch::Stopwatch;
-use discovery::{PARCEL_EXTENSIONS, TABLE_EXTENSIONS, find_file};
+pub use discovery::{Folder, Table};
 use energy::EnergyTotals;
 pub use error::InputError;
+use headers::ColumnSpec;
 use parcels::ParcelFile;
 use sha2::{Digest, Sha256};
 use source::{RawTable, read_table};
@@ -33,6 +40,12 @@ pub struct InputFile {
     pub path: PathBuf,
     pub sha256: String,
     pub rows: usize,
+    /// Columns given in a unit other than the SPEC's, and converted: (column, unit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub converted: Vec<(String, String)>,
+    /// The text encoding of a Shapefile's .dbf, and where it was decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
 
 /// The SHA-256 of a file, read in pieces so that a large file is not held twice.
@@ -43,45 +56,61 @@ fn sha256_of(path: &Path) -> Result<String, InputError> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn file_entry(table: &str, path: &Path, rows: usize) -> Result<InputFile, InputError> {
-    Ok(InputFile { table: table.into(), path: path.to_path_buf(), sha256: sha256_of(path)?, rows })
-}
-
-/// Reads an optional table: `None` when the folder has no file for it.
-fn optional_table(dir: &Path, name: &str) -> Result<Option<RawTable>, InputError> {
-    find_file(dir, name, TABLE_EXTENSIONS)?.map(|p| read_table(&p)).transpose()
-}
-
-fn required_table(dir: &Path, name: &str) -> Result<RawTable, InputError> {
-    optional_table(dir, name)?.ok_or_else(|| {
-        InputError::new(
-            dir,
-            format!("the required table `{name}` is missing (expected {name}.csv, {name}.xlsx or {name}.parquet)"),
-        )
+fn file_entry(table: Table, raw: &RawTable) -> Result<InputFile, InputError> {
+    Ok(InputFile {
+        table: table.name().into(),
+        path: raw.path.clone(),
+        sha256: sha256_of(&raw.path)?,
+        rows: raw.len(),
+        converted: raw.converted_columns(),
+        encoding: None,
     })
 }
 
-/// Reads and types an optional table (empty when the folder has none), timed.
-fn optional<T: Default + Send>(
-    name: &str,
-    dir: &Path,
+/// The schema of a table read as rows.
+fn schema(table: Table) -> &'static [ColumnSpec] {
+    match table {
+        Table::Enterprises => headers::ENTERPRISES,
+        Table::Tax => headers::TAX,
+        Table::Energy => headers::ENERGY,
+        Table::Leases => headers::LEASES,
+        Table::Adjustments => headers::ADJUSTMENTS,
+        Table::ParcelLedger => headers::PARCEL_LEDGER,
+        Table::Parcels | Table::Commitments | Table::Buildings => &[],
+    }
+}
+
+/// Reads a table's file with its header block found; `None` when the folder has none.
+fn optional_table(folder: &Folder, table: Table, ledger: &Ledger) -> Result<Option<RawTable>, InputError> {
+    let Some(path) = folder.find(table)? else { return Ok(None) };
+    Ok(Some(read_table(&path)?.with_header_block(table.name(), schema(table), ledger)?))
+}
+
+fn required_table(folder: &Folder, table: Table, ledger: &Ledger) -> Result<RawTable, InputError> {
+    folder.require(table)?;
+    optional_table(folder, table, ledger)?.ok_or_else(|| InputError::new(&folder.dir, "the table vanished"))
+}
+
+/// Reads and types a table (empty when the folder has none and it is optional), timed.
+fn typed_table<T: Default + Send>(
+    folder: &Folder,
+    table: Table,
     files: &mut Vec<InputFile>,
+    ledger: &Ledger,
     watch: &mut Stopwatch,
     typed: impl FnOnce(&RawTable) -> Result<T, InputError> + Send,
 ) -> Result<T, InputError> {
-    watch.time(&format!("read {name}"), || match optional_table(dir, name)? {
-        None => Ok(T::default()),
-        Some(raw) => {
-            let (entry, rows) = rayon::join(|| file_entry(name, &raw.path, raw.len()), || typed(&raw));
-            files.push(entry?);
-            rows
-        }
+    watch.time(&format!("read {}", table.name()), || {
+        let raw = if table.required() {
+            Some(required_table(folder, table, ledger)?)
+        } else {
+            optional_table(folder, table, ledger)?
+        };
+        let Some(raw) = raw else { return Ok(T::default()) };
+        let (entry, rows) = rayon::join(|| file_entry(table, &raw), || typed(&raw));
+        files.push(entry?);
+        rows
     })
-}
-
-/// The data folder, which must exist.
-pub fn data_folder(dir: &Path) -> Result<&Path, InputError> {
-    if dir.is_dir() { Ok(dir) } else { Err(InputError::new(dir, "the data folder does not exist")) }
 }
 
 /// The tables of a data folder, and their files.
@@ -100,7 +129,7 @@ pub struct Tables {
 /// Reads the tables of a data folder (each read timed). `configured_year` is
 /// `evaluation.year`; rows without a year belong to the evaluation year.
 pub fn read_tables(
-    dir: &Path,
+    folder: &Folder,
     configured_year: Option<i32>,
     ledger: &Ledger,
     watch: &mut Stopwatch,
@@ -110,21 +139,21 @@ pub fn read_tables(
     let (enterprises, energy_raw) = watch.side_by_side(
         |watch| {
             watch.time("read enterprises", || -> Result<_, InputError> {
-                let raw = required_table(dir, "enterprises")?;
-                let (entry, rows) = rayon::join(
-                    || file_entry("enterprises", &raw.path, raw.len()),
-                    || tables::read_enterprises(&raw, ledger),
-                );
+                let raw = required_table(folder, Table::Enterprises, ledger)?;
+                let (entry, rows) =
+                    rayon::join(|| file_entry(Table::Enterprises, &raw), || tables::read_enterprises(&raw, ledger));
                 Ok((entry?, rows?))
             })
         },
-        |watch| watch.time("cut energy", || optional_table(dir, "energy")),
+        |watch| watch.time("cut energy", || optional_table(folder, Table::Energy, ledger)),
     );
     let (entry, enterprises) = enterprises?;
     files.push(entry);
-    let tax = optional("tax", dir, &mut files, watch, |r| tables::read_tax(r, ledger))?;
-    let leases = optional("leases", dir, &mut files, watch, |r| tables::read_leases(r, ledger))?;
-    let adjustments = optional("adjustments", dir, &mut files, watch, |r| tables::read_adjustments(r, ledger))?;
+    check_configured_year(&enterprises, configured_year, &folder.dir)?;
+    let tax = typed_table(folder, Table::Tax, &mut files, ledger, watch, |r| tables::read_tax(r, ledger))?;
+    let leases = typed_table(folder, Table::Leases, &mut files, ledger, watch, |r| tables::read_leases(r, ledger))?;
+    let adjustments =
+        typed_table(folder, Table::Adjustments, &mut files, ledger, watch, |r| tables::read_adjustments(r, ledger))?;
     let (year, energy) = watch.time("read energy", || -> Result<_, InputError> {
         let raw = energy_raw?;
         let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
@@ -132,30 +161,61 @@ pub fn read_tables(
             None => latest_year_elsewhere(&tax, &leases, &adjustments, raw.as_ref())?,
         }
         .ok_or_else(|| {
-            InputError::new(dir, "no table carries a year and none is set: pass --year (or set evaluation.year)")
+            InputError::new(
+                &folder.dir,
+                "no table carries a year and none is set: pass --year (or set evaluation.year)",
+            )
         })?;
         let Some(raw) = raw else { return Ok((year, EnergyTotals::default())) };
         let (entry, totals) =
-            rayon::join(|| file_entry("energy", &raw.path, raw.len()), || tables::read_energy(&raw, year, ledger));
+            rayon::join(|| file_entry(Table::Energy, &raw), || tables::read_energy(&raw, year, ledger));
         files.push(entry?);
         Ok((year, totals?))
     })?;
     Ok(Tables { year, enterprises, tax, energy, leases, adjustments, files })
 }
 
-/// The parcel file, read, and its manifest entry.
+/// A year set by `--year` or `evaluation.year` that no enterprises row carries stops the run,
+/// listing the years present (a table without a year column belongs to any year).
+fn check_configured_year(enterprises: &Enterprises, configured: Option<i32>, dir: &Path) -> Result<(), InputError> {
+    let Some(year) = configured.filter(|_| enterprises.has_year) else { return Ok(()) };
+    let mut years: Vec<i32> = enterprises.rows.iter().filter_map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    if years.contains(&year) {
+        return Ok(());
+    }
+    let present: Vec<String> = years.iter().map(i32::to_string).collect();
+    Err(InputError::new(
+        dir,
+        format!("no enterprises row is of {year}, the evaluation year asked for; the table has {}", present.join(", ")),
+    ))
+}
+
+/// The parcel file, read, with the parcel ledger applied, and their manifest entries.
 pub fn read_parcel_file(
-    dir: &Path,
-    configured_crs: Option<&str>,
+    folder: &Folder,
+    land: &crate::config::Land,
     ledger: &Ledger,
-) -> Result<(ParcelFile, InputFile), InputError> {
-    let path = find_file(dir, "parcels", PARCEL_EXTENSIONS)?
-        .ok_or_else(|| InputError::new(dir, "the required parcel file `parcels.geojson` is missing"))?;
-    let (parcels, sha256) = rayon::join(|| parcels::read_parcels(&path, configured_crs, ledger), || sha256_of(&path));
-    let parcels = parcels?;
-    let entry =
-        InputFile { table: "parcels".into(), path: path.clone(), sha256: sha256?, rows: parcels.features.len() };
-    Ok((parcels, entry))
+) -> Result<(ParcelFile, Vec<InputFile>), InputError> {
+    let path = folder.require(Table::Parcels)?;
+    let (parcels, sha256) = rayon::join(|| parcels::read_parcels(&path, land, ledger), || sha256_of(&path));
+    let mut parcels = parcels?;
+    let entry = InputFile {
+        table: Table::Parcels.name().into(),
+        path: path.clone(),
+        sha256: sha256?,
+        rows: parcels.features.len(),
+        converted: Vec::new(),
+        encoding: parcels.encoding.clone(),
+    };
+    let mut entries = vec![entry];
+    if let Some(raw) = optional_table(folder, Table::ParcelLedger, ledger)? {
+        let rows = tables::read_parcel_ledger(&raw, ledger)?;
+        parcels::apply_ledger(&mut parcels.features, rows, ledger);
+        entries.push(file_entry(Table::ParcelLedger, &raw)?);
+    }
+    Ok((parcels, entries))
 }
 
 /// The latest year of the tables other than enterprises.

@@ -1,21 +1,23 @@
-//! Parcels: the GeoJSON FeatureCollection of park parcels (SPEC §2), read leniently.
+//! Parcels (SPEC §2, §13): the parcel layer as any source gives it — GeoJSON, an ESRI
+//! Shapefile, a GeoPackage or a 国土 TXT — turned into the same features, its coordinate system
+//! settled (stated and checked, inferred from zone-prefixed eastings, or north-first coordinates
+//! exchanged back), then the parcel ledger (宗地台账) applied.
 //!
-//! A file that is not valid JSON stops the run with its line and column; a feature that is
-//! valid JSON but not a usable polygon is a data_quality row and is kept with no geometry.
+//! A layer reader gives a [`Layer`]: features built by [`feature_from`] from each feature's
+//! properties and geometry, and the CRS the data state. Everything after that is common.
 
-use super::InputError;
 use super::cells;
-use super::crs::{Crs, legacy_crs_name};
+use super::crs::{Crs, Settled, settle};
 use super::headers::{self, canonical};
-use super::text::decode_text;
+use super::tables::LedgerRow;
+use super::{InputError, cadastre_txt, geojson_layer, gpkg, shp};
+use crate::config::Land;
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
 use crate::quality::{At, Ledger};
 use foldhash::{HashMap, HashMapExt};
-use rayon::prelude::*;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use serde_json::{Map, Value, error::Category};
+use geo::{Contains, LineString, Point, Polygon};
+use serde_json::{Map, Value};
 use std::path::Path;
 
 pub const TABLE: &str = "parcels";
@@ -48,6 +50,33 @@ impl ParcelFeature {
         self.land_use.as_deref().is_none_or(is_industrial_use)
     }
 
+    /// The text of a parcel column (or carried property) `column`, when it has one.
+    pub fn property_text(&self, column: &str) -> Option<String> {
+        match column {
+            "credit_code" => (!self.user.is_empty()).then(|| self.user.clone()),
+            "land_use" => self.land_use.clone(),
+            "park" => self.park.clone(),
+            "status" => self.status.clone(),
+            "registered_mu" => self.registered_mu.map(|m| m.to_string()),
+            other => self.other_properties.get(other).map(property_text).filter(|t| !t.is_empty()),
+        }
+    }
+
+    /// Sets a parcel column (or carried property) from a ledger value (SPEC §13), a code read
+    /// and checked as a feature's is.
+    pub fn set_property(&mut self, column: &'static str, value: String, ledger: &Ledger) {
+        match column {
+            "credit_code" => self.user = read_user(Some(&Value::String(value)), &self.parcel_id, self.index, ledger),
+            "land_use" => self.land_use = Some(value),
+            "park" => self.park = Some(value),
+            "status" => self.status = Some(value),
+            "registered_mu" => self.registered_mu = value.parse().ok(),
+            other => {
+                self.other_properties.insert(other.to_string(), Value::String(value));
+            }
+        }
+    }
+
     /// SPEC §2: idle when status is `idle` (any case) or contains 闲置.
     pub fn is_idle(&self) -> bool {
         self.status.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("idle") || s.contains("闲置"))
@@ -70,67 +99,96 @@ pub fn is_industrial_use(land_use: &str) -> bool {
 pub struct ParcelFile {
     pub features: Vec<ParcelFeature>,
     pub crs: Crs,
-    /// The legacy `crs` member as read, carried to the outputs.
-    pub crs_member: Option<Value>,
+    /// The CRS name as the data state it (`EPSG:4490`, …), for outputs that tell CGCS2000
+    /// longitude/latitude from WGS84.
+    pub declared: Option<String>,
+    /// The text encoding of a Shapefile's attributes, and what decided it.
+    pub encoding: Option<String>,
 }
 
-/// The top level of the file: features kept as raw JSON, each parsed on its own.
-#[derive(Deserialize)]
-struct RawCollection<'a> {
-    #[serde(borrow)]
-    features: Option<Vec<&'a RawValue>>,
-    crs: Option<Value>,
+/// What a layer reader gives: the features in record order, the CRS the data state (with
+/// where they state it), its name as written, and the attribute encoding where one was chosen.
+pub struct Layer {
+    pub features: Vec<ParcelFeature>,
+    pub stated: Option<(Crs, String)>,
+    pub declared: Option<String>,
+    pub encoding: Option<String>,
 }
 
-pub fn read_parcels(path: &Path, configured_crs: Option<&str>, ledger: &Ledger) -> Result<ParcelFile, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
-    let text = decode_text(bytes);
-    let root: RawCollection<'_> = serde_json::from_str(&text).map_err(|e| {
-        let what = match e.classify() {
-            Category::Data => "not a GeoJSON FeatureCollection",
-            _ => "not valid JSON",
-        };
-        InputError::new(path, format!("{what}: {e}")).at(e.line() as u64, Some(e.column() as u64))
-    })?;
-    let features = root
-        .features
-        .ok_or_else(|| InputError::new(path, "not a GeoJSON FeatureCollection: it has no `features` array"))?;
-    let mut parsed: Vec<ParcelFeature> =
-        features.par_iter().enumerate().map(|(i, f)| read_feature(i + 1, f, ledger)).collect();
-    name_duplicates(&mut parsed, ledger);
-    let crs = resolve_crs(path, root.crs.as_ref(), configured_crs, &parsed)?;
-    Ok(ParcelFile { features: parsed, crs, crs_member: root.crs })
+/// Why a feature has no geometry.
+pub enum GeometryProblem {
+    Null,
+    Unusable(String),
 }
 
-fn resolve_crs(
-    path: &Path,
-    member: Option<&Value>,
-    configured: Option<&str>,
-    features: &[ParcelFeature],
-) -> Result<Crs, InputError> {
-    if let Some(name) = member.and_then(legacy_crs_name) {
-        return Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}")));
-    }
-    if let Some(name) = configured {
-        return Crs::parse(name).map_err(|m| InputError::new(path, format!("land.crs: {m}")));
-    }
-    let outside = features
-        .iter()
-        .filter_map(|f| f.raw.as_ref())
-        .flatten()
-        .flatten()
-        .flatten()
-        .find(|p| p[0].abs() > 180.0 || p[1].abs() > 90.0);
-    match outside {
-        None => Ok(Crs::LonLat),
-        Some(p) => Err(InputError::new(
-            path,
-            format!(
-                "coordinate [{:e}, {:e}] is outside ±180/±90, so it is not longitude/latitude, and neither the file's `crs` member nor land.crs says which projection it is; set land.crs (e.g. \"EPSG:4549\") in the configuration",
-                p[0], p[1]
-            ),
+/// Reads the parcel layer at `path` by its kind (`.geojson`/`.json`, `.shp`, `.gpkg`, `.txt`).
+pub fn read_parcels(path: &Path, land: &Land, ledger: &Ledger) -> Result<ParcelFile, InputError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let layer = match ext.as_str() {
+        "shp" => shp::read_layer(path, land.dbf_encoding.as_deref(), ledger)?,
+        "gpkg" => gpkg::read_layer(path, ledger)?,
+        "txt" => cadastre_txt::read_layer(path, ledger)?,
+        _ => geojson_layer::read_layer(path, ledger)?,
+    };
+    let Layer { mut features, stated, declared, encoding } = layer;
+    name_duplicates(&mut features, ledger);
+    let configured = match land.crs.as_deref() {
+        Some(name) => Some((
+            Crs::parse(name).map_err(|m| InputError::new(path, format!("land.crs: {m}")))?,
+            "land.crs".to_string(),
         )),
+        None => None,
+    };
+    let declared = declared.or_else(|| land.crs.clone());
+    let crs = settle_crs(path, &mut features, stated.or(configured), ledger)?;
+    Ok(ParcelFile { features, crs, declared, encoding })
+}
+
+/// Settles the layer's CRS from what is stated (or nothing) and its vertices; north-first
+/// coordinates are exchanged back. A stated CRS the coordinates do not fit stops the run.
+fn settle_crs(
+    path: &Path,
+    features: &mut [ParcelFeature],
+    stated: Option<(Crs, String)>,
+    ledger: &Ledger,
+) -> Result<Crs, InputError> {
+    let vertices: Vec<Vec<[f64; 2]>> =
+        features.iter().map(|f| f.raw.iter().flatten().flatten().flatten().copied().collect()).collect();
+    let (settled, misfits) =
+        settle(stated.as_ref().map(|(c, s)| (*c, s.as_str())), &vertices).map_err(|m| InputError::new(path, m))?;
+    for i in misfits {
+        let f = &mut features[i];
+        ledger.warning(
+            At::new(TABLE, f.index, &f.parcel_id, "geometry"),
+            "invalid_geometry",
+            format!(
+                "parcel {}: its coordinates are not in {}, as the layer's are; kept with no geometry",
+                f.parcel_id,
+                settled.crs().name()
+            ),
+        );
+        f.raw = None;
     }
+    let at = At::new(TABLE, 0, "", "geometry");
+    match settled {
+        Settled::Inferred(crs) => ledger.notice(
+            at,
+            "crs_inferred",
+            format!("no coordinate system is stated; the eastings carry their zone: {} assumed", crs.name()),
+        ),
+        Settled::Swapped(crs) => {
+            for point in features.iter_mut().filter_map(|f| f.raw.as_mut()).flatten().flatten().flatten() {
+                point.swap(0, 1);
+            }
+            ledger.warning(
+                at,
+                "axes_swapped",
+                format!("the coordinates are written northing first; exchanged back and read as {}", crs.name()),
+            );
+        }
+        Settled::Stated(_) | Settled::LonLat => {}
+    }
+    Ok(settled.crs())
 }
 
 fn property_text(value: &Value) -> String {
@@ -139,23 +197,6 @@ fn property_text(value: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// A feature as it should be; anything else is read leniently from its JSON value.
-#[derive(Deserialize)]
-struct TypedFeature<'a> {
-    #[serde(default)]
-    properties: Option<Map<String, Value>>,
-    #[serde(borrow, default)]
-    geometry: Option<TypedGeometry<'a>>,
-}
-
-#[derive(Deserialize)]
-struct TypedGeometry<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(borrow, default)]
-    coordinates: Option<&'a RawValue>,
 }
 
 /// The properties split into those that name a parcel column (by canonical name) and the
@@ -179,13 +220,14 @@ fn split_properties(properties: Map<String, Value>) -> (Vec<(&'static str, Value
     })
 }
 
-fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature {
-    let (properties, geometry) = match serde_json::from_str::<TypedFeature>(raw.get()) {
-        Ok(f) => {
-            (f.properties.unwrap_or_default(), f.geometry.map_or(Err(GeometryProblem::Null), |g| read_geometry(&g)))
-        }
-        Err(_) => lenient_feature(raw),
-    };
+/// A feature from its properties (names as any layer has them) and its geometry as read: the
+/// parcel columns picked by name or alias, the others carried along, problems reported.
+pub fn feature_from(
+    index: usize,
+    properties: Map<String, Value>,
+    geometry: Result<Option<RawPolygons>, GeometryProblem>,
+    ledger: &Ledger,
+) -> ParcelFeature {
     let (named, other_properties) = split_properties(properties);
     let field = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
     let text = |name: &str| field(name).map(property_text).and_then(|t| cells::text(&t));
@@ -254,70 +296,59 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
     code
 }
 
-enum GeometryProblem {
-    Null,
-    Unusable(String),
-}
-
-/// A feature that does not parse as [`TypedFeature`]: its properties if it has an object of
-/// them, and why its geometry cannot be used.
-fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPolygons>, GeometryProblem>) {
-    let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-    let properties = match value.get("properties") {
-        Some(Value::Object(p)) => p.clone(),
-        _ => Map::new(),
-    };
-    let why = if value.is_object() {
-        "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers"
-    } else {
-        "the feature is not a JSON object"
-    };
-    (properties, Err(GeometryProblem::Unusable(why.into())))
-}
-
-/// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
-fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, GeometryProblem> {
-    let coordinates = geometry.coordinates.map_or("null", RawValue::get);
-    let unusable =
-        |_| GeometryProblem::Unusable(format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind));
-    match geometry.kind.as_str() {
-        "Polygon" => serde_json::from_str::<Vec<Vec<Position>>>(coordinates)
-            .map(|p| Some(vec![ring_points(p)]))
-            .map_err(unusable),
-        "MultiPolygon" => serde_json::from_str::<Vec<Vec<Vec<Position>>>>(coordinates)
-            .map(|ps| Some(ps.into_iter().map(ring_points).collect()))
-            .map_err(unusable),
-        other => Err(GeometryProblem::Unusable(format!("a `{other}` geometry is not a polygon"))),
+/// Polygons from rings whose roles the data do not say (a Shapefile's, a 国土 TXT's), by the
+/// even-odd rule of SPEC §4: a ring inside an even number of others is a shell, inside an odd
+/// number a hole of the smallest shell around it.
+pub fn rings_by_nesting(rings: Vec<Vec<[f64; 2]>>) -> RawPolygons {
+    let shapes: Vec<Polygon<f64>> =
+        rings.iter().map(|r| Polygon::new(LineString::from(r.clone()), Vec::new())).collect();
+    let inside = |i: usize, j: usize| i != j && rings[i].first().is_some_and(|p| shapes[j].contains(&Point::from(*p)));
+    let depth: Vec<usize> = (0..rings.len()).map(|i| (0..rings.len()).filter(|&j| inside(i, j)).count()).collect();
+    let mut polygons: Vec<(usize, Vec<Vec<[f64; 2]>>)> = Vec::new();
+    for i in (0..rings.len()).filter(|&i| depth[i].is_multiple_of(2)) {
+        polygons.push((i, vec![rings[i].clone()]));
     }
-}
-
-fn ring_points(rings: Vec<Vec<Position>>) -> Vec<Vec<[f64; 2]>> {
-    rings.into_iter().map(|ring| ring.into_iter().map(|p| p.0).collect()).collect()
-}
-
-/// A GeoJSON position: two finite numbers, further dimensions ignored.
-struct Position([f64; 2]);
-
-impl<'de> Deserialize<'de> for Position {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PositionVisitor;
-        impl<'de> serde::de::Visitor<'de> for PositionVisitor {
-            type Value = Position;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a position [x, y]")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
-                let mut next = || -> Result<f64, A::Error> {
-                    let v: f64 =
-                        seq.next_element()?.ok_or_else(|| serde::de::Error::custom("a position needs x and y"))?;
-                    if v.is_finite() { Ok(v) } else { Err(serde::de::Error::custom("a coordinate is not finite")) }
-                };
-                let (x, y) = (next()?, next()?);
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Position([x, y]))
-            }
+    for i in (0..rings.len()).filter(|&i| !depth[i].is_multiple_of(2)) {
+        let shell = polygons.iter_mut().find(|(s, _)| depth[*s] + 1 == depth[i] && inside(i, *s));
+        match shell {
+            Some((_, polygon)) => polygon.push(rings[i].clone()),
+            None => polygons.push((i, vec![rings[i].clone()])),
         }
-        deserializer.deserialize_seq(PositionVisitor)
+    }
+    polygons.into_iter().map(|(_, rings)| rings).collect()
+}
+
+/// Applies the parcel ledger (SPEC §13): joined on parcel_id, a non-empty ledger value fills
+/// or replaces the feature's property (a `ledger_overrides` notice where both are non-empty and
+/// differ); a ledger row with no feature is a `ledger_unmatched` warning.
+pub fn apply_ledger(features: &mut [ParcelFeature], rows: Vec<LedgerRow>, ledger: &Ledger) {
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(features.len());
+    for (i, f) in features.iter().enumerate() {
+        by_id.entry(f.input_id.as_deref().unwrap_or(&f.parcel_id)).or_insert(i);
+    }
+    let mut updates: Vec<(usize, LedgerRow)> = Vec::new();
+    for row in rows {
+        match by_id.get(row.parcel_id.as_str()) {
+            Some(&i) => updates.push((i, row)),
+            None => ledger.warning(
+                At::new("parcel_ledger", row.row, &row.parcel_id, "parcel_id"),
+                "ledger_unmatched",
+                format!("the ledger names parcel {}, which the parcel layer does not have", row.parcel_id),
+            ),
+        }
+    }
+    for (i, row) in updates {
+        let feature = &mut features[i];
+        for (column, value) in row.values {
+            if let Some(old) = feature.property_text(column).filter(|old| *old != value) {
+                ledger.notice(
+                    At::new("parcel_ledger", row.row, &row.parcel_id, column),
+                    "ledger_overrides",
+                    format!("parcel {}: the ledger's {column} `{value}` replaces `{old}`", row.parcel_id),
+                );
+            }
+            feature.set_property(column, value, ledger);
+        }
     }
 }
 
@@ -353,51 +384,52 @@ mod tests {
         }
     }
 
+    fn square(x: f64, y: f64, s: f64) -> Vec<[f64; 2]> {
+        vec![[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]
+    }
+
     #[test]
-    fn features_read_leniently() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("parcels.geojson");
-        let text = r#"{"type":"FeatureCollection","features":[
-          {"type":"Feature","properties":{"宗地编号":"P1","权利人代码":"９１４４０３００７０８４６１１３６ｔ","登记面积(亩)":"1,500"},
-           "geometry":{"type":"Polygon","coordinates":[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]}},
-          {"type":"Feature","properties":{"宗地编号":"P1"},"geometry":null},
-          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},
-          7
-        ]}"#;
-        std::fs::write(&path, text).expect("write");
+    fn rings_nest_by_the_even_odd_rule() {
+        // An island in a lake in a shell, and a second shell apart.
+        let rings = vec![square(2.0, 2.0, 2.0), square(0.0, 0.0, 10.0), square(20.0, 0.0, 5.0), square(1.0, 1.0, 6.0)];
+        let polygons = rings_by_nesting(rings);
+        assert_eq!(polygons.len(), 3);
+        assert_eq!(polygons[0], vec![square(2.0, 2.0, 2.0)], "depth 2: a shell of its own");
+        assert_eq!(
+            polygons[1],
+            vec![square(0.0, 0.0, 10.0), square(1.0, 1.0, 6.0)],
+            "the lake is the big shell's hole"
+        );
+        assert_eq!(polygons[2], vec![square(20.0, 0.0, 5.0)]);
+    }
+
+    fn feature(id: &str, user: &str) -> ParcelFeature {
+        let mut properties = Map::new();
+        properties.insert("宗地编号".into(), Value::String(id.into()));
+        properties.insert("权利人代码".into(), Value::String(user.into()));
+        feature_from(1, properties, Err(GeometryProblem::Null), &Ledger::new())
+    }
+
+    #[test]
+    fn the_ledger_fills_and_replaces() {
+        let mut features = vec![feature("P1", ""), feature("P2", "914403001922038216")];
+        let row = |n, id: &str, values: Vec<(&'static str, &str)>| LedgerRow {
+            row: n,
+            parcel_id: id.into(),
+            values: values.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+        };
+        let rows = vec![
+            row(1, "P1", vec![("credit_code", "91440300708461136T"), ("registered_mu", "12.5"), ("county", "黄岩区")]),
+            row(2, "P2", vec![("credit_code", "91440300708461136T")]),
+            row(3, "P9", vec![("land_use", "工业")]),
+        ];
         let ledger = Ledger::new();
-        let file = read_parcels(&path, None, &ledger).expect("reads");
-        assert_eq!(file.crs, Crs::LonLat);
-        let ids: Vec<&str> = file.features.iter().map(|f| f.parcel_id.as_str()).collect();
-        assert_eq!(ids, vec!["P1", "P1#2", "#3", "#4"]);
-        assert_eq!(file.features[0].user, "91440300708461136T");
-        assert_eq!(file.features[0].registered_mu, Some(1500.0));
-        assert!(file.features[0].raw.is_some());
-        assert!(file.features[1].raw.is_none());
+        apply_ledger(&mut features, rows, &ledger);
+        assert_eq!(features[0].user, "91440300708461136T", "filled");
+        assert_eq!(features[0].registered_mu, Some(12.5));
+        assert_eq!(features[0].other_properties.get("county"), Some(&Value::String("黄岩区".into())));
+        assert_eq!(features[1].user, "91440300708461136T", "replaced");
         let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
-        assert_eq!(codes, vec!["duplicate_parcel_id", "no_geometry", "invalid_geometry", "invalid_geometry"]);
-    }
-
-    #[test]
-    fn invalid_json_names_line_and_column() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("parcels.geojson");
-        std::fs::write(&path, "{\"type\":\"FeatureCollection\",\n\"features\":[NaN]}").expect("write");
-        let err = read_parcels(&path, None, &Ledger::new()).unwrap_err();
-        assert_eq!(err.line, Some(2));
-        assert!(err.to_string().contains("line 2, column"), "{err}");
-    }
-
-    #[test]
-    fn projected_coordinates_without_crs_stop_the_run() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("parcels.geojson");
-        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
-          "geometry":{"type":"Polygon","coordinates":[[[500000,3300000],[500100,3300000],[500100,3300100],[500000,3300000]]]}}]}"#;
-        std::fs::write(&path, text).expect("write");
-        let err = read_parcels(&path, None, &Ledger::new()).unwrap_err().to_string();
-        assert!(err.contains("land.crs"), "{err}");
-        let ok = read_parcels(&path, Some("EPSG:4549"), &Ledger::new()).expect("with crs");
-        assert_eq!(ok.crs, Crs::GaussKruger { epsg: 4549 });
+        assert_eq!(codes, vec!["ledger_overrides", "ledger_unmatched"]);
     }
 }

@@ -3,7 +3,10 @@
 
 use super::InputError;
 use super::csv_pieces::CsvPieces;
-use super::headers::{ColumnSpec, canonical};
+use super::header_block::{self, BlockError, SEARCHED_ROWS};
+use super::headers::{ColumnSpec, canonical, key_column};
+use super::units::Conversion;
+use crate::quality::{At, Ledger};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +19,11 @@ pub struct RawTable {
     /// Cells that a spreadsheet stored as numbers, by (record index, column index), sorted: a
     /// code there has lost its digits beyond the 15th.
     pub numeric_cells: Vec<(usize, usize)>,
+    /// Records that belong to the header block (sub-header, units row, or title rows and the
+    /// header row itself when the header is not the file's first row): not data.
+    skip: usize,
+    /// The conversion of each column given a unit (by column position).
+    conversions: Vec<Option<Conversion>>,
 }
 
 /// The data records of a table.
@@ -47,29 +55,90 @@ impl RawTable {
         mut numeric_cells: Vec<(usize, usize)>,
     ) -> RawTable {
         numeric_cells.sort_unstable();
-        RawTable { path: path.to_path_buf(), headers, records: Records::Split(records), numeric_cells }
+        RawTable::new(path, headers, Records::Split(records), numeric_cells)
     }
 
     /// A CSV table cut into pieces.
     pub(super) fn csv(path: &Path, headers: Vec<String>, pieces: CsvPieces) -> RawTable {
-        RawTable { path: path.to_path_buf(), headers, records: Records::Csv(pieces), numeric_cells: Vec::new() }
+        RawTable::new(path, headers, Records::Csv(pieces), Vec::new())
+    }
+
+    fn new(path: &Path, headers: Vec<String>, records: Records, numeric_cells: Vec<(usize, usize)>) -> RawTable {
+        RawTable { path: path.to_path_buf(), headers, records, numeric_cells, skip: 0, conversions: Vec::new() }
+    }
+
+    /// The table with its header block found (SPEC §13): title rows above the header row
+    /// skipped (a `title_rows_skipped` notice), a sub-header naming the columns under it, a
+    /// units row giving their units. No header row among the first 20 rows stops the run,
+    /// naming the missing key column; so does a unit its column does not accept.
+    pub fn with_header_block(
+        mut self,
+        table: &str,
+        schema: &[ColumnSpec],
+        ledger: &Ledger,
+    ) -> Result<RawTable, InputError> {
+        let Some(key) = key_column(schema) else { return Ok(self) };
+        let mut rows = vec![self.headers.clone()];
+        rows.extend(self.first_records(SEARCHED_ROWS)?.iter().map(|r| r.iter().map(str::to_string).collect()));
+        let block = header_block::locate(&rows, schema, key).map_err(|e| match e {
+            BlockError::NoKey => self.missing_column(key, &self.headers).at(1, None),
+            BlockError::Unit(why) => InputError::new(&self.path, why),
+        })?;
+        if block.title_rows > 0 {
+            ledger.notice(
+                At::new(table, 0, "", "header"),
+                "title_rows_skipped",
+                format!("{} rows above the header row skipped (titles)", block.title_rows),
+            );
+        }
+        for (name, conversion) in block.names.iter().zip(&block.conversions) {
+            if let Some(c) = conversion.as_ref().filter(|c| !c.is_identity()) {
+                ledger.notice(
+                    At::new(table, 0, "", name),
+                    "unit_converted",
+                    format!("column `{name}` is in {}: converted", c.unit),
+                );
+            }
+        }
+        self.headers = block.names;
+        self.conversions = block.conversions;
+        self.skip = block.rows - 1;
+        Ok(self)
+    }
+
+    /// The first `n` records of the file (header block and data alike).
+    fn first_records(&self, n: usize) -> Result<Vec<csv::StringRecord>, InputError> {
+        match &self.records {
+            Records::Split(records) => Ok(records.iter().take(n).cloned().collect()),
+            Records::Csv(csv) => csv.first_records(&self.path, n),
+        }
+    }
+
+    /// The columns given in a unit other than the SPEC's: (column name, unit).
+    pub fn converted_columns(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .zip(&self.conversions)
+            .filter_map(|(name, c)| c.as_ref().filter(|c| !c.is_identity()).map(|c| (name.clone(), c.unit.clone())))
+            .collect()
     }
 
     /// The number of data records.
     pub fn len(&self) -> usize {
-        match &self.records {
+        let records = match &self.records {
             Records::Split(records) => records.len(),
             Records::Csv(csv) => csv.records(),
-        }
+        };
+        records.saturating_sub(self.skip)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Whether the spreadsheet stored cell (record, column) as a number.
+    /// Whether the spreadsheet stored cell (data record, column) as a number.
     pub fn is_numeric_cell(&self, record: usize, column: usize) -> bool {
-        self.numeric_cells.binary_search(&(record, column)).is_ok()
+        self.numeric_cells.binary_search(&(record + self.skip, column)).is_ok()
     }
 
     /// Maps every data record to at most one `T`, in parallel pieces; the results come in
@@ -89,6 +158,8 @@ impl RawTable {
         map: impl Fn(usize, &csv::StringRecord) -> Option<T> + Sync,
         finish: impl Fn(Vec<T>) -> R + Sync,
     ) -> Result<Vec<R>, InputError> {
+        let skip = self.skip;
+        let map = |i: usize, r: &csv::StringRecord| i.checked_sub(skip).and_then(|i| map(i, r));
         match &self.records {
             Records::Split(records) => Ok(records
                 .par_chunks(CHUNK_ROWS)
@@ -120,22 +191,24 @@ impl RawTable {
                 None => extra.push((header.trim().to_string(), i)),
             }
         }
-        for (spec, found) in schema.iter().zip(&index) {
-            if spec.required && found.is_none() {
-                return Err(InputError::new(
-                    &self.path,
-                    format!(
-                        "required column `{}` (or {}) is missing; the header row has: {}",
-                        spec.name,
-                        spec.aliases.join(", "),
-                        self.headers.join(", ")
-                    ),
-                )
-                .at(1, None));
-            }
+        if let Some((spec, _)) = schema.iter().zip(&index).find(|(spec, found)| spec.required && found.is_none()) {
+            return Err(self.missing_column(spec, &self.headers).at(self.skip as u64 + 1, None));
         }
+        let conversions = index.iter().map(|i| i.and_then(|i| self.conversions.get(i).cloned().flatten())).collect();
         let names = schema.iter().map(|s| s.name).collect();
-        Ok(ColumnMap { names, index, extra })
+        Ok(ColumnMap { names, index, extra, conversions })
+    }
+
+    fn missing_column(&self, spec: &ColumnSpec, headers: &[String]) -> InputError {
+        InputError::new(
+            &self.path,
+            format!(
+                "required column `{}` (or {}) is missing; the header row has: {}",
+                spec.name,
+                spec.aliases.join(", "),
+                headers.join(", ")
+            ),
+        )
     }
 }
 
@@ -145,12 +218,27 @@ pub struct ColumnMap {
     index: Vec<Option<usize>>,
     /// Columns that match no canonical name: (header, index).
     pub extra: Vec<(String, usize)>,
+    /// The unit conversion of each canonical column, by slot.
+    conversions: Vec<Option<Conversion>>,
 }
 
 impl ColumnMap {
     /// The index of canonical column `name`, when the table has it.
     pub fn get(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| *n == name).and_then(|i| self.index[i])
+        self.slot(name).and_then(|i| self.index[i])
+    }
+
+    fn slot(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| *n == name)
+    }
+
+    /// A value of canonical column `name` in the SPEC's unit (converted when the column is
+    /// given in another).
+    pub fn in_spec_unit(&self, name: &str, value: f64) -> f64 {
+        match self.slot(name).and_then(|i| self.conversions[i].as_ref()) {
+            Some(c) => c.apply(value),
+            None => value,
+        }
     }
 }
 
@@ -159,8 +247,10 @@ pub fn read_table(path: &Path) -> Result<RawTable, InputError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     match ext.as_str() {
         "csv" => super::csv_pieces::read_csv(path),
-        "xlsx" => super::xlsx::read_xlsx(path),
+        "xlsx" | "xls" => super::xlsx::read_spreadsheet(path),
         "parquet" => super::parquet::read_parquet(path),
-        other => Err(InputError::new(path, format!("a .{other} table cannot be read; use .csv, .xlsx or .parquet"))),
+        other => {
+            Err(InputError::new(path, format!("a .{other} table cannot be read; use .csv, .xlsx, .xls or .parquet")))
+        }
     }
 }

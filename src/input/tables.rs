@@ -129,8 +129,10 @@ impl RowReader<'_> {
         })
     }
 
+    /// A number in the SPEC's unit (converted when its column is given in another).
     fn number(&self, field: &str) -> Option<f64> {
-        self.typed(field, cells::number, "unreadable_number", "a number")
+        let value = self.typed(field, cells::number, "unreadable_number", "a number")?;
+        Some(self.map.in_spec_unit(field, value))
     }
 
     fn boolean(&self, field: &str) -> Option<bool> {
@@ -151,6 +153,22 @@ impl RowReader<'_> {
                 format!("`{cell}` is not a year; the row is not used"),
             );
         })
+    }
+
+    /// The row's year in a yearly table (enterprises, tax, energy): as [`Self::year`], and an
+    /// empty cell in its year column is a `missing_year` error (SPEC §13: a year is never
+    /// assumed inside a table that has years); the row is then not used.
+    fn yearly_year(&self) -> Result<RowYear, cells::Unreadable> {
+        let year = self.year()?;
+        if year.is_none() && self.map.get("year").is_some() {
+            self.ledger.error(
+                self.at("year"),
+                "missing_year",
+                "the year cell is empty in a table with years; the row is not used".to_string(),
+            );
+            return Err(cells::Unreadable);
+        }
+        Ok(year)
     }
 
     /// A year-like cell other than the row's year (start_year): unreadable is a warning.
@@ -189,7 +207,11 @@ fn read_code(
     let code = normalize_code(cells::code_text(record.get(column).unwrap_or("")));
     let field = "credit_code";
     if code.is_empty() {
-        ledger.error(At::new(table, row, "", field), "empty_code", "no credit code; the row is not used");
+        if let Some(label) = totals_label(record) {
+            ledger.notice(At::new(table, row, "", field), "total_row_skipped", format!("a `{label}` row; skipped"));
+        } else {
+            ledger.error(At::new(table, row, "", field), "empty_code", "no credit code; the row is not used");
+        }
         return None;
     }
     if raw.is_numeric_cell(index, column) {
@@ -206,6 +228,13 @@ fn read_code(
         );
     }
     Some(code)
+}
+
+/// The label of a totals row (SPEC §13: its first non-empty cell, white space removed, starts
+/// with 合计, 总计, 小计 or 累计), asked of a row whose key is empty.
+fn totals_label(record: &csv::StringRecord) -> Option<String> {
+    let first: String = record.iter().find(|c| !c.trim().is_empty())?.chars().filter(|c| !c.is_whitespace()).collect();
+    ["合计", "总计", "小计", "累计"].iter().any(|w| first.starts_with(w)).then_some(first)
 }
 
 /// Walks the records of a table with a code column in parallel, calling `build` for each
@@ -244,7 +273,7 @@ fn keyed_pieces<T, R: Send>(
 
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
     let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {
-        let year = r.year().ok()?;
+        let year = r.yearly_year().ok()?;
         Some(EnterpriseRow {
             row: r.row,
             code: r.key.clone(),
@@ -274,7 +303,7 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
         Some(TaxRow {
             row: r.row,
             code: r.key.clone(),
-            year: r.year().ok()?,
+            year: r.yearly_year().ok()?,
             month: r.month().ok()?,
             tax: r.number("tax"),
         })
@@ -288,7 +317,7 @@ pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyT
     let sums = EnergySums::new(year);
     let build = |r: &RowReader<'_>| {
         Some(EnergyRow {
-            year: r.year().ok()?.unwrap_or(year),
+            year: r.yearly_year().ok()?.unwrap_or(year),
             month: r.month().ok()?,
             electricity_kwh: r.number("electricity_kwh"),
             energy_tce: r.number("energy_tce"),
@@ -337,13 +366,72 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
         let reader = RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
         let year = reader.year().ok()?;
         let area_cell = reader.cell("area_mu");
-        let area_mu = match cells::number(area_cell) {
+        let area_mu = match cells::number(area_cell).map(|a| a.map(|a| map.in_spec_unit("area_mu", a))) {
             Ok(Some(a)) if a < 0.0 => Err(format!("lease area `{area_cell}` is negative")),
             Ok(a) => Ok(a),
             Err(cells::Unreadable) => Err(format!("lease area `{area_cell}` is not a number")),
         };
         Some(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year })
     })
+}
+
+/// One row of the parcel ledger: the parcel it names and its non-empty values, by canonical
+/// column (numbers already in the SPEC's unit, as text).
+#[derive(Debug, Clone)]
+pub struct LedgerRow {
+    pub row: usize,
+    pub parcel_id: String,
+    pub values: Vec<(&'static str, String)>,
+}
+
+/// Reads the parcel ledger (宗地台账, SPEC §13). A parcel_id given twice is a `duplicate_row`
+/// error, the first row kept; a row without one is an error and is not used.
+pub fn read_parcel_ledger(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LedgerRow>, InputError> {
+    let map = raw.map_columns(headers::PARCEL_LEDGER)?;
+    let rows = raw.par_filter_map(|i, record| {
+        let cell = |c: usize| record.get(c).unwrap_or("");
+        let parcel_id = cells::text(map.get("parcel_id").map_or("", cell));
+        let Some(parcel_id) = parcel_id else {
+            if totals_label(record).is_none() {
+                ledger.error(
+                    At::new("parcel_ledger", i + 1, "", "parcel_id"),
+                    "empty_code",
+                    "no parcel_id; the row is not used",
+                );
+            }
+            return None;
+        };
+        let reader =
+            RowReader { table: "parcel_ledger", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+        let values = headers::PARCEL_LEDGER
+            .iter()
+            .skip(1)
+            .filter_map(|spec| {
+                let text = reader.text(spec.name)?;
+                let value = match crate::input::units::kind_of(spec.name) {
+                    Some(_) => reader.number(spec.name)?.to_string(),
+                    None => text,
+                };
+                Some((spec.name, value))
+            })
+            .collect();
+        Some(LedgerRow { row: i + 1, parcel_id, values })
+    })?;
+    let mut seen = HashSet::with_capacity(rows.len());
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            let first = seen.insert(r.parcel_id.clone());
+            if !first {
+                ledger.error(
+                    At::new("parcel_ledger", r.row, &r.parcel_id, "parcel_id"),
+                    "duplicate_row",
+                    format!("parcel {} is in the ledger twice; the first row is kept", r.parcel_id),
+                );
+            }
+            first
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
-//! XLSX tables: the first worksheet of a workbook read as text records (SPEC §2, §3).
+//! Spreadsheet tables: the first worksheet of an XLSX or XLS (Excel 97–2003) workbook read as
+//! text records (SPEC §2, §3, §13).
 //!
-//! The first non-empty row is the header; each later row with any content is a record. Cells
+//! The first non-empty row is the file's first row; each later row with any content is a
+//! record (the header block, title rows included, is found later: see `header_block`). A merged
+//! cell among the sheet's first rows gives its value to every column it spans, so that a
+//! merged header names each column under it. Cells
 //! are read as Excel stores them: text as is, numbers in shortest round-trip form (integral
 //! values without a decimal point, large ones in full digits), booleans `true`/`false`, dates
 //! as ISO `YYYY-MM-DD` (with `THH:MM:SS` when they carry a time), empty and error cells as
@@ -13,8 +17,10 @@
 //! far more blank cells than values, stop the run with an input error.
 
 use super::InputError;
+use super::header_block::SEARCHED_ROWS;
 use super::source::RawTable;
-use calamine::{Data, DataRef, ExcelDateTime, Reader, SheetType, Xlsx, XlsxError, open_workbook};
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, Xls, Xlsx, XlsxError, open_workbook};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Excel's last row and column, 0-based: a sheet has at most 1,048,576 rows and 16,384
@@ -31,12 +37,18 @@ const SPAN_PER_VALUE: usize = 16;
 /// A cell that holds a value: (0-based row, 0-based column, value).
 type SparseCell = (u32, u32, Data);
 
-/// Reads the first worksheet of the workbook at `path`.
-pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
+/// The first worksheet's name, its cells that hold a value and its merged regions.
+type Sheet = (String, Vec<SparseCell>, Vec<Dimensions>);
+
+/// Reads the first worksheet of the workbook at `path` (`.xls` as Excel 97–2003, else XLSX).
+pub fn read_spreadsheet(path: &Path) -> Result<RawTable, InputError> {
+    let xls = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xls"));
     // calamine can panic on a malformed workbook (found by fuzzing: a build with overflow
     // checks panics on a cell reference of 7+ letters): that is an unreadable file, not a crash.
-    let (sheet, cells) = std::panic::catch_unwind(|| first_worksheet(path))
-        .unwrap_or_else(|_| Err(InputError::new(path, "not a readable XLSX file: the workbook is malformed")))?;
+    let read = || if xls { first_xls_worksheet(path) } else { first_worksheet(path) };
+    let (sheet, mut cells, merged) = std::panic::catch_unwind(read)
+        .unwrap_or_else(|_| Err(InputError::new(path, "not a readable workbook: it is malformed")))?;
+    fill_merged_header_cells(&mut cells, &merged);
     let mut rows = sheet_rows(path, cells)?.into_iter().filter(|(record, _)| !is_blank(record));
     let Some((headers, _)) = rows.next() else {
         return Err(InputError::new(path, format!("sheet `{sheet}` is empty: it has no header row")));
@@ -51,9 +63,9 @@ pub fn read_xlsx(path: &Path) -> Result<RawTable, InputError> {
     Ok(RawTable::split(path, headers, records, numeric_cells))
 }
 
-/// The name of the workbook's first worksheet (chart sheets skipped) and its cells that hold
-/// a value, in stream order.
-fn first_worksheet(path: &Path) -> Result<(String, Vec<SparseCell>), InputError> {
+/// The name of the workbook's first worksheet (chart sheets skipped), its cells that hold a
+/// value, in stream order, and its merged regions.
+fn first_worksheet(path: &Path) -> Result<Sheet, InputError> {
     let mut workbook: Xlsx<_> =
         open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLSX file: {e}")))?;
     let name = workbook
@@ -65,7 +77,7 @@ fn first_worksheet(path: &Path) -> Result<(String, Vec<SparseCell>), InputError>
     let unreadable = |e: XlsxError| InputError::new(path, format!("sheet `{name}` is not readable: {e}"));
     let mut reader = match workbook.worksheet_cells_reader(&name) {
         Ok(reader) => reader,
-        Err(XlsxError::NotAWorksheet(_)) => return Ok((name, Vec::new())),
+        Err(XlsxError::NotAWorksheet(_)) => return Ok((name, Vec::new(), Vec::new())),
         Err(e) => return Err(unreadable(e)),
     };
     let mut cells = Vec::new();
@@ -88,7 +100,55 @@ fn first_worksheet(path: &Path) -> Result<(String, Vec<SparseCell>), InputError>
         }
         cells.push((row, col, Data::from(cell.get_value().clone())));
     }
-    Ok((name, cells))
+    drop(reader);
+    let merged = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    Ok((name, cells, merged))
+}
+
+/// [`first_worksheet`] of an Excel 97–2003 workbook (read whole: such files are small).
+fn first_xls_worksheet(path: &Path) -> Result<Sheet, InputError> {
+    let mut workbook: Xls<_> =
+        open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLS file: {e}")))?;
+    let name = workbook
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))?;
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| InputError::new(path, format!("sheet `{name}` is not readable: {e}")))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let cells = range
+        .used_cells()
+        .map(|(row, col, value)| (top + row as u32, left + col as u32, value.clone()))
+        .filter(|(_, _, value)| !matches!(value, Data::Empty))
+        .collect();
+    let merged = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    Ok((name, cells, merged))
+}
+
+/// Gives the value of each merged region's first cell to the other cells of its first row,
+/// for regions among the sheet's first rows (where headers are; a merged cell further down
+/// is data and keeps one value).
+fn fill_merged_header_cells(cells: &mut Vec<SparseCell>, merged: &[Dimensions]) {
+    let Some(top) = cells.iter().map(|&(row, _, _)| row).min() else { return };
+    let header_rows = top..top.saturating_add(SEARCHED_ROWS as u32 + 2);
+    let mut header: HashMap<(u32, u32), Data> = cells
+        .iter()
+        .filter(|&&(row, _, _)| header_rows.contains(&row))
+        .map(|(row, col, value)| ((*row, *col), value.clone()))
+        .collect();
+    for region in merged.iter().filter(|m| header_rows.contains(&m.start.0) && m.end.1 > m.start.1) {
+        let (row, first) = region.start;
+        let Some(value) = header.get(&(row, first)).cloned() else { continue };
+        for col in first + 1..=region.end.1.min(LAST_COLUMN) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = header.entry((row, col)) {
+                slot.insert(value.clone());
+                cells.push((row, col, value.clone()));
+            }
+        }
+    }
 }
 
 /// The sheet's rows that hold a value, top to bottom, each as the text of its cells from the
@@ -246,7 +306,7 @@ mod tests {
         ws.write_number(2, 3, 0.1 + 0.2).expect("float");
         let (_dir, path) = write(&mut wb);
 
-        let raw = read_xlsx(&path).expect("reads");
+        let raw = read_spreadsheet(&path).expect("reads");
         assert_eq!(raw.headers, headers);
         assert_eq!(raw.len(), 2);
         let records = raw.records().expect("records");
@@ -274,7 +334,7 @@ mod tests {
         ws.write_number(7, 2, 12.0).expect("tax");
         let (_dir, path) = write(&mut wb);
 
-        let raw = read_xlsx(&path).expect("reads");
+        let raw = read_spreadsheet(&path).expect("reads");
         assert_eq!(raw.headers, ["credit_code", "tax"]);
         assert_eq!(raw.len(), 2);
         assert_eq!(&raw.records().expect("records")[0][1], "0");
@@ -288,7 +348,7 @@ mod tests {
         wb.add_worksheet().set_name("税务").expect("name").write_string(0, 0, "tax").expect("write");
         wb.add_worksheet().write_string(0, 0, "other").expect("write");
         let (_dir, path) = write(&mut wb);
-        let raw = read_xlsx(&path).expect("reads");
+        let raw = read_spreadsheet(&path).expect("reads");
         assert_eq!(raw.headers, ["tax"]);
         assert!(raw.is_empty());
     }
@@ -298,14 +358,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("tax.xlsx");
         std::fs::write(&path, b"PK\x03\x04 this is not a workbook").expect("write");
-        let err = read_xlsx(&path).err().expect("an error");
+        let err = read_spreadsheet(&path).err().expect("an error");
         assert!(err.to_string().contains("tax.xlsx"), "{err}");
         assert!(err.message.contains("not a readable XLSX file"), "{err}");
 
         let mut wb = Workbook::new();
         wb.add_worksheet();
         let (_dir, empty) = write(&mut wb);
-        let err = read_xlsx(&empty).err().expect("an error");
+        let err = read_spreadsheet(&empty).err().expect("an error");
         assert!(err.message.contains("Sheet1") && err.message.contains("empty"), "{err}");
     }
 
@@ -317,7 +377,7 @@ mod tests {
         ws.write_string(2, 2, "914403001922038216").expect("code");
         ws.write_number(1_048_575, 3, 7.0).expect("last row");
         let (_dir, path) = write(&mut wb);
-        let raw = read_xlsx(&path).expect("reads");
+        let raw = read_spreadsheet(&path).expect("reads");
         assert_eq!(raw.headers, ["credit_code"]);
         assert_eq!(raw.len(), 2);
         assert_eq!(raw.records().expect("records")[1].iter().collect::<Vec<_>>(), ["", "7"]);
@@ -334,7 +394,7 @@ mod tests {
             ws.write_string(row, 16_383, "b").expect("last column");
         }
         let (_dir, path) = write(&mut wb);
-        let err = read_xlsx(&path).err().expect("an error");
+        let err = read_spreadsheet(&path).err().expect("an error");
         assert!(err.to_string().contains("enterprises.xlsx"), "{err}");
         assert!(err.message.contains("2200 values are scattered"), "{err}");
     }

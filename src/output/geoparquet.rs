@@ -7,7 +7,7 @@
 use super::blocks::block_properties;
 use super::parcels::parcel_properties;
 use super::{projjson, wkb};
-use crate::input::crs::{Crs, legacy_crs_name};
+use crate::input::crs::Crs;
 use crate::parcels::ParcelIx;
 use crate::pipeline::Evaluation;
 use foldhash::HashMap;
@@ -81,8 +81,7 @@ fn crs(eval: &Evaluation) -> Option<Value> {
 /// The EPSG code the data name (the file's `crs` member, else `land.crs`), as the reader
 /// resolves it.
 fn named_epsg(eval: &Evaluation) -> Option<u32> {
-    let member = eval.parcels.parcels.crs_member.as_ref().and_then(legacy_crs_name);
-    let name = member.or(eval.config.land.crs.as_deref())?.trim().to_uppercase();
+    let name = eval.parcels.parcels.declared.as_deref()?.trim().to_uppercase();
     if !name.contains("EPSG") {
         return None;
     }

@@ -135,8 +135,8 @@ pub fn feature_bytes(properties: impl Serialize, geometry: Option<&MultiPolygon<
 /// Features per batch: each batch is built in parallel, then written before the next.
 const BATCH: usize = 16_384;
 
-/// Writes a FeatureCollection of `count` features, with the input's legacy `crs` member if
-/// it had one; `feature(i)` gives the bytes of feature `i`, built in parallel batches.
+/// Writes a FeatureCollection of `count` features, with the legacy `crs` member naming the
+/// EPSG code of projected coordinates (none for longitude/latitude, RFC 7946); `feature(i)` gives the bytes of feature `i`, built in parallel batches.
 pub fn write_collection(
     eval: &Evaluation,
     w: &mut dyn Write,
@@ -144,9 +144,9 @@ pub fn write_collection(
     feature: impl Fn(usize) -> serde_json::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
     w.write_all(br#"{"type":"FeatureCollection","#)?;
-    if let Some(crs) = &eval.parcels.parcels.crs_member {
+    if let Some(crs) = eval.parcels.parcels.crs.legacy_member() {
         w.write_all(br#""crs":"#)?;
-        serde_json::to_writer(&mut *w, crs)?;
+        serde_json::to_writer(&mut *w, &crs)?;
         w.write_all(b",")?;
     }
     w.write_all(br#""features":["#)?;

@@ -19,6 +19,11 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write test file");
 }
 
+/// A tax table without rows (the table is required; its enterprises pay 0, SPEC §2).
+pub fn write_no_tax(dir: &Path) {
+    write(dir, "tax.csv", "credit_code,year,tax\n");
+}
+
 /// A rectangle in Gauss-Krüger metres (x, y of the lower-left corner, width, height).
 pub fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
     format!("[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]", x + w, x + w, y + h, y + h)
