@@ -17,11 +17,7 @@ pub fn counts(frame: &DataFrame, column: &str) -> PolarsResult<BTreeMap<String, 
 }
 
 pub fn manifest_json(eval: &Evaluation, timings: &[Lap]) -> anyhow::Result<Vec<u8>> {
-    let inputs: Vec<Value> = eval
-        .files
-        .iter()
-        .map(|f| json!({"table": f.table, "path": f.path.display().to_string(), "sha256": f.sha256, "rows": f.rows}))
-        .collect();
+    let inputs = serde_json::to_value(&eval.files)?;
     let stages: Vec<Value> = timings
         .iter()
         .map(|l| json!({"stage": l.stage, "seconds": l.seconds, "cpu_seconds": l.cpu_seconds, "peak_mib": l.peak_mib}))
