@@ -322,3 +322,30 @@ fn huge_coordinates_repair_without_panic() {
         assert!(area >= 0.0 || area.is_nan(), "{area}");
     }
 }
+
+/// The seeds of the `shapefile` target (a .shp and a GBK .dbf in one file, the .dbf's
+/// encoding told by a .cpg or by its language byte alone) read as muchan reads them.
+#[test]
+fn shapefile_seeds_read_with_their_gbk_attributes() {
+    for (seed, decided) in [("gbk_cpg.bin", "gb18030 (.cpg)"), ("gbk_language_byte.bin", "gb18030 (language byte)")] {
+        let bytes = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/shapefile").join(seed))
+            .expect("seed");
+        let split = usize::from(u16::from_le_bytes([bytes[0], bytes[1]]));
+        let (shp, rest) = bytes[2..].split_at(split);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("parcels.shp"), shp).expect("shp");
+        std::fs::write(dir.path().join("parcels.dbf"), &rest[..rest.len() - 1]).expect("dbf");
+        if rest.last() == Some(&1) {
+            std::fs::write(dir.path().join("parcels.cpg"), "GBK").expect("cpg");
+        }
+        let layer =
+            muchan::input::shp::read_layer(&dir.path().join("parcels.shp"), None, &Ledger::new()).expect("reads");
+        assert_eq!(layer.encoding.as_deref(), Some(decided));
+        let ids: Vec<&str> = layer.features.iter().map(|f| f.parcel_id.as_str()).collect();
+        assert_eq!(ids, ["P1", "P2", "P3"]);
+        assert_eq!(layer.features[0].land_use.as_deref(), Some("工业用地"));
+        assert_eq!(layer.features[1].registered_mu, Some(14.85));
+        assert_eq!(layer.features[1].raw.as_ref().map(|p| (p.len(), p[0].len())), Some((1, 2)), "a shell and its hole");
+        assert!(layer.features[2].raw.is_none(), "a null shape");
+    }
+}
