@@ -90,3 +90,62 @@ fn bad_config_key_exits_2_and_validate_exits_1_on_errors() {
     assert_eq!(code, 2);
     assert!(stderr.contains("capp") && stderr.contains("bad.toml"), "{stderr}");
 }
+
+/// SPEC §13: an Excel 97–2003 file as a statistics office exports it — a merged title row, a
+/// merged two-row header, a units row in 元 and 千元, a 合计 row — named in Chinese.
+#[test]
+fn a_government_xls_reads_with_its_header_block_and_units() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = ("914403001922038216", "91440300708461136T");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/enterprises_government.xls"),
+        dir.path().join("企业数据.xls"),
+    )
+    .expect("copy");
+    write(dir.path(), "parcels.geojson", &parcels_for(&[(a, 10.0), (b, 10.0)]));
+    write_no_tax(dir.path());
+    let (eval, ledger) = evaluate(dir.path(), "");
+    assert_close(f64_at(&eval, a, "revenue"), 5_234.0, 1e-9);
+    assert_close(f64_at(&eval, a, "value_added"), 1_234.56, 1e-9);
+    assert_close(f64_at(&eval, a, "total_assets"), 800.0, 1e-9);
+    assert_eq!(f64_at(&eval, b, "revenue"), None, "`-` is missing, never 0");
+    let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
+    for expected in ["title_rows_skipped", "unit_converted", "total_row_skipped"] {
+        assert!(codes.contains(&expected), "{expected} in {codes:?}");
+    }
+    assert!(!codes.contains(&"empty_code"), "the 合计 row is no enterprise: {codes:?}");
+}
+
+/// SPEC §13: in a yearly table with a year column, an empty year is an error and the row is
+/// not used (it once silently replaced the evaluation year's row).
+#[test]
+fn an_empty_year_cell_is_missing_year_and_the_row_is_not_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, _) = small_county(dir.path());
+    write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{a},2024,100\n{a},,999\n"));
+    let (eval, ledger) = evaluate(dir.path(), "");
+    assert_close(f64_at(&eval, &a, "revenue"), 100.0, 1e-9);
+    let issues = ledger.sorted();
+    let missing = issues.iter().find(|i| i.code == "missing_year").expect("missing_year");
+    assert_eq!((missing.table.as_str(), missing.row), ("enterprises", 2));
+}
+
+/// SPEC §13: `--year` that no enterprises row carries stops the run, listing the years there
+/// are; an unrecognised file in a run that goes on is an `unknown_file` warning.
+#[test]
+fn a_year_without_rows_stops_and_unknown_files_are_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, _) = small_county(dir.path());
+    write(dir.path(), "enterprises.csv", &format!("credit_code,year\n{a},2023\n{a},2024\n"));
+    write(dir.path(), "energy_2024.csv", "credit_code,year,用电量\n");
+    let data = dir.path().to_str().expect("utf-8 path");
+    let out = dir.path().join("out");
+    let out = out.to_str().expect("utf-8 path");
+    let (code, _, stderr) = muchan(&["run", "--data", data, "--out", out, "--quiet", "--year", "2019"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("2019") && stderr.contains("2023, 2024"), "{stderr}");
+    let (code, _, _) = muchan(&["run", "--data", data, "--out", out, "--quiet"]);
+    assert_eq!(code, 0);
+    let problems = std::fs::read_to_string(dir.path().join("out/data_quality.csv")).expect("data_quality.csv");
+    assert!(problems.lines().any(|l| l.contains("unknown_file") && l.contains("energy_2024.csv")), "{problems}");
+}
