@@ -19,6 +19,7 @@ pub struct Config {
     pub surcharge: Surcharge,
     pub zombie: Zombie,
     pub spatial: Spatial,
+    pub commitments: CommitmentSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +29,10 @@ pub struct Evaluation {
     pub year: Option<i32>,
     pub min_mu_below: f64,
     pub new_years: i32,
+    /// "Today" for every date rule of SPEC §14–§15 (`2024-12-31`); default: 31 December of
+    /// the evaluation year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,12 +256,31 @@ pub struct RevenueCollapse {
     pub drop: f64,
 }
 
+/// The `[commitments]` settings (SPEC §14).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentSettings {
+    /// A commitment without a review_year is reviewed this many years after production_due.
+    pub review_after_years: i32,
+    /// The share of the land price charged once per short indicator other than investment
+    /// and tax (the model contract's blank percentage).
+    pub other_rate: f64,
+    /// The idle fee (闲置费) as a share of the land price, from one whole idle year.
+    pub idle_fee_rate: f64,
+}
+
+impl Default for CommitmentSettings {
+    fn default() -> Self {
+        CommitmentSettings { review_after_years: 2, other_rate: 0.0, idle_fee_rate: 0.20 }
+    }
+}
+
 /// The `[spatial]` settings are the spatial stage's own.
 pub type Spatial = crate::spatial::SpatialSettings;
 
 impl Default for Evaluation {
     fn default() -> Self {
-        Evaluation { year: None, min_mu_below: 3.0, new_years: 2 }
+        Evaluation { year: None, min_mu_below: 3.0, new_years: 2, as_of: None }
     }
 }
 
@@ -372,7 +396,24 @@ impl Config {
         names
     }
 
+    /// "Today" of the date rules (SPEC §14): `evaluation.as_of`, else 31 December of `year`.
+    pub fn as_of(&self, year: i32) -> Option<crate::dates::Date> {
+        match &self.evaluation.as_of {
+            Some(text) => crate::dates::Date::parse(text),
+            None => crate::dates::Date::end_of_year(year),
+        }
+    }
+
     fn validate(&self) -> Result<(), String> {
+        if let Some(text) = &self.evaluation.as_of
+            && crate::dates::Date::parse(text).is_none()
+        {
+            return Err(format!("evaluation.as_of: `{text}` is not a date (write it 2024-12-31)"));
+        }
+        let c = &self.commitments;
+        if !(c.other_rate.is_finite() && c.other_rate >= 0.0 && c.idle_fee_rate.is_finite() && c.idle_fee_rate >= 0.0) {
+            return Err("commitments: other_rate and idle_fee_rate must be ≥ 0".to_string());
+        }
         let known = |name: &str| {
             crate::rating::catalog::BUILT_IN.iter().any(|b| b.name == name)
                 || self.custom_indicators.iter().any(|c| c.name == name)

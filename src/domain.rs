@@ -122,6 +122,20 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// The outcome of a 标准地 review at full production (达产复核, SPEC §14).
+    pub enum ReviewStatus {
+        /// The review year is still to come.
+        Pending = "pending",
+        /// Reviewed, and some committed indicator has no actual value (or nothing to review).
+        NoData = "no_data",
+        /// Every committed indicator reached.
+        Met = "met",
+        /// Some committed indicator short.
+        Shortfall = "shortfall",
+    }
+}
+
 /// The bucket of summaries and the report for an enterprise or parcel with no park (or
 /// industry, or group).
 pub const NO_BUCKET: &str = "(none)";

@@ -22,8 +22,11 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod buildings;
+pub mod commitments;
 pub mod compare;
 pub mod config;
+pub mod dates;
 pub mod domain;
 pub mod explain;
 pub(crate) mod facts;

@@ -9,6 +9,8 @@
 //! codes, and the energy totals once the flags are judged, so that the outputs are written in
 //! less memory: an [`Evaluation`] holds per-code figures, never input rows.
 
+use crate::buildings::{self, Intensity};
+use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
 use crate::domain::Group;
 use crate::facts;
@@ -76,6 +78,10 @@ pub struct Evaluation {
     pub rating: Rating,
     pub flags: Flags,
     pub blocks: Vec<ReclaimBlock>,
+    /// Each parcel's buildings, plot ratio and coverage (SPEC §15).
+    pub intensity: Column<Intensity>,
+    /// The 标准地 reviews (SPEC §14); `None` without a commitments table.
+    pub commitments: Option<CommitmentReviews>,
     /// The stages, in pipeline order.
     pub timings: Vec<Lap>,
 }
@@ -97,7 +103,8 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     );
     let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
     tables.files.extend(parcel_entries);
-    let Tables { year, mut enterprises, tax, energy, leases, adjustments, files } = tables;
+    let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, files } = tables;
+    let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
     let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
@@ -111,10 +118,27 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
     drop(energy);
+    let intensity = watch.time("buildings", || buildings::intensities(&parcels));
+    let commitments = watch.time("commitments", || -> Result<_, RunError> {
+        let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
+        let enterprises = enterprise_land_and_names(&rating.frame)?;
+        let ctx = commitments::Context {
+            year,
+            as_of,
+            settings: &config.commitments,
+            parcels: &parcels,
+            intensity: &intensity,
+            enterprises: &enterprises,
+            yearly: &yearly,
+        };
+        Ok(Some(commitments::review_all(commitments, &ctx, ledger)?))
+    })?;
     let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
         let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
-        let owners = Owners { flags: &flags, classes: &classes, tax: &tax, tax_per_mu_benchmark };
+        let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
+        let owners =
+            Owners { flags: &flags, classes: &classes, tax: &tax, tax_per_mu_benchmark, idle_parcels: &idle_parcels };
         Ok(reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger))
     })?;
     let parcels = ParcelTable::new(parcels, geometry.metric, geometry.neighbourhood, reclaim.parcels)?;
@@ -129,8 +153,21 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         rating,
         flags,
         blocks: reclaim.blocks,
+        intensity,
+        commitments,
         timings: watch.laps,
     })
+}
+
+/// Each code's land_mu and name, as the rating has them.
+fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::EnterpriseLand, RunError> {
+    let codes = frame.column("code")?.str()?;
+    let land = frame.column("land_mu")?.cast(&polars::prelude::DataType::Float64)?;
+    let land = land.f64()?;
+    let names = frame.column("name")?.str()?;
+    Ok((0..frame.height())
+        .filter_map(|i| Some((codes.get(i)?.to_string(), (land.get(i), names.get(i).map(str::to_string)))))
+        .collect())
 }
 
 /// What the table side of the pipeline reads; it owns the rows it lets go.

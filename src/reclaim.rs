@@ -60,11 +60,13 @@ pub struct Owners<'a> {
     pub tax: &'a HashMap<&'a str, f64>,
     /// The above group's tax_per_mu benchmark.
     pub tax_per_mu_benchmark: Option<f64>,
+    /// Parcels idle for two whole years or more under their 标准地 commitment (SPEC §14).
+    pub idle_parcels: &'a foldhash::HashSet<ParcelIx>,
 }
 
-fn reasons(f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> Vec<ReclaimReason> {
+fn reasons(ix: ParcelIx, f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> Vec<ReclaimReason> {
     let owner = (!f.user.is_empty()).then_some(f.user.as_str());
-    let idle = f.is_idle() || (f.is_industrial() && owner.is_none());
+    let idle = f.is_idle() || (f.is_industrial() && owner.is_none()) || owners.idle_parcels.contains(&ix);
     let zombie = owner.and_then(|o| owners.flags.get(o)).is_some_and(|fl| fl.zombie.zombie);
     let class_d = owner.and_then(|o| owners.classes.get(o)) == Some(&Class::D);
     [
@@ -85,7 +87,7 @@ pub fn reclaim(
     owners: &Owners<'_>,
     ledger: &Ledger,
 ) -> Reclaim {
-    let reasons = parcels.par_map(|ix, f, _| reasons(f, &neighbourhood[ix], owners));
+    let reasons = parcels.par_map(|ix, f, _| reasons(ix, f, &neighbourhood[ix], owners));
     let candidates: Vec<usize> = reasons.iter().filter(|(_, r)| !r.is_empty()).map(|(ix, _)| ix.index()).collect();
     let user_area = user_areas(parcels);
     let mut blocks: Vec<ReclaimBlock> = spatial::candidate_blocks(&candidates, neighbourhood.values())

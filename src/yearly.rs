@@ -16,8 +16,16 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
 
 /// The numeric columns an enterprises row carries.
-pub const ENTERPRISE_NUMBERS: [&str; 7] =
-    ["revenue", "value_added", "profit", "employees", "rd_expense", "total_assets", "total_liabilities"];
+pub const ENTERPRISE_NUMBERS: [&str; 8] = [
+    "revenue",
+    "value_added",
+    "profit",
+    "employees",
+    "rd_expense",
+    "total_assets",
+    "total_liabilities",
+    "fixed_investment",
+];
 
 /// Sums of the energy table.
 pub const ENERGY_NUMBERS: [&str; 3] = ["electricity_kwh", "energy_tce", "emissions"];
@@ -45,7 +53,7 @@ pub fn enterprise_frame(
     extra: &[(String, Vec<Option<f64>>)],
 ) -> PolarsResult<DataFrame> {
     let number = |f: fn(&EnterpriseRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
-    let numbers: [Vec<Option<f64>>; 7] = [
+    let numbers: [Vec<Option<f64>>; 8] = [
         number(|r| r.revenue),
         number(|r| r.value_added),
         number(|r| r.profit),
@@ -53,6 +61,7 @@ pub fn enterprise_frame(
         number(|r| r.rd_expense),
         number(|r| r.total_assets),
         number(|r| r.total_liabilities),
+        number(|r| r.fixed_investment),
     ];
     let mut columns = vec![
         key_column(universe, rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?,

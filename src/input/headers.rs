@@ -39,6 +39,7 @@ pub const ENTERPRISES: &[ColumnSpec] = &[
     col("total_liabilities", &["负债合计"]),
     col("start_year", &["投产年份"]),
     col("exempt", &["不参评", "免评"]),
+    col("fixed_investment", &["固定资产投资"]),
 ];
 
 pub const TAX: &[ColumnSpec] =
@@ -101,6 +102,31 @@ pub const PARCEL_LEDGER: &[ColumnSpec] = &[
     col("completed", &["实际竣工日期"]),
     col("floor_area", &["建筑面积"]),
     col("footprint", &["建筑基底面积", "建筑占地面积"]),
+    col("invested", &["实际投资", "累计固定资产投资"]),
+];
+
+/// The 标准地 commitments (SPEC §14), one row per parcel sold on 标准地 terms. The indicator
+/// columns are in §14's order, which commitments.csv keeps (clarification 3).
+pub const COMMITMENTS: &[ColumnSpec] = &[
+    req("parcel_id", PARCEL_ID),
+    col("credit_code", &["统一社会信用代码", "社会信用代码", "信用代码", "受让人代码"]),
+    col("land_price", &["出让价款", "土地出让金"]),
+    col("start_due", &["约定开工日期"]),
+    col("started", &["实际开工日期"]),
+    col("completion_due", &["约定竣工日期"]),
+    col("completed", &["实际竣工日期"]),
+    col("production_due", &["约定投产日期", "约定达产日期"]),
+    col("review_year", &["复核年度", "达产复核年度"]),
+    col("invested", &["实际投资", "累计固定资产投资"]),
+    col("investment_intensity", &["固定资产投资强度", "投资强度"]),
+    col("tax_per_mu", &["亩均税收"]),
+    col("revenue_per_mu", &["亩均产出", "亩均营收"]),
+    col("va_per_mu", &["亩均增加值"]),
+    col("va_per_energy", &["单位能耗增加值"]),
+    col("va_per_emission", &["单位排放增加值"]),
+    col("rd_intensity", &["研发投入强度"]),
+    col("plot_ratio", &["容积率"]),
+    col("coverage", &["建筑系数", "建筑密度"]),
 ];
 
 /// A header as it is compared: trimmed, one unit suffix dropped, English lower-cased.

@@ -31,7 +31,7 @@ use parcels::ParcelFile;
 use sha2::{Digest, Sha256};
 use source::{RawTable, read_table};
 use std::path::{Path, PathBuf};
-use tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
+use tables::{AdjustmentRow, Commitments, Enterprises, LeaseRow, TaxRow};
 
 /// One input file as the manifest lists it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -76,7 +76,8 @@ fn schema(table: Table) -> &'static [ColumnSpec] {
         Table::Leases => headers::LEASES,
         Table::Adjustments => headers::ADJUSTMENTS,
         Table::ParcelLedger => headers::PARCEL_LEDGER,
-        Table::Parcels | Table::Commitments | Table::Buildings => &[],
+        Table::Commitments => headers::COMMITMENTS,
+        Table::Parcels | Table::Buildings => &[],
     }
 }
 
@@ -123,6 +124,8 @@ pub struct Tables {
     pub energy: EnergyTotals,
     pub leases: Vec<LeaseRow>,
     pub adjustments: Vec<AdjustmentRow>,
+    /// The 标准地 commitments (SPEC §14), in file order; empty without the table.
+    pub commitments: Commitments,
     pub files: Vec<InputFile>,
 }
 
@@ -154,6 +157,8 @@ pub fn read_tables(
     let leases = typed_table(folder, Table::Leases, &mut files, ledger, watch, |r| tables::read_leases(r, ledger))?;
     let adjustments =
         typed_table(folder, Table::Adjustments, &mut files, ledger, watch, |r| tables::read_adjustments(r, ledger))?;
+    let commitments =
+        typed_table(folder, Table::Commitments, &mut files, ledger, watch, |r| tables::read_commitments(r, ledger))?;
     let (year, energy) = watch.time("read energy", || -> Result<_, InputError> {
         let raw = energy_raw?;
         let year = match configured_year.or_else(|| enterprises.rows.iter().filter_map(|r| r.year).max()) {
@@ -172,7 +177,7 @@ pub fn read_tables(
         files.push(entry?);
         Ok((year, totals?))
     })?;
-    Ok(Tables { year, enterprises, tax, energy, leases, adjustments, files })
+    Ok(Tables { year, enterprises, tax, energy, leases, adjustments, commitments, files })
 }
 
 /// A year set by `--year` or `evaluation.year` that no enterprises row carries stops the run,

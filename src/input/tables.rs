@@ -8,6 +8,7 @@ use super::cells::{self, Read};
 use super::energy::{EnergyRow, EnergySums, EnergyTotals};
 use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, RawTable, concat};
+use crate::dates::Date;
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger};
 use foldhash::{HashSet, HashSetExt};
@@ -33,6 +34,8 @@ pub struct EnterpriseRow {
     pub rd_expense: Option<f64>,
     pub total_assets: Option<f64>,
     pub total_liabilities: Option<f64>,
+    /// 固定资产投资 (万元), the review's investment when a commitment gives none (SPEC §14).
+    pub fixed_investment: Option<f64>,
     pub start_year: Option<i32>,
     pub exempt: Option<bool>,
     /// Cells of the columns no canonical name matches, in [`Enterprises::extra_headers`] order.
@@ -289,6 +292,7 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
             rd_expense: r.number("rd_expense"),
             total_assets: r.number("total_assets"),
             total_liabilities: r.number("total_liabilities"),
+            fixed_investment: r.number("fixed_investment"),
             start_year: r.year_value("start_year"),
             exempt: r.boolean("exempt"),
             extra: r.map.extra.iter().map(|(_, i)| r.record.get(*i).unwrap_or("").to_string()).collect(),
@@ -434,10 +438,181 @@ pub fn read_parcel_ledger(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LedgerR
         .collect())
 }
 
+/// The committed indicators of SPEC §14, in its order (commitments.csv keeps it).
+pub const COMMITTED: [&str; 9] = [
+    "investment_intensity",
+    "tax_per_mu",
+    "revenue_per_mu",
+    "va_per_mu",
+    "va_per_energy",
+    "va_per_emission",
+    "rd_intensity",
+    "plot_ratio",
+    "coverage",
+];
+
+/// One row of the 标准地 commitments (SPEC §14).
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentRow {
+    /// 1-based data row in the file.
+    pub row: usize,
+    pub parcel_id: String,
+    /// The committed enterprise; `None`: the parcel's credit_code.
+    pub code: Option<String>,
+    pub land_price: Option<f64>,
+    pub start_due: Option<Date>,
+    pub started: Option<Date>,
+    pub completion_due: Option<Date>,
+    pub completed: Option<Date>,
+    pub production_due: Option<Date>,
+    pub review_year: Option<i32>,
+    pub invested: Option<f64>,
+    /// The committed minimum of each indicator of [`COMMITTED`] (by position).
+    pub committed: [Option<f64>; 9],
+}
+
+/// The committed indicator columns a commitments table has, in §14's order (clarification 3).
+#[derive(Debug, Clone, Default)]
+pub struct Commitments {
+    pub rows: Vec<CommitmentRow>,
+    /// Positions in [`COMMITTED`] of the columns present in the header.
+    pub columns: Vec<usize>,
+}
+
+impl RowReader<'_> {
+    /// A date cell (SPEC §14); anything but a date is an `unreadable_date` warning.
+    fn date(&self, field: &str) -> Option<Date> {
+        let cell = self.cell(field);
+        if cells::is_missing(cell) {
+            return None;
+        }
+        let date = Date::parse(cell);
+        if date.is_none() {
+            self.ledger.warning(
+                self.at(field),
+                "unreadable_date",
+                format!(
+                    "`{cell}` is not a date (2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501); read as missing"
+                ),
+            );
+        }
+        date
+    }
+
+    /// A number that may be written as a percentage (`2%`, `2％` is 0.02, never divided again
+    /// by a `%` unit of its column, clarification 1). A negative value is unreadable.
+    fn committed_number(&self, field: &str) -> Option<f64> {
+        let cell = self.cell(field).trim();
+        let value = match cell.strip_suffix('%').or_else(|| cell.strip_suffix('％')) {
+            Some(body) => cells::number(body).ok().flatten().map(|x| x / 100.0),
+            None => self.number(field),
+        };
+        match value {
+            Some(x) if x < 0.0 => {
+                self.ledger.warning(
+                    self.at(field),
+                    "unreadable_number",
+                    format!("`{cell}` is negative; read as missing"),
+                );
+                None
+            }
+            None if cell.ends_with(['%', '％']) && !cells::is_missing(cell) => {
+                self.ledger.warning(
+                    self.at(field),
+                    "unreadable_number",
+                    format!("`{cell}` is not a percentage; read as missing"),
+                );
+                None
+            }
+            other => other,
+        }
+    }
+}
+
+/// Reads the 标准地 commitments (SPEC §14), keyed by parcel_id, in file order. A row with no
+/// parcel_id is an `empty_code` error and is not used (a totals row is skipped).
+pub fn read_commitments(raw: &RawTable, ledger: &Ledger) -> Result<Commitments, InputError> {
+    let map = raw.map_columns(headers::COMMITMENTS)?;
+    let rows = raw.par_filter_map(|i, record| {
+        let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or(""));
+        let Some(parcel_id) = parcel_id else {
+            if let Some(label) = totals_label(record) {
+                ledger.notice(
+                    At::new("commitments", i + 1, "", "parcel_id"),
+                    "total_row_skipped",
+                    format!("a `{label}` row; skipped"),
+                );
+            } else {
+                ledger.error(
+                    At::new("commitments", i + 1, "", "parcel_id"),
+                    "empty_code",
+                    "no parcel_id; the row is not used",
+                );
+            }
+            return None;
+        };
+        let r = RowReader { table: "commitments", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+        let code = normalize_code(cells::code_text(r.cell("credit_code")));
+        if !code.is_empty() && !check_code(&code) {
+            ledger.warning(
+                r.at("credit_code"),
+                "invalid_code",
+                format!("`{code}` is not a valid unified social credit code (GB 32100); joined as written"),
+            );
+        }
+        Some(CommitmentRow {
+            row: r.row,
+            code: (!code.is_empty()).then_some(code),
+            land_price: r.committed_number("land_price"),
+            start_due: r.date("start_due"),
+            started: r.date("started"),
+            completion_due: r.date("completion_due"),
+            completed: r.date("completed"),
+            production_due: r.date("production_due"),
+            review_year: r.year_value("review_year"),
+            invested: r.committed_number("invested"),
+            committed: COMMITTED.map(|k| r.committed_number(k)),
+            parcel_id,
+        })
+    })?;
+    let columns = (0..COMMITTED.len()).filter(|&k| map.get(COMMITTED[k]).is_some()).collect();
+    Ok(Commitments { rows, columns })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn commitments_with_dates_percentages_and_units() {
+        let ledger = Ledger::new();
+        let raw = table(
+            "宗地编号,受让人代码,出让价款(元),约定开工日期,实际开工日期,约定投产日期,亩均税收(万元/亩),建筑系数,研发投入强度(%)\n\
+             P1,914403001922038216,\"12,000,000\",2022年3月1日,去年,2022/6/30,25,40%,3\n\
+             P2,,-,20220301,2022.4.1,,-5,0.35,2%\n\
+             ,,,,,,,,\n",
+        );
+        let raw = raw.with_header_block("commitments", headers::COMMITMENTS, &ledger).expect("header block");
+        let c = read_commitments(&raw, &ledger).expect("reads");
+        assert_eq!(c.rows.len(), 2);
+        assert_eq!(c.columns, vec![1, 6, 8], "tax_per_mu, rd_intensity, coverage in §14's order");
+        let (p1, p2) = (&c.rows[0], &c.rows[1]);
+        assert_eq!(p1.land_price, Some(1200.0));
+        assert_eq!(p1.start_due, Date::new(2022, 3, 1));
+        assert_eq!(p1.started, None);
+        assert_eq!(p1.production_due, Date::new(2022, 6, 30));
+        assert_eq!(p1.committed[1], Some(25.0));
+        assert_eq!(p1.committed[8], Some(0.4));
+        assert_eq!(p1.committed[6], Some(0.03));
+        assert_eq!(p2.code, None);
+        assert_eq!(p2.started, Date::new(2022, 4, 1));
+        assert_eq!(p2.committed[1], None, "a negative commitment is unreadable");
+        assert_eq!(p2.committed[6], Some(0.02), "2% is 0.02 under a % unit, not divided twice");
+        let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
+        assert!(codes.contains(&"unreadable_date") && codes.contains(&"unreadable_number"), "{codes:?}");
+        assert!(codes.contains(&"empty_code"), "{codes:?}");
+    }
 
     fn table(text: &str) -> RawTable {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());

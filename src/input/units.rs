@@ -28,6 +28,10 @@ pub enum Kind {
     SquareMetres,
     /// Persons.
     Persons,
+    /// 万元/亩 (the committed per-mu figures of SPEC §14, clarification 1).
+    PerMu,
+    /// A ratio (§14's rd_intensity and coverage): `%` divides by 100.
+    Ratio,
 }
 
 /// One exact operation on a value.
@@ -92,6 +96,8 @@ fn accepted(kind: Kind) -> &'static [(&'static str, &'static [Step])] {
             ("亩", &[Times(10_000.0), Over(15.0)]),
         ],
         Kind::Persons => &[("人", &[])],
+        Kind::PerMu => &[("万元/亩", &[])],
+        Kind::Ratio => &[("%", &[Over(100.0)]), ("％", &[Over(100.0)])],
     }
 }
 
@@ -106,6 +112,8 @@ pub fn kind_of(column: &str) -> Option<Kind> {
         "registered_mu" | "area_mu" => Kind::Mu,
         "floor_area" | "footprint" => Kind::SquareMetres,
         "employees" => Kind::Persons,
+        "investment_intensity" | "tax_per_mu" | "revenue_per_mu" | "va_per_mu" => Kind::PerMu,
+        "rd_intensity" | "coverage" => Kind::Ratio,
         _ => return None,
     })
 }
@@ -124,8 +132,17 @@ pub fn is_unit(raw: &str) -> bool {
     !u.is_empty() && ALL_KINDS.iter().any(|k| accepted(*k).iter().any(|(name, _)| *name == u))
 }
 
-const ALL_KINDS: [Kind; 7] =
-    [Kind::Money, Kind::Electricity, Kind::Energy, Kind::Emissions, Kind::Mu, Kind::SquareMetres, Kind::Persons];
+const ALL_KINDS: [Kind; 9] = [
+    Kind::Money,
+    Kind::Electricity,
+    Kind::Energy,
+    Kind::Emissions,
+    Kind::Mu,
+    Kind::SquareMetres,
+    Kind::Persons,
+    Kind::PerMu,
+    Kind::Ratio,
+];
 
 /// The conversion of canonical column `column` given in unit `raw`: `Ok(None)` for a column
 /// that takes no unit or an empty unit; `Err` names the accepted units.
@@ -179,6 +196,9 @@ mod tests {
         assert_eq!(convert("area_mu", "平方米", 6_666.0), 6_666.0 * 15.0 / 10_000.0);
         assert_eq!(convert("floor_area", "亩", 3.0), 3.0 * 10_000.0 / 15.0);
         assert_eq!(convert("employees", "人", 12.0), 12.0);
+        assert_eq!(convert("tax_per_mu", "万元/亩", 25.0), 25.0);
+        assert_eq!(convert("coverage", "%", 40.0), 0.4);
+        assert!(unit_of("tax_per_mu", "元/平方米").is_err(), "clarification 1");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod blocks;
 pub mod cells;
+pub mod commitments;
 pub mod enterprises;
 pub mod geoparquet;
 pub mod lang;
@@ -147,6 +148,13 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
             timed(laps, "write report", || {
                 let data = report_data::report_data(eval, issues, lang == Lang::Zh)?;
                 write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            let Some(reviews) = &eval.commitments else { return Ok(()) };
+            timed(laps, "write commitments", || {
+                write_atomic_with(out, "commitments.csv", |w| commitments::write_csv(reviews, issues, w))?;
                 Ok(())
             })
         }),

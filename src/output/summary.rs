@@ -186,7 +186,7 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     for key in ["group", "park", "industry"] {
         yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, &yoy_rows, key)?));
     }
-    let summary = json!({
+    let mut summary = json!({
         "year": eval.year,
         "counts": { "status": counts(frame, "status")?, "class": counts(frame, "class")? },
         "groups": buckets(frame, "group")?,
@@ -195,5 +195,8 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
         "yoy": yoy_all,
     });
+    if let Some(reviews) = &eval.commitments {
+        summary["commitments"] = super::commitments::summary(reviews);
+    }
     Ok(serde_json::to_vec_pretty(&summary)?)
 }
