@@ -1,15 +1,32 @@
 //! Building intensity (SPEC §15): each parcel's floor area and footprint, and from them the
 //! plot ratio (容积率) and coverage (建筑系数) of an industrial parcel with a user.
 //!
-//! This first part reads them from the parcel's own properties or the parcel ledger
-//! (`floor_area` 建筑面积, `footprint` 建筑基底面积/建筑占地面积, m²); a buildings layer is not read
-//! yet (see docs/decisions.md).
+//! The first source present wins, per parcel: a buildings layer (read by the parcel layers'
+//! readers, repaired as §4 repairs parcels, intersected with the parcels in metres through an
+//! R-tree of the parcels' boxes — never all pairs; a building across two parcels is split by
+//! area), else the parcel's own `floor_area` (建筑面积) and `footprint` (建筑基底面积,
+//! 建筑占地面积) properties or the ledger's, in m².
 
+use crate::config::Land;
 use crate::input::cells;
+use crate::input::crs::Crs;
 use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
-use crate::input::parcels::ParcelFeature;
-use crate::land::MeasuredParcel;
+use crate::input::parcels::{ParcelFeature, read_parcels};
+use crate::input::{Folder, InputError, Table};
+use crate::land::{MeasuredParcel, measure_parcels};
+use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
+use crate::quality::{At, Ledger};
+use crate::spatial::metric_projection;
+use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
+use rayon::prelude::*;
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+
+/// The table name data problems of the buildings layer carry.
+pub const TABLE: &str = "buildings";
+
+/// A storey higher than this counts twice in the floor area (national rule).
+const TALL_STOREY_M: f64 = 8.0;
 
 /// m² per mu (SPEC §1: 1 mu = 10000/15 m²).
 const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -46,20 +63,225 @@ pub fn intensity(floor_area_m2: Option<f64>, footprint_m2: Option<f64>, area_mu:
     Intensity { floor_area_m2, footprint_m2, plot_ratio: per_area(floor_area_m2), coverage: per_area(footprint_m2) }
 }
 
-fn of_parcel(f: &ParcelFeature, m: &MeasuredParcel) -> Intensity {
-    let floor_area = spec("floor_area").and_then(|s| property_number(f, s));
-    let footprint = spec("footprint").and_then(|s| property_number(f, s));
+fn of_parcel(f: &ParcelFeature, m: &MeasuredParcel, layer: Option<(f64, f64)>) -> Intensity {
+    let (floor_area, footprint) = match layer {
+        Some((floor_area, footprint)) => (Some(floor_area), Some(footprint)),
+        None => (
+            spec("floor_area").and_then(|s| property_number(f, s)),
+            spec("footprint").and_then(|s| property_number(f, s)),
+        ),
+    };
     intensity(floor_area, footprint, m.area_mu, f.is_industrial() && !f.user.is_empty())
 }
 
-/// Every parcel's intensity, from its properties (and the ledger applied to them).
-pub fn intensities(parcels: &Parcels) -> Column<Intensity> {
-    parcels.par_map(|_, f, m| of_parcel(f, m))
+/// Every parcel's intensity: from the buildings layer where a building touches it, else from
+/// its properties (and the ledger applied to them).
+pub fn intensities(parcels: &Parcels, layer: Option<&Column<Option<(f64, f64)>>>) -> Column<Intensity> {
+    parcels.par_map(|ix, f, m| of_parcel(f, m, layer.and_then(|l| l[ix])))
+}
+
+/// One building of the layer, repaired, in metres, with its floors and storey factor.
+#[derive(Debug, Clone)]
+pub struct Building {
+    /// 1-based feature index in the layer.
+    pub index: usize,
+    pub geometry: MultiPolygon<f64>,
+    /// The floors counted (1 when the layer gives none).
+    pub floors: f64,
+    /// 2 when a storey is higher than 8 m, else 1.
+    pub storey_factor: f64,
+}
+
+/// The storey factor d(B) of SPEC §15: 2 when the storey height (storey_height_m, else
+/// height_m ÷ floors) exceeds 8 m, else 1.
+pub fn storey_factor(floors: f64, storey_height_m: Option<f64>, height_m: Option<f64>) -> f64 {
+    let storey = storey_height_m.or_else(|| height_m.map(|h| h / floors));
+    if storey.is_some_and(|h| h > TALL_STOREY_M) { 2.0 } else { 1.0 }
+}
+
+fn first_number(f: &ParcelFeature, names: &[&str]) -> Option<f64> {
+    names.iter().find_map(|n| f.property_text(n)).and_then(|t| cells::number(&t).ok().flatten())
+}
+
+/// Brings a building's geometry to the parcels' metres.
+type ToMetres = Box<dyn Fn(&MultiPolygon<f64>) -> MultiPolygon<f64> + Sync>;
+
+/// Reads the buildings layer of the data folder (`None` without one), repaired and in the
+/// parcels' metres. Its problems are data_quality rows of table `buildings`.
+pub fn read_layer(
+    folder: &Folder,
+    parcels: &Parcels,
+    land: &Land,
+    ledger: &Ledger,
+) -> Result<Option<Vec<Building>>, InputError> {
+    let Some(path) = folder.find(Table::Buildings)? else { return Ok(None) };
+    let own = Ledger::new();
+    let land = Land { parcels: None, ..land.clone() };
+    let file = read_parcels(&path, &land, &own)?;
+    let measured = measure_parcels(&file.features, file.crs, &land, &own);
+    let metres: Option<ToMetres> = match (parcels.crs, file.crs) {
+        (Crs::LonLat, Crs::LonLat) => {
+            let projection =
+                metric_projection(parcels.crs, parcels.land.values().iter().filter_map(|m| m.geometry.as_ref()));
+            projection.map(|p| Box::new(move |g: &MultiPolygon<f64>| p.project_multipolygon(g)) as Box<_>)
+        }
+        (a, b) if a == b => Some(Box::new(|g: &MultiPolygon<f64>| g.clone())),
+        _ => None,
+    };
+    let buildings = match metres {
+        Some(metres) => file
+            .features
+            .par_iter()
+            .zip(&measured)
+            .filter_map(|(f, m)| {
+                let geometry = metres(m.geometry.as_ref()?);
+                let floors = first_number(f, &["floors", "层数"]).filter(|x| *x > 0.0);
+                if floors.is_none() {
+                    own.notice(
+                        At::new(TABLE, f.index, "", "floors"),
+                        "floors_assumed",
+                        "no floors given; one storey counted",
+                    );
+                }
+                let floors = floors.unwrap_or(1.0);
+                let storey = first_number(f, &["storey_height_m", "层高"]);
+                let height = first_number(f, &["height_m", "建筑高度"]);
+                Some(Building {
+                    index: f.index,
+                    geometry,
+                    floors,
+                    storey_factor: storey_factor(floors, storey, height),
+                })
+            })
+            .collect(),
+        None => {
+            own.error(
+                At::new(TABLE, 0, "", "geometry"),
+                "crs_mismatch",
+                format!(
+                    "the buildings are in {} but the parcels in {}; the layer is not used",
+                    file.crs.name(),
+                    parcels.crs.name()
+                ),
+            );
+            Vec::new()
+        }
+    };
+    for issue in own.sorted().into_iter().filter(|i| i.code != "duplicate_parcel_id") {
+        let key = if issue.key.starts_with('#') { "" } else { issue.key.as_str() };
+        ledger.push(
+            issue.severity,
+            At::new(TABLE, issue.row, key, &issue.field),
+            issue.code,
+            issue.message.replace("parcel", "building"),
+        );
+    }
+    Ok(Some(buildings))
+}
+
+/// Floor area and footprint of each parcel touched by a building (SPEC §15): footprint = Σ
+/// area(B ∩ P), floor area = Σ area(B ∩ P) × floors × d, in m²; `None` for a parcel no
+/// building touches. A building in no parcel is a notice `building_outside`.
+pub fn layer_figures(
+    buildings: &[Building],
+    metric: &Column<Option<MultiPolygon<f64>>>,
+    ledger: &Ledger,
+) -> Column<Option<(f64, f64)>> {
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = metric
+        .values()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            let r = g.as_ref()?.bounding_rect()?;
+            Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let pieces: Vec<(usize, f64, f64)> = buildings
+        .par_iter()
+        .flat_map_iter(|b| {
+            let mut found = Vec::new();
+            if let Some(r) = b.geometry.bounding_rect() {
+                let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                for candidate in tree.locate_in_envelope_intersecting(&envelope) {
+                    let Some(parcel) = metric.values()[candidate.data].as_ref() else { continue };
+                    let area = b.geometry.intersection(parcel).unsigned_area();
+                    if area > 0.0 {
+                        found.push((candidate.data, area, area * b.floors * b.storey_factor));
+                    }
+                }
+            }
+            if found.is_empty() {
+                ledger.notice(
+                    At::new(TABLE, b.index, "", "geometry"),
+                    "building_outside",
+                    "the building lies in no parcel",
+                );
+            }
+            found
+        })
+        .collect();
+    let mut per_parcel: Vec<Option<(Vec<f64>, Vec<f64>)>> = vec![None; metric.len()];
+    for (i, footprint, floor_area) in pieces {
+        let entry = per_parcel[i].get_or_insert_with(Default::default);
+        entry.0.push(floor_area);
+        entry.1.push(footprint);
+    }
+    let values = per_parcel.into_iter().map(|p| p.map(|(floor, foot)| (sorted_sum(floor), sorted_sum(foot)))).collect();
+    Column::from_vec(values, metric.len()).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{Rect, coord};
+
+    fn square(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Rect::new(coord! { x: x, y: y }, coord! { x: x + w, y: y + h }).to_polygon()])
+    }
+
+    #[test]
+    fn a_straddling_building_is_split_by_area_and_a_tall_storey_counts_twice() {
+        // Two parcels 100 × 100 m side by side; a 40 × 20 m building across their border,
+        // 30 m in the first and 10 m in the second, 3 floors; an 8.5 m single-storey workshop
+        // 10 × 10 m inside the second; one building outside both.
+        let metric = Column::from_vec(
+            vec![Some(square(0.0, 0.0, 100.0, 100.0)), Some(square(100.0, 0.0, 100.0, 100.0)), None],
+            3,
+        )
+        .expect("three parcels");
+        let buildings = vec![
+            Building { index: 1, geometry: square(70.0, 10.0, 40.0, 20.0), floors: 3.0, storey_factor: 1.0 },
+            Building {
+                index: 2,
+                geometry: square(150.0, 50.0, 10.0, 10.0),
+                floors: 1.0,
+                storey_factor: storey_factor(1.0, None, Some(8.5)),
+            },
+            Building { index: 3, geometry: square(500.0, 500.0, 10.0, 10.0), floors: 1.0, storey_factor: 1.0 },
+        ];
+        let ledger = Ledger::new();
+        let figures = layer_figures(&buildings, &metric, &ledger);
+        let ixs: Vec<_> = metric.ixs().collect();
+        // First parcel: 30 × 20 = 600 m² covered, 1,800 m² of floors.
+        assert_eq!(figures[ixs[0]], Some((1800.0, 600.0)));
+        // Second: 10 × 20 = 200 m² × 3 floors = 600, plus 100 m² × 1 × 2 (8.5 m storey) = 200.
+        assert_eq!(figures[ixs[1]], Some((800.0, 300.0)));
+        assert_eq!(figures[ixs[2]], None);
+        assert_eq!(ledger.sorted().iter().map(|i| i.code).collect::<Vec<_>>(), vec!["building_outside"]);
+        // 15 mu = 10,000 m²: plot ratio 0.08 and coverage 0.03 of the second parcel.
+        let i = intensity(Some(800.0), Some(300.0), 15.0, true);
+        assert_eq!((i.plot_ratio, i.coverage), (Some(0.08), Some(0.03)));
+    }
+
+    #[test]
+    fn storey_factors() {
+        assert_eq!(storey_factor(1.0, None, Some(8.5)), 2.0, "an 8.5 m storey counts twice");
+        assert_eq!(storey_factor(2.0, None, Some(12.0)), 1.0, "two 6 m storeys");
+        assert_eq!(storey_factor(3.0, Some(9.0), Some(12.0)), 2.0, "storey_height_m first");
+        assert_eq!(storey_factor(1.0, Some(8.0), None), 1.0, "exactly 8 m is not above");
+        assert_eq!(storey_factor(1.0, None, None), 1.0);
+    }
 
     #[test]
     fn plot_ratio_and_coverage_by_hand() {

@@ -118,7 +118,11 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
     drop(energy);
-    let intensity = watch.time("buildings", || buildings::intensities(&parcels));
+    let intensity = watch.time("buildings", || -> Result<_, RunError> {
+        let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
+        let figures = layer.map(|b| buildings::layer_figures(&b, &geometry.metric, ledger));
+        Ok(buildings::intensities(&parcels, figures.as_ref()))
+    })?;
     let commitments = watch.time("commitments", || -> Result<_, RunError> {
         let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
         let enterprises = enterprise_land_and_names(&rating.frame)?;

@@ -128,3 +128,53 @@ fn a_bad_as_of_is_a_configuration_error() {
     let err = muchan::config::Config::from_toml("[evaluation]\nas_of = \"someday\"\n", "t.toml").expect_err("bad");
     assert!(err.to_string().contains("as_of"), "{err}");
 }
+
+#[test]
+fn a_buildings_layer_gives_plot_ratio_and_coverage_to_the_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = code(65);
+    write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{a},2024,100\n"));
+    write_no_tax(dir.path());
+    // P1: 100 × 100 m = 15 mu at (500000, 3300000).
+    write(dir.path(), "parcels.geojson", &parcels_for(&[(&a, 15.0)]));
+    let building = |props: &str, coords: String| {
+        format!(
+            r#"{{"type":"Feature","properties":{{{props}}},"geometry":{{"type":"Polygon","coordinates":{coords}}}}}"#
+        )
+    };
+    let features = [
+        // 50 × 40 m, 2 floors: 2,000 m² covered, 4,000 m² of floors.
+        building(r#""层数":"2""#, rect(500_010.0, 3_300_010.0, 50.0, 40.0)),
+        // 20 × 10 m, no floors, 9 m high: one storey (floors_assumed) above 8 m, counted twice.
+        building(r#""建筑高度":"9""#, rect(500_010.0, 3_300_060.0, 20.0, 10.0)),
+        // Far from any parcel.
+        building(r#""floors":3"#, rect(600_000.0, 3_300_000.0, 10.0, 10.0)),
+    ];
+    write(
+        dir.path(),
+        "建筑物.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::4549"}}}},"features":[{}]}}"#,
+            features.join(",")
+        ),
+    );
+    write(dir.path(), "commitments.csv", "parcel_id,review_year,容积率,建筑系数(%)\nP1,2024,1.0,20\n");
+    let (eval, ledger) = evaluate(dir.path(), "");
+    let ix = eval.parcels.parcels.features.ixs().next().expect("P1");
+    let i = eval.intensity[ix];
+    assert_close(i.footprint_m2, 2200.0, 1e-6);
+    assert_close(i.floor_area_m2, 4400.0, 1e-6);
+    assert_close(i.plot_ratio, 0.44, 1e-9);
+    assert_close(i.coverage, 0.22, 1e-9);
+    let review = &eval.commitments.as_ref().expect("commitments").reviews[0];
+    assert_eq!(review.status, ReviewStatus::Shortfall, "plot ratio 0.44 of 1.0; coverage 0.22 of 0.20 met");
+    assert_close(review.indicators[7].ratio, 0.44, 1e-9);
+    assert_close(review.indicators[8].ratio, 1.1, 1e-9);
+    let issues = ledger.sorted();
+    let of_buildings: Vec<(usize, &str)> =
+        issues.iter().filter(|i| i.table == "buildings").map(|i| (i.row, i.code)).collect();
+    assert!(
+        of_buildings.contains(&(2, "floors_assumed")) && of_buildings.contains(&(3, "building_outside")),
+        "{of_buildings:?}"
+    );
+}
