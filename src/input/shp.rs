@@ -75,14 +75,46 @@ fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
 
 /// Each record's polygons (`Ok(None)` for a null shape).
 fn read_shapes(path: &Path) -> Result<Vec<Result<Option<RawPolygons>, GeometryProblem>>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
+    check_record_sizes(&bytes).map_err(|(record, why)| {
+        InputError::new(path, format!("not a readable Shapefile: record {record} is damaged ({why})"))
+            .at(record as u64, None)
+    })?;
     let unreadable = |e: shapefile::Error| InputError::new(path, format!("not a readable Shapefile: {e}"));
-    let mut reader = ShapeReader::from_path(path).map_err(unreadable)?;
+    let mut reader = ShapeReader::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
     let mut shapes = Vec::new();
     for (i, shape) in reader.iter_shapes().enumerate() {
         let shape = shape.map_err(|e| unreadable(e).at(i as u64 + 1, None))?;
         shapes.push(polygons(shape));
     }
     Ok(shapes)
+}
+
+/// Checks the sizes a .shp's records claim before the `shapefile` crate trusts them: each
+/// record lies within the file, and a polygon's parts and points fit in its record (the crate
+/// reserves memory for the counts it reads, so a damaged count of 10⁹ parts would exhaust
+/// memory instead of being an error). `Err` is (record number from 1, why).
+fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
+    let be = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let le = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let (mut at, mut record) = (100, 0);
+    while at + 8 <= bytes.len() {
+        record += 1;
+        let length = be(at + 4).and_then(|words| usize::try_from(words).ok()).map(|w| w * 2);
+        let Some(length) = length.filter(|l| at + 8 + l <= bytes.len()) else {
+            return Err((record, "its length runs past the end of the file".into()));
+        };
+        let content = at + 8;
+        if matches!(le(content), Some(5 | 15 | 25)) {
+            let counts = (le(content + 36).map(i64::from), le(content + 40).map(i64::from));
+            let (Some(parts), Some(points)) = counts else { return Err((record, "its polygon is cut short".into())) };
+            if parts < 0 || points < 0 || 44 + 4 * parts + 16 * points > length as i64 {
+                return Err((record, format!("{parts} parts and {points} points do not fit in {length} bytes")));
+            }
+        }
+        at = content + length;
+    }
+    Ok(())
 }
 
 fn polygons(shape: Shape) -> Result<Option<RawPolygons>, GeometryProblem> {
@@ -275,6 +307,30 @@ fn choose_encoding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn damaged_record_sizes_are_errors_not_allocations() {
+        let mut shp = vec![0u8; 100];
+        let mut record = |parts: i32, points: i32, words: i32| {
+            let mut r = Vec::new();
+            r.extend(1i32.to_be_bytes());
+            r.extend(words.to_be_bytes());
+            r.extend(5i32.to_le_bytes());
+            r.extend([0u8; 32]);
+            r.extend(parts.to_le_bytes());
+            r.extend(points.to_le_bytes());
+            r.resize(8 + words as usize * 2, 0);
+            r
+        };
+        let good = [shp.clone(), record(1, 4, (44 + 4 + 64) / 2)].concat();
+        assert_eq!(check_record_sizes(&good), Ok(()));
+        let huge = [shp.clone(), record(750_000_000, 4, (44 + 4 + 64) / 2)].concat();
+        assert!(check_record_sizes(&huge).is_err_and(|(n, why)| n == 1 && why.contains("750000000 parts")));
+        let mut cut = record(1, 4, 1_000_000);
+        cut.truncate(8 + 112);
+        shp.extend(cut);
+        assert!(check_record_sizes(&shp).is_err_and(|(_, why)| why.contains("past the end")));
+    }
 
     #[test]
     fn windows_1252_gives_every_byte_back() {
