@@ -350,19 +350,24 @@ fn shapefile_seeds_read_with_their_gbk_attributes() {
     }
 }
 
-/// Found by the `shapefile` target (fuzz/regressions/shapefile_huge_part_count.bin): a .shp
-/// record claiming 10⁸-odd parts made the `shapefile` crate reserve gigabytes and abort the
+/// Found by the `shapefile` target (fuzz/regressions/shapefile_huge_part_count.bin, and
+/// shapefile_huge_count_polyline.bin: a polyline's): a .shp record claiming 10⁸-odd parts made the `shapefile` crate reserve gigabytes and abort the
 /// process. The record sizes are now checked first: the run stops naming the record.
 #[test]
 fn a_damaged_shapefile_record_is_an_error_not_an_abort() {
-    let bytes = include_bytes!("../fuzz/regressions/shapefile_huge_part_count.bin");
-    let split = usize::from(u16::from_le_bytes([bytes[0], bytes[1]])).min(bytes.len() - 2);
-    let (shp, dbf) = bytes[2..].split_at(split);
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("parcels.shp"), shp).expect("shp");
-    std::fs::write(dir.path().join("parcels.dbf"), dbf).expect("dbf");
-    let err = muchan::input::shp::read_layer(&dir.path().join("parcels.shp"), None, &Ledger::new())
-        .err()
-        .expect("a damaged record is an error");
-    assert!(err.message.contains("damaged") || err.message.contains("not a readable"), "{}", err.message);
+    let inputs: [&[u8]; 2] = [
+        include_bytes!("../fuzz/regressions/shapefile_huge_part_count.bin"),
+        include_bytes!("../fuzz/regressions/shapefile_huge_count_polyline.bin"),
+    ];
+    for bytes in inputs {
+        let split = usize::from(u16::from_le_bytes([bytes[0], bytes[1]])).min(bytes.len() - 2);
+        let (shp, dbf) = bytes[2..].split_at(split);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("parcels.shp"), shp).expect("shp");
+        std::fs::write(dir.path().join("parcels.dbf"), dbf).expect("dbf");
+        let err = muchan::input::shp::read_layer(&dir.path().join("parcels.shp"), None, &Ledger::new())
+            .err()
+            .expect("a damaged record is an error");
+        assert!(err.message.contains("damaged") || err.message.contains("not a readable"), "{}", err.message);
+    }
 }

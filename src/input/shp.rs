@@ -93,7 +93,8 @@ fn read_shapes(path: &Path) -> Result<Vec<Result<Option<RawPolygons>, GeometryPr
 /// Checks the sizes a .shp's records claim before the `shapefile` crate trusts them: each
 /// record lies within the file, and a polygon's parts and points fit in its record (the crate
 /// reserves memory for the counts it reads, so a damaged count of 10⁹ parts would exhaust
-/// memory instead of being an error). `Err` is (record number from 1, why).
+/// memory instead of being an error); so do multipoints' and multipatches' counts. `Err` is
+/// (record number from 1, why).
 fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
     let be = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
     let le = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
@@ -105,10 +106,22 @@ fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
             return Err((record, "its length runs past the end of the file".into()));
         };
         let content = at + 8;
-        if matches!(le(content), Some(5 | 15 | 25)) {
-            let counts = (le(content + 36).map(i64::from), le(content + 40).map(i64::from));
-            let (Some(parts), Some(points)) = counts else { return Err((record, "its polygon is cut short".into())) };
-            if parts < 0 || points < 0 || 44 + 4 * parts + 16 * points > length as i64 {
+        let (header, per_part) = match le(content) {
+            Some(3 | 5 | 13 | 15 | 23 | 25) => (44, 4),
+            Some(31) => (44, 8),
+            Some(8 | 18 | 28) => (40, 0),
+            _ => (0, 0),
+        };
+        if header > 0 {
+            let (parts, points) = if per_part == 0 {
+                (Some(0), le(content + 36).map(i64::from))
+            } else {
+                (le(content + 36).map(i64::from), le(content + 40).map(i64::from))
+            };
+            let (Some(parts), Some(points)) = (parts, points) else {
+                return Err((record, "its shape is cut short".into()));
+            };
+            if parts < 0 || points < 0 || header + per_part * parts + 16 * points > length as i64 {
                 return Err((record, format!("{parts} parts and {points} points do not fit in {length} bytes")));
             }
         }
