@@ -324,7 +324,7 @@ mod tests {
     #[test]
     fn damaged_record_sizes_are_errors_not_allocations() {
         let mut shp = vec![0u8; 100];
-        let mut record = |parts: i32, points: i32, words: i32| {
+        let record = |parts: i32, points: i32, words: i32| {
             let mut r = Vec::new();
             r.extend(1i32.to_be_bytes());
             r.extend(words.to_be_bytes());
