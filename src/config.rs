@@ -201,6 +201,8 @@ pub struct Surcharge {
 #[serde(deny_unknown_fields)]
 pub struct Zombie {
     pub threshold: f64,
+    /// A rated enterprise flagged zombie is class D, as a veto makes it (clarification 13).
+    pub class_d: bool,
     pub dormant_power: DormantPower,
     pub persistent_losses: PersistentLosses,
     pub no_tax: NoTax,
@@ -307,6 +309,7 @@ impl Default for Zombie {
     fn default() -> Self {
         Zombie {
             threshold: 1.0,
+            class_d: false,
             dormant_power: DormantPower { weight: 1.0, months: 6, kwh: 1000.0 },
             persistent_losses: PersistentLosses { weight: 0.5, years: 3 },
             no_tax: NoTax { weight: 0.5, years: 2 },

@@ -134,18 +134,16 @@ pub fn land_column(book: &LandBook, universe: &Universe) -> Column {
     Column::new("land_mu".into(), land)
 }
 
-/// The facts frame: the universe of codes with land and adjustments, left-joined with the
-/// evaluation year's yearly figures.
+/// The facts frame: the universe of codes with `per_code` columns aligned with it (land,
+/// adjustments, the zombie flag), left-joined with the evaluation year's yearly figures.
 pub fn facts(
     universe: &Universe,
     yearly: &DataFrame,
-    land: Column,
-    adjustments: [Column; 2],
+    per_code: impl IntoIterator<Item = Column>,
     year: i32,
 ) -> PolarsResult<DataFrame> {
     let mut codes = universe.frame()?;
-    codes.with_column(land)?;
-    for column in adjustments {
+    for column in per_code {
         codes.with_column(column)?;
     }
     let this_year =

@@ -29,6 +29,7 @@ const HEADERS: &[(&str, &str)] = &[
     ("high_energy_emission", "双高企业"),
     ("fragmented_pieces", "用地分散块数"),
     ("dq", "数据问题"),
+    ("points_to_next_class", "升级所需分数"),
     ("severity", "严重程度"),
     ("table", "数据表"),
     ("row", "行"),
