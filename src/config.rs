@@ -322,8 +322,9 @@ impl Default for Zombie {
 /// A configuration that cannot be used: the run stops with exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read configuration {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    /// The OS error is part of the message, not a `source`: it is said once.
+    #[error("cannot read configuration {path}: {why}")]
+    Read { path: String, why: std::io::Error },
     #[error("configuration {path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -347,7 +348,7 @@ impl Config {
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|why| ConfigError::Read { path: shown.clone(), why })?;
         Config::from_toml(&text, &shown)
     }
 

@@ -78,8 +78,8 @@ const SAMPLE_EN: &[&str] = &[
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
 const SAMPLE_ZH: &[&str] = &[
-    "data_quality.csv f6ba52b6b4eb4b5f5bc2d60246f544ca2527a78ce2615d4bf9a7101db4f65ccd",
-    "enterprises.csv fb9293f2d386a8196460a9fac70dac788f0352f196e65adab95cd3a787d8943b",
+    "data_quality.csv fee65f4ad464378cc830d9cd7c24616f7d32d5f2fdda9c8e3111367ab149d56f",
+    "enterprises.csv 75645255c3c85a147a0237385a980c2caa86c34192d7c0623d699df0207f5ae2",
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",

@@ -7,10 +7,11 @@ use super::InputError;
 use super::cells;
 use super::crs::{Crs, legacy_crs_name};
 use super::headers::{self, canonical};
+use super::tables::invalid_code;
 use super::text::decode_text;
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -199,7 +200,7 @@ fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature 
             ledger.warning(
                 At::new(TABLE, index, &key, "registered_mu"),
                 "unreadable_number",
-                format!("`{t}` is not a number; read as missing"),
+                cells::unreadable(&t, cells::Expected::Number),
             );
             None
         })
@@ -207,12 +208,16 @@ fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature 
     let raw = geometry.unwrap_or_else(|problem| {
         match &problem {
             GeometryProblem::Null => {
-                ledger.notice(at("geometry"), "no_geometry", format!("parcel {key} has no geometry"))
+                let message = Message::new(format!("parcel {key} has no geometry"), format!("宗地 {key} 没有图形"));
+                ledger.notice(at("geometry"), "no_geometry", message)
             }
             GeometryProblem::Unusable(why) => ledger.warning(
                 at("geometry"),
                 "invalid_geometry",
-                format!("parcel {key}: {why}; kept with no geometry"),
+                Message::new(
+                    format!("parcel {key}: {}; kept with no geometry", why.en),
+                    format!("宗地 {key}：{}，保留为无图形", why.zh_or_en()),
+                ),
             ),
         }
         None
@@ -242,21 +247,23 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
         ledger.error(
             at,
             "code_stored_as_number",
-            format!("parcel {key}: the code is stored as a JSON number; used as written"),
+            Message::new(
+                format!("parcel {key}: the code is stored as a JSON number; used as written"),
+                format!("宗地 {key}：信用代码被存为 JSON 数字，按原样使用"),
+            ),
         );
     } else if !check_code(&code) {
-        ledger.warning(
-            at,
-            "invalid_code",
-            format!("parcel {key}: `{code}` is not a valid unified social credit code (GB 32100); joined as written"),
-        );
+        ledger.warning(at, "invalid_code", {
+            let why = invalid_code(&code);
+            Message::new(format!("parcel {key}: {}", why.en), format!("宗地 {key}：{}", why.zh_or_en()))
+        });
     }
     code
 }
 
 enum GeometryProblem {
     Null,
-    Unusable(String),
+    Unusable(Message),
 }
 
 /// A feature that does not parse as [`TypedFeature`]: its properties if it has an object of
@@ -268,18 +275,25 @@ fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPoly
         _ => Map::new(),
     };
     let why = if value.is_object() {
-        "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers"
+        Message::new(
+            "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers",
+            "图形不是由 [x, y] 数值构成的 GeoJSON Polygon 或 MultiPolygon",
+        )
     } else {
-        "the feature is not a JSON object"
+        Message::new("the feature is not a JSON object", "要素不是 JSON 对象")
     };
-    (properties, Err(GeometryProblem::Unusable(why.into())))
+    (properties, Err(GeometryProblem::Unusable(why)))
 }
 
 /// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
 fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, GeometryProblem> {
     let coordinates = geometry.coordinates.map_or("null", RawValue::get);
-    let unusable =
-        |_| GeometryProblem::Unusable(format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind));
+    let unusable = |_| {
+        GeometryProblem::Unusable(Message::new(
+            format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind),
+            format!("{} 的坐标不是 [x, y] 数值数组", geometry.kind),
+        ))
+    };
     match geometry.kind.as_str() {
         "Polygon" => serde_json::from_str::<Vec<Vec<Position>>>(coordinates)
             .map(|p| Some(vec![ring_points(p)]))
@@ -287,7 +301,10 @@ fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, Ge
         "MultiPolygon" => serde_json::from_str::<Vec<Vec<Vec<Position>>>>(coordinates)
             .map(|ps| Some(ps.into_iter().map(ring_points).collect()))
             .map_err(unusable),
-        other => Err(GeometryProblem::Unusable(format!("a `{other}` geometry is not a polygon"))),
+        other => Err(GeometryProblem::Unusable(Message::new(
+            format!("a `{other}` geometry is not a polygon"),
+            format!("{other} 图形不是多边形"),
+        ))),
     }
 }
 
@@ -333,7 +350,10 @@ fn name_duplicates(features: &mut [ParcelFeature], ledger: &Ledger) {
             ledger.error(
                 At::new(TABLE, f.index, &id, "parcel_id"),
                 "duplicate_parcel_id",
-                format!("parcel id {id} is used again; this feature is named {}", f.parcel_id),
+                Message::new(
+                    format!("parcel id {id} is used again; this feature is named {}", f.parcel_id),
+                    format!("宗地编号 {id} 重复使用，本要素命名为 {}", f.parcel_id),
+                ),
             );
         }
     }

@@ -40,6 +40,12 @@ pub fn ranked_within(rank: i64, n: i64, share: f64) -> bool {
     (rank - 1) * 10_000 < share_bound(share) * n
 }
 
+/// How many ranks lie within `share` among `n`: ranks 1…k pass [`ranked_within`], no later one
+/// does (k = ⌈round(share × 10⁴) × n ÷ 10⁴⌉, at most n).
+pub fn ranks_within(n: i64, share: f64) -> i64 {
+    ((share_bound(share) * n + 9_999) / 10_000).clamp(0, n)
+}
+
 /// A, B, C or D for a rated enterprise (vetoes aside): by share of rank `rank` among `n`, or
 /// by score cut-offs on its rounded total.
 pub fn class_of(classes: &Classes, rank: i64, n: i64, rounded_total: f64) -> Class {
@@ -275,5 +281,15 @@ mod tests {
         assert!(!forced_d(false, true, &config));
         config.zombie.class_d = true;
         assert!(forced_d(false, true, &config));
+    }
+
+    #[test]
+    fn ranks_within_counts_the_ranks_that_pass() {
+        for n in 1..=60 {
+            for share in [0.0, 0.05, 0.2, 0.333, 0.6, 0.95, 1.0] {
+                let passing = (1..=n).filter(|&r| ranked_within(r, n, share)).count() as i64;
+                assert_eq!(ranks_within(n, share), passing, "n {n}, share {share}");
+            }
+        }
     }
 }
