@@ -72,8 +72,8 @@ const SAMPLE_EN: &[&str] = &[
     "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
     "enterprises.csv 80f6aa9248b64f3669539c0bf173656697852ad4d486d75aa1a877bba2bd6cad",
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
-    "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
-    "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
+    "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
+    "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
@@ -81,8 +81,8 @@ const SAMPLE_ZH: &[&str] = &[
     "data_quality.csv fee65f4ad464378cc830d9cd7c24616f7d32d5f2fdda9c8e3111367ab149d56f",
     "enterprises.csv 75645255c3c85a147a0237385a980c2caa86c34192d7c0623d699df0207f5ae2",
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
-    "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
-    "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
+    "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
+    "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
@@ -90,8 +90,8 @@ const LONLAT_5: &[&str] = &[
     "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
     "enterprises.csv 41f2a69ec40a5fe8d2be40901818ba2ef0e0548471d16127d32e98051854d4ca",
     "enterprises.parquet cf2e82ad08398338ea6ff6527bbaa75f5d3935e7b5f3f67c271ef329b710ec56",
-    "parcels.geojson 48be77a82ed8df7f132316115c682e2dd25a69f8843a690ff999b1165b949176",
-    "reclaim_blocks.geojson 4cec6614069e88c756bed597ba5783aa8f53442e8ee82c492dfde2bf292a2835",
+    "parcels.geojson 7d7c5f6f0a81331d9455e0a8ee9a688c97fa57536af37a5748ad0e4a1a6d5332",
+    "reclaim_blocks.geojson d44700cfa75177ad0c72daa09cf06c47281fef573bc0ba1f01ffb1769c7dfcca",
     "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
     "summary.json dc33b905800318e5cd1c29b388dff4f7506e9e79856555451cde5048e5bfdaef",
 ];
@@ -99,8 +99,8 @@ const GAUSS_KRUGER_11: &[&str] = &[
     "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
     "enterprises.csv 5ff58518d8e62727a3ce1e247d2c768b615022f6262afd6f37fe016ac47d703d",
     "enterprises.parquet 974e10e99366e89b9401c8445b1ddd6ec59504ab91b432c690bf6505a830c9b8",
-    "parcels.geojson de349b455dd454900aa3dedeb7dc0f4ec5df114918354980bc9afaaf720676b9",
-    "reclaim_blocks.geojson 0dca30a0dbab2f43f30c8d643d394221add423429f45ba072524d80e6b34a4df",
+    "parcels.geojson 6244bf4a6b553b7c7bd0261fecdc1b26a06898c4c0c0b1dc2147952f05814852",
+    "reclaim_blocks.geojson a33be0e02941585e1afb420a0b878e688e567be3c6561d4a841b70cf722ff2c5",
     "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",
     "summary.json 805601167a42425fcaea51c9453bd79c0af2802f21632967a712e0d69121efc5",
 ];
