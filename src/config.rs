@@ -208,6 +208,8 @@ pub struct Surcharge {
 #[serde(deny_unknown_fields)]
 pub struct Zombie {
     pub threshold: f64,
+    /// A rated enterprise flagged zombie is class D, as a veto makes it (clarification 13).
+    pub class_d: bool,
     pub dormant_power: DormantPower,
     pub persistent_losses: PersistentLosses,
     pub no_tax: NoTax,
@@ -320,6 +322,7 @@ impl Default for Zombie {
     fn default() -> Self {
         Zombie {
             threshold: 1.0,
+            class_d: false,
             dormant_power: DormantPower { weight: 1.0, months: 6, kwh: 1000.0 },
             persistent_losses: PersistentLosses { weight: 0.5, years: 3 },
             no_tax: NoTax { weight: 0.5, years: 2 },
@@ -332,8 +335,9 @@ impl Default for Zombie {
 /// A configuration that cannot be used: the run stops with exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read configuration {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    /// The OS error is part of the message, not a `source`: it is said once.
+    #[error("cannot read configuration {path}: {why}")]
+    Read { path: String, why: std::io::Error },
     #[error("configuration {path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -357,7 +361,7 @@ impl Config {
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|why| ConfigError::Read { path: shown.clone(), why })?;
         Config::from_toml(&text, &shown)
     }
 

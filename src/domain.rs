@@ -1,5 +1,6 @@
 //! The evaluation's domain values as types (SPEC §5, §7, §8, §9): the group an enterprise is
-//! scored in, its status, its class, the zombie rules and the reclaim reasons.
+//! scored in, its status, its class, the zombie rules (and the evidence of one that fired) and
+//! the reclaim reasons.
 //!
 //! Polars frames and outputs carry these as text; `as_str` gives that text and `parse` reads it
 //! back, so that no stage compares strings such as `"D"` or `"above"`. A text that is none of a
@@ -110,6 +111,23 @@ text_enum! {
         Insolvent = "insolvent",
         RevenueCollapse = "revenue_collapse",
     }
+}
+
+/// What a fired zombie rule saw, in numbers (`explain` tells it in words, in either
+/// language).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Evidence {
+    /// `months` consecutive months, `first`–`last` of `year`, each under `kwh`.
+    DormantPower { months: u32, first: u32, last: u32, kwh: f64, year: i32 },
+    /// Each year's profit, all negative.
+    PersistentLosses { profits: Vec<(i32, f64)> },
+    /// Each year's tax, all ≤ 0.
+    NoTax { taxes: Vec<(i32, f64)> },
+    /// Liabilities ÷ assets above `limit`.
+    Insolvent { liabilities: f64, assets: f64, limit: f64 },
+    /// Revenue of the year before and of the evaluation year.
+    RevenueCollapse { previous: f64, current: f64 },
 }
 
 text_enum! {

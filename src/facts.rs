@@ -4,7 +4,7 @@
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashSet};
 use polars::prelude::*;
 
@@ -77,7 +77,10 @@ impl Universe {
             ledger.notice(
                 At::new("enterprises", 0, code, "credit_code"),
                 "unmatched_code",
-                format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+                Message::new(
+                    format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+                    format!("{code} 出现在数据中，但没有 {year} 年的企业数据，不参评"),
+                ),
             );
         }
     }
@@ -116,7 +119,10 @@ pub fn adjustment_columns(
             ledger.notice(
                 At::new("adjustments", r.row, &r.code, "year"),
                 "other_year",
-                format!("adjustment of year {y} ignored (evaluating {year})"),
+                Message::new(
+                    format!("adjustment of year {y} ignored (evaluating {year})"),
+                    format!("{y} 年的加减分记录不予采用（评价年度 {year}）"),
+                ),
             );
             continue;
         }
@@ -134,18 +140,16 @@ pub fn land_column(book: &LandBook, universe: &Universe) -> Column {
     Column::new("land_mu".into(), land)
 }
 
-/// The facts frame: the universe of codes with land and adjustments, left-joined with the
-/// evaluation year's yearly figures.
+/// The facts frame: the universe of codes with `per_code` columns aligned with it (land,
+/// adjustments, the zombie flag), left-joined with the evaluation year's yearly figures.
 pub fn facts(
     universe: &Universe,
     yearly: &DataFrame,
-    land: Column,
-    adjustments: [Column; 2],
+    per_code: impl IntoIterator<Item = Column>,
     year: i32,
 ) -> PolarsResult<DataFrame> {
     let mut codes = universe.frame()?;
-    codes.with_column(land)?;
-    for column in adjustments {
+    for column in per_code {
         codes.with_column(column)?;
     }
     let this_year =

@@ -9,8 +9,8 @@
 //!
 //! The library's surface is deliberate: [`pipeline::evaluate`] with its [`config::Config`]
 //! gives an [`pipeline::Evaluation`]; [`output::write_all`] writes it; [`explain`] and
-//! [`compare`] read it; [`domain`] holds the values it speaks in, [`parcels`] its parcel
-//! table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
+//! [`compare`] read it; [`domain`] holds the values it speaks in (and [`industry`] the GB/T
+//! 4754 divisions its industry codes name), [`parcels`] its parcel table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
 //! spatial algorithms ([`spatial`]) and the synthetic data ([`generate`]) are public for tools,
 //! tests and benchmarks. The stages in between are private to the crate.
 //!
@@ -29,6 +29,7 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod flags;
 pub mod generate;
+pub mod industry;
 pub mod input;
 pub mod keys;
 pub mod land;

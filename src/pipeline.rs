@@ -1,18 +1,20 @@
-//! The pipeline: input → keys → land → yearly figures → rating → flags → spatial → reclaim,
-//! each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
+//! The pipeline: input → keys → land → yearly figures → zombies → rating → flags → spatial →
+//! reclaim, each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
 //! the outputs write, and never writes files.
 //!
 //! Scheduling lives here and nowhere else. Two sides run side by side: the tables (read, then
-//! yearly figures and rating) and the parcels (read and measured while the tables are still
-//! being read, then projected to metres, neighbours, overlaps and pieces). Flags and reclaim
-//! need both. The rows of enterprises and tax are let go as soon as the rating knows its
-//! codes, and the energy totals once the flags are judged, so that the outputs are written in
-//! less memory: an [`Evaluation`] holds per-code figures, never input rows.
+//! yearly figures, zombie verdicts and rating) and the parcels (read and measured while the
+//! tables are still being read, then projected to metres, neighbours, overlaps and pieces).
+//! Zombies are judged before the rating because `zombie.class_d` lets them decide classes;
+//! the other flags (双高, fragmented holdings) and reclaim need both sides. The rows of
+//! enterprises and tax are let go as soon as the rating knows its codes, and the energy totals
+//! once the table side is done, so that the outputs are written in less memory: an
+//! [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::config::{Config, ConfigError};
 use crate::domain::Group;
 use crate::facts;
-use crate::flags::{self, Flags};
+use crate::flags::{self, Flags, zombie::Verdict};
 use crate::input::energy::EnergyTotals;
 use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
@@ -106,11 +108,10 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
         |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
-    let (yearly, rating) = rated?;
-    let geometry = geometry?;
-    let flags =
-        watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
+    let (yearly, rating, zombies) = rated?;
     drop(energy);
+    let geometry = geometry?;
+    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &geometry.pieces))?;
     let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
         let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
@@ -143,8 +144,9 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// The yearly figures and the rating (the table side of the pipeline). The rows of
-/// enterprises and tax go once the rating knows its codes.
+/// The yearly figures, the zombie verdicts (judged before the classes, which
+/// `zombie.class_d` lets them decide) and the rating: the table side of the pipeline. The rows
+/// of enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -153,7 +155,7 @@ fn rate_enterprises(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<(DataFrame, Rating), RunError> {
+) -> Result<(DataFrame, Rating, Vec<Verdict>), RunError> {
     let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
@@ -165,17 +167,19 @@ fn rate_enterprises(
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
+    let zombies = watch.time("zombies", || flags::judge_zombies(&yearly, energy, &universe, config, year))?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
         universe.report_unmatched(&enterprises.rows, year, ledger);
         drop((enterprises, tax));
         let land = facts::land_column(book, &universe);
-        let adjustments_columns = facts::adjustment_columns(adjustments, &universe, year, ledger)?;
-        let facts = facts::facts(&universe, &yearly, land, adjustments_columns, year)?;
+        let [adjustment, veto] = facts::adjustment_columns(adjustments, &universe, year, ledger)?;
+        let per_code = [land, adjustment, veto, flags::zombie_column(&zombies)];
+        let facts = facts::facts(&universe, &yearly, per_code, year)?;
         let rating = rating::rate(facts, config, year, ledger)?;
         rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;
-    Ok((yearly, rating))
+    Ok((yearly, rating, zombies))
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).

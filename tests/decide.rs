@@ -73,7 +73,7 @@ fn compare_accounts_for_every_rated_enterprise() {
             [Class::A, Class::B, Class::C, Class::D].iter().filter_map(|k| m.get(k)).flat_map(|r| r.values()).sum();
         assert_eq!(abcd, rated(g.as_str()), "{g}");
     }
-    assert!(c.movers.iter().all(|m| m.class_a != m.class_b));
+    assert!(c.movers.iter().all(|m| m.class_before != m.class_after));
     assert!(c.movers.iter().all(|m| m.group == Group::Above), "only the above scheme changed");
-    assert!(c.surcharge_a >= 0.0 && c.surcharge_b >= 0.0);
+    assert!(c.surcharge_before >= 0.0 && c.surcharge_after >= 0.0);
 }

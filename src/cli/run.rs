@@ -1,19 +1,20 @@
 //! `muchan run`: evaluate a data folder and write every output.
 
-use super::Common;
+use super::RunArgs;
 use muchan::output;
 use muchan::pipeline::{self, Context};
 use muchan::quality::{Ledger, Severity};
 use std::process::ExitCode;
 
-pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let config = args.config()?;
+    let config = args.setting.config()?;
     let ledger = Ledger::new();
-    let data = args.data_dir();
-    let eval = pipeline::evaluate(&data, config, Context::with_progress(&ledger, !args.quiet))?;
-    let extras = output::Extras { lang: args.lang.into(), xlsx: args.xlsx, format: args.format.into() };
-    let laps = output::write_all(&eval, &ledger, &args.out, extras)?;
+    let data = args.setting.data.dir();
+    let written = &args.written;
+    let eval = pipeline::evaluate(&data, config, Context::with_progress(&ledger, !written.quiet))?;
+    let extras = output::Extras { lang: written.lang.into(), xlsx: args.xlsx, format: args.format.into() };
+    let laps = output::write_all(&eval, &ledger, &written.out, extras)?;
     if args.timings {
         for lap in &laps {
             let cpu = lap.cpu_seconds.map(|c| format!("{c:>7.2} s cpu")).unwrap_or_default();
@@ -23,7 +24,7 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
         // Some stages run side by side, so the wall time is less than the sum of the laps.
         eprintln!("{:<24} {:>9.3} s", "total (wall)", started.elapsed().as_secs_f64());
     }
-    if !args.quiet {
+    if !written.quiet {
         let counts = output::manifest::counts(&eval.rating.frame, "class")?;
         let classes: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("muchan: evaluated {} for {}", data.display(), eval.year);
@@ -34,7 +35,7 @@ pub fn run(args: &Common) -> anyhow::Result<ExitCode> {
             ledger.count(Severity::Warning),
             ledger.count(Severity::Notice)
         );
-        println!("  outputs in {}", args.out.display());
+        println!("  outputs in {}", written.out.display());
     }
     // The process ends here: freeing millions of rows one by one would only cost time.
     std::mem::forget(eval);

@@ -1,7 +1,7 @@
 //! `muchan validate`: check inputs only — data_quality.csv and join rates per table; exit 1
 //! when any error-severity problem exists.
 
-use super::Common;
+use super::ValidateArgs;
 use muchan::output::{quality::data_quality_csv, write_atomic};
 use muchan::pipeline::{self, Context, Evaluation};
 use muchan::quality::{Ledger, Severity};
@@ -36,14 +36,15 @@ fn join_rates(eval: &Evaluation) -> anyhow::Result<Vec<(&'static str, usize, usi
     ])
 }
 
-pub fn validate(args: &Common) -> anyhow::Result<ExitCode> {
-    let config = args.config()?;
+pub fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let config = args.setting.config()?;
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&args.data_dir(), config, Context::new(&ledger))?;
-    std::fs::create_dir_all(&args.out)?;
-    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), args.lang.into())?)?;
+    let eval = pipeline::evaluate(&args.setting.data.dir(), config, Context::new(&ledger))?;
+    let written = &args.written;
+    std::fs::create_dir_all(&written.out)?;
+    write_atomic(&written.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), written.lang.into())?)?;
     let errors = ledger.count(Severity::Error);
-    if !args.quiet {
+    if !written.quiet {
         println!("join rates with enterprises ({}):", eval.year);
         for (table, codes, joined) in join_rates(&eval)? {
             let share = if codes == 0 { 100.0 } else { joined as f64 / codes as f64 * 100.0 };
@@ -53,7 +54,7 @@ pub fn validate(args: &Common) -> anyhow::Result<ExitCode> {
             "{errors} errors, {} warnings, {} notices: {}",
             ledger.count(Severity::Warning),
             ledger.count(Severity::Notice),
-            args.out.join("data_quality.csv").display()
+            written.out.join("data_quality.csv").display()
         );
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -2,7 +2,7 @@
 //! data; a code is a zombie when the weights of the fired rules sum to the threshold.
 
 use crate::config::Zombie;
-use crate::domain::ZombieRule;
+use crate::domain::{Evidence, ZombieRule};
 use crate::input::energy::EnergyTotals;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ pub type MonthlyKwh = BTreeMap<u32, Option<f64>>;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verdict {
     pub rules: Vec<ZombieRule>,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Evidence>,
     pub weight: f64,
     pub zombie: bool,
 }
@@ -72,7 +72,7 @@ pub fn longest_low_run(months: &MonthlyKwh, kwh: f64) -> (u32, u32) {
 /// monthly electricity when it has month rows.
 pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, year: i32, rules: &Zombie) -> Verdict {
     let mut v = Verdict::default();
-    let mut fire = |rule: ZombieRule, weight: f64, evidence: String| {
+    let mut fire = |rule: ZombieRule, weight: f64, evidence: Evidence| {
         v.rules.push(rule);
         v.evidence.push(evidence);
         v.weight += weight;
@@ -83,28 +83,22 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
     if let Some(months) = months {
         let (run, start) = longest_low_run(months, rules.dormant_power.kwh);
         if run >= rules.dormant_power.months {
-            let end = start + run - 1;
-            fire(
-                ZombieRule::DormantPower,
-                rules.dormant_power.weight,
-                format!(
-                    "{run} consecutive months under {} kWh in {year} (months {start}–{end})",
-                    rules.dormant_power.kwh
-                ),
-            );
+            let evidence = Evidence::DormantPower {
+                months: run,
+                first: start,
+                last: start + run - 1,
+                kwh: rules.dormant_power.kwh,
+                year,
+            };
+            fire(ZombieRule::DormantPower, rules.dormant_power.weight, evidence);
         }
     }
 
     let loss_years: Vec<i32> = (0..rules.persistent_losses.years as i32).map(|k| year - k).collect();
     let profits: Vec<Option<f64>> = loss_years.iter().map(|y| get(*y).profit).collect();
     if !loss_years.is_empty() && profits.iter().all(|p| p.is_some_and(|p| p < 0.0)) {
-        let shown: Vec<String> =
-            loss_years.iter().zip(&profits).map(|(y, p)| format!("{y}: {}", p.unwrap_or(0.0))).collect();
-        fire(
-            ZombieRule::PersistentLosses,
-            rules.persistent_losses.weight,
-            format!("profit < 0 in {}", shown.join(", ")),
-        );
+        let profits = loss_years.iter().zip(&profits).map(|(y, p)| (*y, p.unwrap_or(0.0))).collect();
+        fire(ZombieRule::PersistentLosses, rules.persistent_losses.weight, Evidence::PersistentLosses { profits });
     }
 
     let tax_years: Vec<i32> = (0..rules.no_tax.years as i32).map(|k| year - k).collect();
@@ -113,30 +107,24 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
         f.has_row && f.tax.is_some_and(|t| t <= 0.0)
     });
     if !tax_years.is_empty() && no_tax {
-        let shown: Vec<String> = tax_years.iter().map(|y| format!("{y}: {}", get(*y).tax.unwrap_or(0.0))).collect();
-        fire(ZombieRule::NoTax, rules.no_tax.weight, format!("tax ≤ 0 in {}", shown.join(", ")));
+        let taxes = tax_years.iter().map(|y| (*y, get(*y).tax.unwrap_or(0.0))).collect();
+        fire(ZombieRule::NoTax, rules.no_tax.weight, Evidence::NoTax { taxes });
     }
 
     if let (Some(assets), Some(debt)) = (now.total_assets, now.total_liabilities)
         && assets > 0.0
         && debt / assets > rules.insolvent.debt_ratio
     {
-        fire(
-            ZombieRule::Insolvent,
-            rules.insolvent.weight,
-            format!("liabilities {debt} ÷ assets {assets} = {:.4} > {}", debt / assets, rules.insolvent.debt_ratio),
-        );
+        let evidence = Evidence::Insolvent { liabilities: debt, assets, limit: rules.insolvent.debt_ratio };
+        fire(ZombieRule::Insolvent, rules.insolvent.weight, evidence);
     }
 
     if let (Some(prev), Some(cur)) = (get(year - 1).revenue, now.revenue)
         && prev > 0.0
         && (prev - cur) / prev >= rules.revenue_collapse.drop
     {
-        fire(
-            ZombieRule::RevenueCollapse,
-            rules.revenue_collapse.weight,
-            format!("revenue fell from {prev} to {cur} ({:.1}%)", (prev - cur) / prev * 100.0),
-        );
+        let evidence = Evidence::RevenueCollapse { previous: prev, current: cur };
+        fire(ZombieRule::RevenueCollapse, rules.revenue_collapse.weight, evidence);
     }
     v.zombie = v.weight >= rules.threshold;
     v

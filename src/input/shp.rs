@@ -19,7 +19,7 @@ use super::InputError;
 use super::crs::{Crs, from_wkt};
 use super::parcels::{GeometryProblem, Layer, ParcelFeature, feature_from, rings_by_nesting};
 use crate::land::repair::RawPolygons;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use encoding_rs::{Encoding, GB18030, UTF_8, WINDOWS_1252};
 use serde_json::{Map, Value};
 use shapefile::{PolygonRing, Shape, ShapeReader};
@@ -136,7 +136,13 @@ fn polygons(shape: Shape) -> Result<Option<RawPolygons>, GeometryProblem> {
         Shape::Polygon(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
         Shape::PolygonM(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
         Shape::PolygonZ(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
-        other => return Err(GeometryProblem::Unusable(format!("a {} shape is not a polygon", other.shapetype()))),
+        other => {
+            let why = Message::new(
+                format!("a {} shape is not a polygon", other.shapetype()),
+                format!("{} 图形不是多边形", other.shapetype()),
+            );
+            return Err(GeometryProblem::Unusable(why));
+        }
     };
     Ok(Some(rings_by_nesting(rings)))
 }

@@ -1,5 +1,6 @@
 //! `enterprises.csv` (UTF-8 with BOM, opens in Excel) and `enterprises.parquet`: one row per
-//! credit code in the order of SPEC §7, with exactly the columns of SPEC §10.
+//! credit code in the order of SPEC §7, with the columns of SPEC §10 and, after `dq`, those of
+//! clarification 4 that this run computes (`points_to_next_class`).
 
 use super::cells::column_cells;
 use super::lang::Lang;
@@ -31,6 +32,7 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
         "high_energy_emission",
         "fragmented_pieces",
         "dq",
+        "points_to_next_class",
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
@@ -150,7 +152,7 @@ fn number_format(name: &str) -> Option<String> {
         "land_mu" => "0.000",
         "surcharge_yuan" => "#,##0",
         "rank" | "fragmented_pieces" => "0",
-        n if n.ends_with("_score") || n == "adjustment" => "0.00",
+        n if n.ends_with("_score") || n == "adjustment" || n == "points_to_next_class" => "0.00",
         n if n.ends_with("_value") || n.ends_with("_benchmark") => "0.0000",
         _ => return None,
     };

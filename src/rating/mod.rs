@@ -11,7 +11,8 @@ pub mod status;
 use crate::config::Config;
 use crate::domain::{Class, Group, Status};
 use crate::input::tables::AdjustmentRow;
-use crate::quality::{At, Ledger};
+use crate::output::Lang;
+use crate::quality::{At, Ledger, Message};
 use benchmarks::Benchmarks;
 use foldhash::HashMap;
 use indicators::Indicator;
@@ -52,7 +53,10 @@ impl Rating {
                 ledger.notice(
                     At::new("adjustments", r.row, &r.code, "veto"),
                     "veto_unrated",
-                    format!("veto on {}, which is not rated ({status}); ignored", r.code),
+                    Message::new(
+                        format!("veto on {}, which is not rated ({status}); ignored", r.code),
+                        format!("{} 未参评（{}），其一票否决不予采用", r.code, Lang::Zh.status(status)),
+                    ),
                 );
             }
         }
