@@ -91,6 +91,9 @@ text_enum! {
 }
 
 impl Class {
+    /// The classes of rated codes, best first.
+    pub const RATED: [Class; 4] = [Class::A, Class::B, Class::C, Class::D];
+
     /// The class of a code that is not rated with this status (`None` for `rated`).
     pub fn of_unrated(status: Status) -> Option<Class> {
         match status {

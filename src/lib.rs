@@ -29,6 +29,7 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod flags;
 pub mod generate;
+pub(crate) mod history;
 pub mod input;
 pub mod keys;
 pub mod land;

@@ -13,6 +13,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::Group;
 use crate::facts;
 use crate::flags::{self, Flags};
+use crate::history::{self, History};
 use crate::input::energy::EnergyTotals;
 use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, InputError, InputFile, Tables};
@@ -26,7 +27,7 @@ pub use crate::stopwatch::{Lap, Stopwatch};
 use crate::yearly;
 use foldhash::HashMap;
 use geo::MultiPolygon;
-use polars::prelude::{DataFrame, PolarsError};
+use polars::prelude::{Column as FrameColumn, DataFrame, PolarsError, PolarsResult};
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).
@@ -74,6 +75,8 @@ pub struct Evaluation {
     /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2).
     pub yearly: DataFrame,
     pub rating: Rating,
+    /// Each code's results in the evaluation year and the years before it (SPEC §16).
+    pub history: History,
     pub flags: Flags,
     pub blocks: Vec<ReclaimBlock>,
     /// The stages, in pipeline order.
@@ -104,7 +107,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
         |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
-    let (yearly, rating) = rated?;
+    let (yearly, rating, history) = rated?;
     let geometry = geometry?;
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
@@ -125,6 +128,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         parcels,
         yearly,
         rating,
+        history,
         flags,
         blocks: reclaim.blocks,
         timings: watch.laps,
@@ -141,8 +145,8 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// The yearly figures and the rating (the table side of the pipeline). The rows of
-/// enterprises and tax go once the rating knows its codes.
+/// The yearly figures, the rating and the history (the table side of the pipeline). The
+/// rows of enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -151,7 +155,7 @@ fn rate_enterprises(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<(DataFrame, Rating), RunError> {
+) -> Result<(DataFrame, Rating, History), RunError> {
     let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
@@ -163,17 +167,28 @@ fn rate_enterprises(
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
+    universe.report_unmatched(&enterprises.rows, year, ledger);
+    drop((enterprises, tax));
+    let land = facts::land_column(book, &universe);
+    // One year rated as if it were the evaluation year (SPEC §16): its rows, today's land.
+    let rate_year = |y: i32, d_before: Vec<u32>, ledger: &Ledger| -> PolarsResult<Rating> {
+        let [adjustment, veto] = facts::adjustment_columns(adjustments, &universe, y, year)?;
+        let d_before = FrameColumn::new("d_before".into(), d_before);
+        let facts = facts::facts(&universe, &yearly, [land.clone(), adjustment, veto, d_before], y)?;
+        rating::rate(facts, config, y, ledger)
+    };
+    let earlier = watch.time("history", || {
+        let years = history::years_with_rows(&yearly)?;
+        history::rate_earlier(&years, year, config.history.years, universe.codes.len(), rate_year)
+    })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        universe.report_unmatched(&enterprises.rows, year, ledger);
-        drop((enterprises, tax));
-        let land = facts::land_column(book, &universe);
-        let adjustments_columns = facts::adjustment_columns(adjustments, &universe, year, ledger)?;
-        let facts = facts::facts(&universe, &yearly, land, adjustments_columns, year)?;
-        let rating = rating::rate(facts, config, year, ledger)?;
+        facts::report_other_year_adjustments(adjustments, year, ledger);
+        let rating = rate_year(year, earlier.d_before(year), ledger)?;
         rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;
-    Ok((yearly, rating))
+    let history = earlier.with_evaluation_year(&rating, year)?;
+    Ok((yearly, rating, history))
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).

@@ -70,8 +70,9 @@ fn generated_counties_give_the_pinned_outputs() {
 
 const SAMPLE_EN: &[&str] = &[
     "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
-    "enterprises.csv 0bbf7f76dfc6af35cf86142319e057ba98d894010c0752f19811ae160151703e",
-    "enterprises.parquet 290a29b3623a657e94fe09c3a9d71edf4c1cb30b7934431d7f7c2a8b858a800b",
+    "enterprises.csv c96bd2752b80cdbb64263b669c3c9ccca0746e376e8c70137a85bd2b887b0176",
+    "enterprises.parquet 7961db9aa44fc797c1a40bee2149f7d852cccd4ef01dd67ecc9f525107925bb6",
+    "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
     "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
@@ -79,8 +80,9 @@ const SAMPLE_EN: &[&str] = &[
 ];
 const SAMPLE_ZH: &[&str] = &[
     "data_quality.csv f6ba52b6b4eb4b5f5bc2d60246f544ca2527a78ce2615d4bf9a7101db4f65ccd",
-    "enterprises.csv 4bd220d239f6f84d39b6417c6717f6d588eb6049c0d5baaafb1c5399a7808a0e",
-    "enterprises.parquet 290a29b3623a657e94fe09c3a9d71edf4c1cb30b7934431d7f7c2a8b858a800b",
+    "enterprises.csv a148094b6d6868dbb5e6bbd4eed6b93520dd53c82868c51e4b1842f543759d39",
+    "enterprises.parquet 7961db9aa44fc797c1a40bee2149f7d852cccd4ef01dd67ecc9f525107925bb6",
+    "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
     "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
@@ -88,8 +90,9 @@ const SAMPLE_ZH: &[&str] = &[
 ];
 const LONLAT_5: &[&str] = &[
     "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
-    "enterprises.csv 33a7f7f4c2af5fa7264b53088fed062a2d87f86bae44be23f6783687ab585fd2",
-    "enterprises.parquet 0b74609c7cf0b878e5d92e2582718c83ec51c24ba2439dead349945679853e83",
+    "enterprises.csv 4361154147a28e48d844f4ffcf4dc39e658b4fa96ad1b067765ad4249ebbc85a",
+    "enterprises.parquet 9e32c563b3cc885cf6dfe6b4b314da4a858726943dc836c1da885df9562c0b51",
+    "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
     "parcels.geojson 48be77a82ed8df7f132316115c682e2dd25a69f8843a690ff999b1165b949176",
     "reclaim_blocks.geojson 4cec6614069e88c756bed597ba5783aa8f53442e8ee82c492dfde2bf292a2835",
     "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
@@ -97,8 +100,9 @@ const LONLAT_5: &[&str] = &[
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
     "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
-    "enterprises.csv a9fc52336d7548341a79b1b4dd266786681c6469c1923d352672b62b323ffdee",
-    "enterprises.parquet dba6041bfc2326b4c42527e755732e9555081a5af40e07f530af400c90a4a733",
+    "enterprises.csv 11ca78f45cb96b52d7975e04509429cd6a157d29d73a264bdaa6e8860b5f7519",
+    "enterprises.parquet 7c0743deeca4264cbcd0f8c053af1702cf0486ae5ed3ccc7fa5db6c5b1feb5d6",
+    "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
     "parcels.geojson de349b455dd454900aa3dedeb7dc0f4ec5df114918354980bc9afaaf720676b9",
     "reclaim_blocks.geojson 0dca30a0dbab2f43f30c8d643d394221add423429f45ba072524d80e6b34a4df",
     "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",

@@ -65,6 +65,10 @@ pub struct Common {
     /// The evaluation year (default: the latest year in enterprises).
     #[arg(long, value_name = "Y")]
     pub year: Option<i32>,
+    /// The early warning's latest month M, 1–12 (default: the last month with energy rows in
+    /// the evaluation year); for a run in the middle of the year on data up to M.
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub month: Option<u32>,
     /// Print nothing but errors (no progress either).
     #[arg(long)]
     pub quiet: bool,
@@ -128,7 +132,7 @@ impl Common {
     }
 
     /// The configuration in force: `--config`, else `muchan.toml` in the data folder, else
-    /// the defaults; `--year` overrides `evaluation.year`.
+    /// the defaults; `--year` overrides `evaluation.year`, `--month` `alerts.month`.
     pub fn config(&self) -> Result<Config, RunError> {
         let in_data = self.data_dir().join("muchan.toml");
         let mut config = match (&self.config, in_data.is_file()) {
@@ -138,6 +142,9 @@ impl Common {
         };
         if self.year.is_some() {
             config.evaluation.year = self.year;
+        }
+        if self.month.is_some() {
+            config.alerts.month = self.month;
         }
         Ok(config)
     }

@@ -31,6 +31,8 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
         "high_energy_emission",
         "fragmented_pieces",
         "dq",
+        "class_prev",
+        "d_streak",
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
@@ -71,6 +73,7 @@ impl EnterpriseTable {
         for flag in crate::flags::flag_columns(frame, &eval.flags)? {
             with_extra.with_column(flag)?;
         }
+        with_extra.with_column(eval.history.class_prev_column(frame, eval.year)?)?;
         let indicators = eval.config.scheme_indicator_names();
         let names = column_names(&indicators);
         let selected: Vec<Expr> = names
@@ -149,7 +152,7 @@ fn number_format(name: &str) -> Option<String> {
     let format = match name {
         "land_mu" => "0.000",
         "surcharge_yuan" => "#,##0",
-        "rank" | "fragmented_pieces" => "0",
+        "rank" | "fragmented_pieces" | "d_streak" => "0",
         n if n.ends_with("_score") || n == "adjustment" => "0.00",
         n if n.ends_with("_value") || n.ends_with("_benchmark") => "0.0000",
         _ => return None,

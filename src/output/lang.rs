@@ -29,6 +29,9 @@ const HEADERS: &[(&str, &str)] = &[
     ("high_energy_emission", "双高企业"),
     ("fragmented_pieces", "用地分散块数"),
     ("dq", "数据问题"),
+    ("class_prev", "上年类别"),
+    ("d_streak", "连续D类年数"),
+    ("year", "年份"),
     ("severity", "严重程度"),
     ("table", "数据表"),
     ("row", "行"),
@@ -78,7 +81,7 @@ impl Lang {
 
     /// Whether the values of `column` are translated.
     pub fn translates(self, column: &str) -> bool {
-        ["class", "group", "status", "severity"].contains(&column) && self == Lang::Zh
+        ["class", "class_prev", "group", "status", "severity"].contains(&column) && self == Lang::Zh
     }
 
     /// A class, group, status or severity value of the named column.

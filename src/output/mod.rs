@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod cells;
 pub mod enterprises;
 pub mod geoparquet;
+pub mod history;
 pub mod lang;
 pub mod manifest;
 pub mod parcels;
@@ -147,6 +148,12 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
             timed(laps, "write report", || {
                 let data = report_data::report_data(eval, issues, lang == Lang::Zh)?;
                 write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write history", || {
+                write_atomic_with(out, "history.csv", |w| history::history_csv(eval, lang, w))?;
                 Ok(())
             })
         }),

@@ -100,14 +100,33 @@ fn class_column(ranked: &DataFrame, config: &Config) -> PolarsResult<Series> {
     Ok(Series::new("class".into(), classes))
 }
 
+/// Adds `d_streak` (SPEC §16): the consecutive years of class D ending at the year rated,
+/// `d_before` + 1 for a class-D row (`d_before`: the run ending the year before), else 0.
+pub fn with_streak(lf: LazyFrame) -> LazyFrame {
+    let d = col("class").eq(lit(Class::D.as_str()));
+    let streak = when(d).then(col("d_before").cast(DataType::Int64) + lit(1i64)).otherwise(lit(0i64));
+    lf.with_column(streak.alias("d_streak"))
+}
+
+/// The ladder's rate of a class-D row: `ladder[min(d_streak, len) − 1]` (SPEC §16).
+fn ladder_rate(ladder: &[f64]) -> Expr {
+    let steps = ladder.iter().enumerate().map(|(k, rate)| (col("d_streak").lt_eq(lit(k as i64 + 1)), lit(*rate)));
+    first_match(steps.collect(), DataType::Float64).fill_null(lit(ladder.last().copied().unwrap_or(0.0)))
+}
+
 /// Adds `surcharge_yuan`: rate(group, class) × electricity_kwh, capped at `cap_yuan`;
-/// 0 when electricity is missing or under `min_kwh`; empty for unrated rows.
+/// 0 when electricity is missing or under `min_kwh`; empty for unrated rows. With a
+/// surcharge ladder, class D pays the ladder's rate of its `d_streak` instead of its group's.
 pub fn with_surcharge(lf: LazyFrame, config: &Config) -> LazyFrame {
     let mut rates = Vec::new();
     for (g, scheme) in config.groups.iter() {
         for class in Class::ALL {
-            if let Some(rate) = scheme.surcharge.of(class) {
-                rates.push((in_group(g).and(col("class").eq(lit(class.as_str()))), lit(rate)));
+            let rate = match (class, &config.surcharge.ladder) {
+                (Class::D, Some(ladder)) => Some(ladder_rate(ladder)),
+                _ => scheme.surcharge.of(class).map(lit),
+            };
+            if let Some(rate) = rate {
+                rates.push((in_group(g).and(col("class").eq(lit(class.as_str()))), rate));
             }
         }
     }
