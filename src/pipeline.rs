@@ -20,6 +20,7 @@ use crate::input::{self, InputError, InputFile, Tables};
 use crate::land::{self, leases::book_land};
 use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
 use crate::quality::Ledger;
+use crate::rating::stability::{self, Stability};
 use crate::rating::{self, Rating};
 use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
@@ -77,6 +78,8 @@ pub struct Evaluation {
     pub rating: Rating,
     /// Each code's results in the evaluation year and the years before it (SPEC §16).
     pub history: History,
+    /// The class stability of each row of the rating frame (SPEC §16).
+    pub stability: Stability,
     pub flags: Flags,
     pub blocks: Vec<ReclaimBlock>,
     /// The stages, in pipeline order.
@@ -107,7 +110,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
         |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
-    let (yearly, rating, history) = rated?;
+    let (yearly, rating, history, stability) = rated?;
     let geometry = geometry?;
     let flags =
         watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
@@ -129,6 +132,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         yearly,
         rating,
         history,
+        stability,
         flags,
         blocks: reclaim.blocks,
         timings: watch.laps,
@@ -145,7 +149,7 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// The yearly figures, the rating and the history (the table side of the pipeline). The
+/// The yearly figures, the rating, the history and the class stability (the table side of the pipeline). The
 /// rows of enterprises and tax go once the rating knows its codes.
 fn rate_enterprises(
     tables: TableInputs<'_>,
@@ -155,7 +159,7 @@ fn rate_enterprises(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<(DataFrame, Rating, History), RunError> {
+) -> Result<(DataFrame, Rating, History, Stability), RunError> {
     let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
@@ -188,7 +192,8 @@ fn rate_enterprises(
         Ok(rating)
     })?;
     let history = earlier.with_evaluation_year(&rating, year)?;
-    Ok((yearly, rating, history))
+    let stability = watch.time("stability", || stability::stability(&rating.frame, config))?;
+    Ok((yearly, rating, history, stability))
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).

@@ -70,8 +70,8 @@ fn generated_counties_give_the_pinned_outputs() {
 
 const SAMPLE_EN: &[&str] = &[
     "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
-    "enterprises.csv c96bd2752b80cdbb64263b669c3c9ccca0746e376e8c70137a85bd2b887b0176",
-    "enterprises.parquet 7961db9aa44fc797c1a40bee2149f7d852cccd4ef01dd67ecc9f525107925bb6",
+    "enterprises.csv 95a6768a1f9c615c371211605231925c743463dd512ae84cb3f21ecd99a7c7a2",
+    "enterprises.parquet e9cf910ac5d1b7244409a68577c1c4bd3f3fdcf0c55bc9d45a62b496a1c83763",
     "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
@@ -80,8 +80,8 @@ const SAMPLE_EN: &[&str] = &[
 ];
 const SAMPLE_ZH: &[&str] = &[
     "data_quality.csv f6ba52b6b4eb4b5f5bc2d60246f544ca2527a78ce2615d4bf9a7101db4f65ccd",
-    "enterprises.csv a148094b6d6868dbb5e6bbd4eed6b93520dd53c82868c51e4b1842f543759d39",
-    "enterprises.parquet 7961db9aa44fc797c1a40bee2149f7d852cccd4ef01dd67ecc9f525107925bb6",
+    "enterprises.csv 077ac40c948501286ea302e0caa265f1f750efbad1bee557daab3d6b6d10bac2",
+    "enterprises.parquet e9cf910ac5d1b7244409a68577c1c4bd3f3fdcf0c55bc9d45a62b496a1c83763",
     "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
@@ -90,8 +90,8 @@ const SAMPLE_ZH: &[&str] = &[
 ];
 const LONLAT_5: &[&str] = &[
     "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
-    "enterprises.csv 4361154147a28e48d844f4ffcf4dc39e658b4fa96ad1b067765ad4249ebbc85a",
-    "enterprises.parquet 9e32c563b3cc885cf6dfe6b4b314da4a858726943dc836c1da885df9562c0b51",
+    "enterprises.csv 0257c72195dcbf8d27eb7f27590c116f7ad7c90048295ed41d22255b6dca5f38",
+    "enterprises.parquet 33e8f64b90895082a9ffe8a9e0d4fd73b7216c9237a1a686638a58700ca7ee65",
     "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
     "parcels.geojson 48be77a82ed8df7f132316115c682e2dd25a69f8843a690ff999b1165b949176",
     "reclaim_blocks.geojson 4cec6614069e88c756bed597ba5783aa8f53442e8ee82c492dfde2bf292a2835",
@@ -100,8 +100,8 @@ const LONLAT_5: &[&str] = &[
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
     "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
-    "enterprises.csv 11ca78f45cb96b52d7975e04509429cd6a157d29d73a264bdaa6e8860b5f7519",
-    "enterprises.parquet 7c0743deeca4264cbcd0f8c053af1702cf0486ae5ed3ccc7fa5db6c5b1feb5d6",
+    "enterprises.csv c25d8c2f96f1a8bf3513960ab9c01d50ed574da0caccd879d8f8028621c1f4bf",
+    "enterprises.parquet a081dbc34b33655af5e86b0d1291504396f9b1367bd674b53b891adc73f2f5bf",
     "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
     "parcels.geojson de349b455dd454900aa3dedeb7dc0f4ec5df114918354980bc9afaaf720676b9",
     "reclaim_blocks.geojson 0dca30a0dbab2f43f30c8d643d394221add423429f45ba072524d80e6b34a4df",

@@ -33,6 +33,8 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
         "dq",
         "class_prev",
         "d_streak",
+        "class_stability",
+        "class_range",
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
@@ -74,6 +76,9 @@ impl EnterpriseTable {
             with_extra.with_column(flag)?;
         }
         with_extra.with_column(eval.history.class_prev_column(frame, eval.year)?)?;
+        for column in eval.stability.columns() {
+            with_extra.with_column(column)?;
+        }
         let indicators = eval.config.scheme_indicator_names();
         let names = column_names(&indicators);
         let selected: Vec<Expr> = names
@@ -151,6 +156,7 @@ fn xcell(column: &Column, i: usize, lang: Lang) -> XCell {
 fn number_format(name: &str) -> Option<String> {
     let format = match name {
         "land_mu" => "0.000",
+        "class_stability" => "0%",
         "surcharge_yuan" => "#,##0",
         "rank" | "fragmented_pieces" | "d_streak" => "0",
         n if n.ends_with("_score") || n == "adjustment" => "0.00",

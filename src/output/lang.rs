@@ -31,6 +31,8 @@ const HEADERS: &[(&str, &str)] = &[
     ("dq", "数据问题"),
     ("class_prev", "上年类别"),
     ("d_streak", "连续D类年数"),
+    ("class_stability", "类别稳定度"),
+    ("class_range", "类别区间"),
     ("year", "年份"),
     ("severity", "严重程度"),
     ("table", "数据表"),

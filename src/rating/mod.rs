@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod classes;
 pub mod indicators;
 pub mod scores;
+pub mod stability;
 pub mod status;
 
 use crate::config::Config;
