@@ -27,7 +27,7 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
     let read = || {
         let ledger = Ledger::new();
-        let tables = input::read_tables(dir.path(), None, &ledger, &mut Stopwatch::default()).expect("reads tables");
+        let tables = input::read_tables(dir.path(), None, 3, &ledger, &mut Stopwatch::default()).expect("reads tables");
         let (parcels, _) = input::read_parcel_file(dir.path(), None, &ledger).expect("reads parcels");
         (tables, parcels)
     };

@@ -22,6 +22,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub(crate) mod alerts;
 pub mod compare;
 pub mod config;
 pub mod domain;

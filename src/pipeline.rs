@@ -9,6 +9,7 @@
 //! codes, and the energy totals once the flags are judged, so that the outputs are written in
 //! less memory: an [`Evaluation`] holds per-code figures, never input rows.
 
+use crate::alerts::{self, Alerts, TaxToDate};
 use crate::config::{Config, ConfigError};
 use crate::domain::Group;
 use crate::facts;
@@ -81,6 +82,8 @@ pub struct Evaluation {
     /// The class stability of each row of the rating frame (SPEC §16).
     pub stability: Stability,
     pub flags: Flags,
+    /// The early warning at the latest month (SPEC §16).
+    pub alerts: Alerts,
     pub blocks: Vec<ReclaimBlock>,
     /// The stages, in pipeline order.
     pub timings: Vec<Lap>,
@@ -91,7 +94,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let Context { ledger, mut watch } = ctx;
     let dir = input::data_folder(data)?;
     let (tables, parcels) = watch.side_by_side(
-        |watch| input::read_tables(dir, config.evaluation.year, ledger, watch),
+        |watch| input::read_tables(dir, config.evaluation.year, config.alerts.months, ledger, watch),
         |watch| -> Result<_, RunError> {
             let (file, entry) =
                 watch.time("read parcels", || input::read_parcel_file(dir, config.land.crs.as_deref(), ledger))?;
@@ -105,16 +108,32 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
     let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
-    let tables = TableInputs { year, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
+    let month = alerts::latest_month(&config, &energy, year);
+    let tables =
+        TableInputs { year, month, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
     let (rated, geometry) = watch.side_by_side(
         |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
         |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
-    let (yearly, rating, history, stability) = rated?;
+    let Rated { yearly, rating, history, stability, tax_to_date } = rated?;
     let geometry = geometry?;
-    let flags =
-        watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
-    drop(energy);
+    let flags = watch
+        .time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year, month))?;
+    let alerts = watch.time("alerts", || {
+        let inputs = alerts::Inputs {
+            rating: &rating,
+            history: &history,
+            stability: &stability,
+            flags: &flags,
+            energy: &energy,
+            tax: &tax_to_date,
+            config: &config,
+            year,
+            month,
+        };
+        alerts::judge(&inputs)
+    })?;
+    drop((energy, tax_to_date));
     let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
         let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
@@ -134,6 +153,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         history,
         stability,
         flags,
+        alerts,
         blocks: reclaim.blocks,
         timings: watch.laps,
     })
@@ -142,6 +162,8 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
 /// What the table side of the pipeline reads; it owns the rows it lets go.
 struct TableInputs<'a> {
     year: i32,
+    /// The latest month of the early warning.
+    month: Option<u32>,
     enterprises: Enterprises,
     tax: Vec<TaxRow>,
     energy: &'a EnergyTotals,
@@ -149,8 +171,18 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// The yearly figures, the rating, the history and the class stability (the table side of the pipeline). The
-/// rows of enterprises and tax go once the rating knows its codes.
+/// What the table side of the pipeline gives.
+struct Rated {
+    yearly: DataFrame,
+    rating: Rating,
+    history: History,
+    stability: Stability,
+    tax_to_date: TaxToDate,
+}
+
+/// The yearly figures, the rating, the history and the class stability (the table side of
+/// the pipeline). The rows of enterprises and tax go once the rating knows its codes (the tax
+/// of the year to date, for the early warning, is summed before).
 fn rate_enterprises(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -159,8 +191,8 @@ fn rate_enterprises(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<(DataFrame, Rating, History, Stability), RunError> {
-    let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
+) -> Result<Rated, RunError> {
+    let TableInputs { year, month, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
         let universe = facts::Universe::gather(sources);
@@ -171,6 +203,7 @@ fn rate_enterprises(
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
+    let tax_to_date = TaxToDate::from_rows(&tax, year, month);
     universe.report_unmatched(&enterprises.rows, year, ledger);
     drop((enterprises, tax));
     let land = facts::land_column(book, &universe);
@@ -193,7 +226,7 @@ fn rate_enterprises(
     })?;
     let history = earlier.with_evaluation_year(&rating, year)?;
     let stability = watch.time("stability", || stability::stability(&rating.frame, config))?;
-    Ok((yearly, rating, history, stability))
+    Ok(Rated { yearly, rating, history, stability, tax_to_date })
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).

@@ -69,42 +69,46 @@ fn generated_counties_give_the_pinned_outputs() {
 }
 
 const SAMPLE_EN: &[&str] = &[
+    "alerts.csv 13a7a8e7418a7ffd65a7114dc311413a8a9c814e324c7bf5a8bf03d0037486b1",
     "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
-    "enterprises.csv 95a6768a1f9c615c371211605231925c743463dd512ae84cb3f21ecd99a7c7a2",
-    "enterprises.parquet e9cf910ac5d1b7244409a68577c1c4bd3f3fdcf0c55bc9d45a62b496a1c83763",
+    "enterprises.csv e3c305dbcf1d4207adedb77736f6f88126334252e205597335e86feb641d45a8",
+    "enterprises.parquet d8a3ea80337bd214152c22c2a81f74ed2640b68da3846fd6a3a64d4d24e6afd0",
     "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
     "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
-    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
 ];
 const SAMPLE_ZH: &[&str] = &[
+    "alerts.csv 6a1a9eb9dd6c0d93e257a8cede9052cc62b763d9c96700eaa29340b7d2d99719",
     "data_quality.csv f6ba52b6b4eb4b5f5bc2d60246f544ca2527a78ce2615d4bf9a7101db4f65ccd",
-    "enterprises.csv 077ac40c948501286ea302e0caa265f1f750efbad1bee557daab3d6b6d10bac2",
-    "enterprises.parquet e9cf910ac5d1b7244409a68577c1c4bd3f3fdcf0c55bc9d45a62b496a1c83763",
+    "enterprises.csv 1c3d2b3c1e6230b6545ae83251019e04e961abb5575c5ccb8e96995614aa2715",
+    "enterprises.parquet d8a3ea80337bd214152c22c2a81f74ed2640b68da3846fd6a3a64d4d24e6afd0",
     "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson c6680ce2068a18c73143d8b81ee51534e7a7fdfc30945eac18afedcee6df8c98",
     "reclaim_blocks.geojson 24e84df8092e27a3a864691f9b7909ed9de740b7376b0159dcc98292850aab3d",
     "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
-    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
 ];
 const LONLAT_5: &[&str] = &[
+    "alerts.csv 31d49c4e1a4127a78f1e8ecfa07b062e9a855bdd6a48345c188e15d690658aeb",
     "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
-    "enterprises.csv 0257c72195dcbf8d27eb7f27590c116f7ad7c90048295ed41d22255b6dca5f38",
-    "enterprises.parquet 33e8f64b90895082a9ffe8a9e0d4fd73b7216c9237a1a686638a58700ca7ee65",
+    "enterprises.csv d957c4ba4d61d95cac2bcf5f0262a7b10c7765ac82452678b6f49913cafa2e2c",
+    "enterprises.parquet cd2d73fa52284da5ad4b4cfa1d8f9bea153523b99262a03cbb7d0601bb7b952d",
     "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
     "parcels.geojson 48be77a82ed8df7f132316115c682e2dd25a69f8843a690ff999b1165b949176",
     "reclaim_blocks.geojson 4cec6614069e88c756bed597ba5783aa8f53442e8ee82c492dfde2bf292a2835",
     "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
-    "summary.json dc33b905800318e5cd1c29b388dff4f7506e9e79856555451cde5048e5bfdaef",
+    "summary.json 0d2d4eb12400cc19a40089281e7abed72dfea058f76b4e786b509cea363d5c0a",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
+    "alerts.csv 419554b6945536ee53c23434607f7b47c3997b32d2dbe521c9202ffdc5d02893",
     "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
-    "enterprises.csv c25d8c2f96f1a8bf3513960ab9c01d50ed574da0caccd879d8f8028621c1f4bf",
-    "enterprises.parquet a081dbc34b33655af5e86b0d1291504396f9b1367bd674b53b891adc73f2f5bf",
+    "enterprises.csv 05ed7dabc7135c63fe10ebe621e4b7bf8f488831647c0ed01f75bed26cc9cbd3",
+    "enterprises.parquet 8f6d5694bcb157c709db80ca6f205376baea1bb9b133107cc55448c7d8ca5029",
     "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
     "parcels.geojson de349b455dd454900aa3dedeb7dc0f4ec5df114918354980bc9afaaf720676b9",
     "reclaim_blocks.geojson 0dca30a0dbab2f43f30c8d643d394221add423429f45ba072524d80e6b34a4df",
     "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",
-    "summary.json 805601167a42425fcaea51c9453bd79c0af2802f21632967a712e0d69121efc5",
+    "summary.json 1b3dbb2adb7bf3165707d331f2f1c482bb72d30b8b1dc82c41a1c1b85bbc9f12",
 ];

@@ -84,6 +84,7 @@ impl<'a> YearlyFigures<'a> {
 }
 
 /// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
+/// Monthly electricity is read up to `month`, the latest month (SPEC §16), else December.
 pub fn flag_enterprises(
     yearly: &DataFrame,
     energy: &EnergyTotals,
@@ -91,6 +92,7 @@ pub fn flag_enterprises(
     pieces: &HashMap<String, usize>,
     config: &Config,
     year: i32,
+    month: Option<u32>,
 ) -> PolarsResult<Flags> {
     let figures = YearlyFigures::new(yearly)?;
     let frame = &rating.frame;
@@ -104,7 +106,8 @@ pub fn flag_enterprises(
         .filter_map(|i| {
             let c = code.get(i)?;
             let months = zombie::monthly_electricity(energy, c, year);
-            let verdict = zombie::judge(&figures.of_code(code_id.get(i)?), months.as_ref(), year, &config.zombie);
+            let last = month.unwrap_or(12);
+            let verdict = zombie::judge(&figures.of_code(code_id.get(i)?), months.as_ref(), last, year, &config.zombie);
             let high = group.get(i).and_then(Group::parse).map(|g| {
                 high_emission::is_high_energy_emission(
                     energy_value.get(i),

@@ -35,6 +35,7 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
         "d_streak",
         "class_stability",
         "class_range",
+        "alerts",
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
@@ -79,6 +80,7 @@ impl EnterpriseTable {
         for column in eval.stability.columns() {
             with_extra.with_column(column)?;
         }
+        with_extra.with_column(eval.alerts.column())?;
         let indicators = eval.config.scheme_indicator_names();
         let names = column_names(&indicators);
         let selected: Vec<Expr> = names

@@ -1,6 +1,7 @@
 //! Outputs (SPEC §10): the files of an output folder, each written to a temporary name and
 //! renamed when complete, so a partial run never leaves a file that looks finished.
 
+pub mod alerts;
 pub mod blocks;
 pub mod cells;
 pub mod enterprises;
@@ -154,6 +155,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         Box::new(|laps| {
             timed(laps, "write history", || {
                 write_atomic_with(out, "history.csv", |w| history::history_csv(eval, lang, w))?;
+                write_atomic_with(out, "alerts.csv", |w| alerts::alerts_csv(eval, lang, w))?;
                 Ok(())
             })
         }),
