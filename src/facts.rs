@@ -103,17 +103,35 @@ pub fn is_fact_column(column: &str) -> bool {
         || crate::yearly::ENERGY_NUMBERS.contains(&column)
 }
 
-/// Adjustments of the evaluation year per code of the universe: Σ points (in sorted
-/// order, 0 without any) and whether any row vetoes. Rows of another year are ignored, each
-/// a notice.
+/// Whether a row of a table whose year is `row_year` belongs to `year`: a row without a year
+/// belongs to the evaluation year only (SPEC §2; in an earlier year's evaluation, clarification
+/// 14 of SPEC §16).
+pub fn belongs_to(row_year: Option<i32>, year: i32, evaluation_year: i32) -> bool {
+    row_year.unwrap_or(evaluation_year) == year
+}
+
+/// Adjustments of `year` per code of the universe: Σ points (in sorted order, 0 without
+/// any) and whether any row vetoes. Rows of other years play no part (see
+/// [`report_other_year_adjustments`]).
 pub fn adjustment_columns(
     rows: &[AdjustmentRow],
     universe: &Universe,
     year: i32,
-    ledger: &Ledger,
+    evaluation_year: i32,
 ) -> PolarsResult<[Column; 2]> {
     let mut points: Vec<Option<Vec<f64>>> = vec![None; universe.codes.len()];
     let mut veto = vec![false; universe.codes.len()];
+    for r in rows.iter().filter(|r| belongs_to(r.year, year, evaluation_year)) {
+        let id = universe.id(&r.code)? as usize;
+        points[id].get_or_insert_default().extend(r.points);
+        veto[id] |= r.veto;
+    }
+    let sums: Vec<f64> = points.into_iter().map(|p| p.map_or(0.0, sorted_sum)).collect();
+    Ok([Column::new("adjustment".into(), sums), Column::new("veto".into(), veto)])
+}
+
+/// Adjustments rows of another year than the evaluation year are ignored, each a notice.
+pub fn report_other_year_adjustments(rows: &[AdjustmentRow], year: i32, ledger: &Ledger) {
     for r in rows {
         if let Some(y) = r.year.filter(|y| *y != year) {
             ledger.notice(
@@ -124,14 +142,8 @@ pub fn adjustment_columns(
                     format!("{y} 年的加减分记录不予采用（评价年度 {year}）"),
                 ),
             );
-            continue;
         }
-        let id = universe.id(&r.code)? as usize;
-        points[id].get_or_insert_default().extend(r.points);
-        veto[id] |= r.veto;
     }
-    let sums: Vec<f64> = points.into_iter().map(|p| p.map_or(0.0, sorted_sum)).collect();
-    Ok([Column::new("adjustment".into(), sums), Column::new("veto".into(), veto)])
 }
 
 /// land_mu per code of the universe.
@@ -140,8 +152,9 @@ pub fn land_column(book: &LandBook, universe: &Universe) -> Column {
     Column::new("land_mu".into(), land)
 }
 
-/// The facts frame: the universe of codes with `per_code` columns aligned with it (land,
-/// adjustments, the zombie flag), left-joined with the evaluation year's yearly figures.
+/// The facts frame of `year`: the universe of codes with its per-code columns (land,
+/// adjustments, the zombie flag, the class-D run before the year; one value per code, in
+/// order), left-joined with that year's yearly figures.
 pub fn facts(
     universe: &Universe,
     yearly: &DataFrame,

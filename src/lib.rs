@@ -22,6 +22,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub(crate) mod alerts;
 pub mod compare;
 pub mod config;
 pub mod domain;
@@ -29,6 +30,7 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod flags;
 pub mod generate;
+pub(crate) mod history;
 pub mod industry;
 pub mod input;
 pub mod keys;

@@ -35,8 +35,8 @@ fn flags(help: &str) -> Vec<String> {
 fn each_help_lists_only_its_own_flags() {
     let expected: [(&str, &[&str]); 4] = [
         ("compare", &["--data", "--help", "--lang", "--out", "--quiet", "--year"]),
-        ("explain", &["--config", "--data", "--help", "--json", "--lang", "--year"]),
-        ("validate", &["--config", "--data", "--help", "--lang", "--out", "--quiet", "--year"]),
+        ("explain", &["--config", "--data", "--help", "--json", "--lang", "--month", "--year"]),
+        ("validate", &["--config", "--data", "--help", "--lang", "--month", "--out", "--quiet", "--year"]),
         (
             "run",
             &[
@@ -45,6 +45,7 @@ fn each_help_lists_only_its_own_flags() {
                 "--format",
                 "--help",
                 "--lang",
+                "--month",
                 "--out",
                 "--quiet",
                 "--timings",
@@ -103,17 +104,20 @@ fn compare_columns_read_as_before_and_after_in_either_language() {
     assert!(csv.contains(",规上,鼓励提升类,优先发展类,"), "{csv}");
 }
 
-/// A rated code of the sample that is not A, from the enterprises.csv of a run.
+/// A rated code of the sample that is not A, and its points_to_next_class, from the
+/// enterprises.csv of a run.
 fn rated_not_a(out: &Path) -> (String, String) {
-    let csv = std::fs::read_to_string(out.join("enterprises.csv")).expect("csv");
-    let row = csv
-        .lines()
-        .skip(1)
-        .find(|l| l.contains(",above,") && l.contains(",rated,") && l.contains(",B,"))
+    let mut reader = csv::Reader::from_path(out.join("enterprises.csv")).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name).expect(name);
+    let (group, status, class, points) =
+        (column("group"), column("status"), column("class"), column("points_to_next_class"));
+    let row = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[group] == "above" && &r[status] == "rated" && &r[class] == "B")
         .expect("a rated B");
-    let code = row.split(',').next().expect("code").to_string();
-    let points = row.rsplit(',').next().expect("points").to_string();
-    (code, points)
+    (row[0].to_string(), row[points].to_string())
 }
 
 #[test]

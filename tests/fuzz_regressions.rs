@@ -5,6 +5,7 @@
 
 use muchan::config::{Config, ConfigError, Land};
 use muchan::input::crs::Crs;
+use muchan::input::energy::KeptMonths;
 use muchan::input::parcels::read_parcels;
 use muchan::input::source::read_table;
 use muchan::input::tables::{read_adjustments, read_energy, read_enterprises, read_leases, read_tax};
@@ -29,7 +30,7 @@ fn read_as_every_table(name: &str, bytes: &[u8]) -> Ledger {
     if let Ok(raw) = read_table(&path) {
         let _ = read_enterprises(&raw, &ledger);
         let _ = read_tax(&raw, &ledger);
-        let _ = read_energy(&raw, 2024, &ledger);
+        let _ = read_energy(&raw, 2024, KeptMonths::for_year(2024, 3), &ledger);
         let _ = read_leases(&raw, &ledger);
         let _ = read_adjustments(&raw, &ledger);
     }

@@ -69,38 +69,46 @@ fn generated_counties_give_the_pinned_outputs() {
 }
 
 const SAMPLE_EN: &[&str] = &[
+    "alerts.csv 13a7a8e7418a7ffd65a7114dc311413a8a9c814e324c7bf5a8bf03d0037486b1",
     "data_quality.csv c7134fb6d5b201830429f9e5d4823c8f8386b6c00a93145460dc966acaddac31",
-    "enterprises.csv 80f6aa9248b64f3669539c0bf173656697852ad4d486d75aa1a877bba2bd6cad",
-    "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
+    "enterprises.csv 0a14e70e44e00251b9352537812f115eda27e3c6ed1aaa28f09c9d8d3f8fcac0",
+    "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
+    "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
-    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
 ];
 const SAMPLE_ZH: &[&str] = &[
+    "alerts.csv 6a1a9eb9dd6c0d93e257a8cede9052cc62b763d9c96700eaa29340b7d2d99719",
     "data_quality.csv fee65f4ad464378cc830d9cd7c24616f7d32d5f2fdda9c8e3111367ab149d56f",
-    "enterprises.csv 75645255c3c85a147a0237385a980c2caa86c34192d7c0623d699df0207f5ae2",
-    "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
+    "enterprises.csv ec71b20dde57ea5dfdd34dc30f9dd50317ce4dd55714a27c420ea8d7c49578e6",
+    "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
+    "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
-    "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
+    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
 ];
 const LONLAT_5: &[&str] = &[
+    "alerts.csv 31d49c4e1a4127a78f1e8ecfa07b062e9a855bdd6a48345c188e15d690658aeb",
     "data_quality.csv f75fe87b6357892456e5ad27d5a2a7daae131a3d979d954c5110225e2739a757",
-    "enterprises.csv 41f2a69ec40a5fe8d2be40901818ba2ef0e0548471d16127d32e98051854d4ca",
-    "enterprises.parquet cf2e82ad08398338ea6ff6527bbaa75f5d3935e7b5f3f67c271ef329b710ec56",
+    "enterprises.csv 516366690ce8f072c93d8a05b8580d8e313f00caabddcf9a81c0471381647691",
+    "enterprises.parquet 0efc9d9853ddfc31eb7016d6a0d0d07834486f4af50f2a7a497c3e681fd7a476",
+    "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
     "parcels.geojson 7d7c5f6f0a81331d9455e0a8ee9a688c97fa57536af37a5748ad0e4a1a6d5332",
     "reclaim_blocks.geojson d44700cfa75177ad0c72daa09cf06c47281fef573bc0ba1f01ffb1769c7dfcca",
     "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
-    "summary.json dc33b905800318e5cd1c29b388dff4f7506e9e79856555451cde5048e5bfdaef",
+    "summary.json 0d2d4eb12400cc19a40089281e7abed72dfea058f76b4e786b509cea363d5c0a",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
+    "alerts.csv 419554b6945536ee53c23434607f7b47c3997b32d2dbe521c9202ffdc5d02893",
     "data_quality.csv 8d04935483bf330b160c5e0358e550f064d0dbe0675ee7761a3f038ea2f91b74",
-    "enterprises.csv 5ff58518d8e62727a3ce1e247d2c768b615022f6262afd6f37fe016ac47d703d",
-    "enterprises.parquet 974e10e99366e89b9401c8445b1ddd6ec59504ab91b432c690bf6505a830c9b8",
+    "enterprises.csv 4f786c6451ded2ccd1c22d922cd810e03533ffd894c34bee70e7f567cae5a754",
+    "enterprises.parquet 7b5430addf830ad59bf4cd07608c88eb368f97ac8abe6cde74a0abf1a01a129e",
+    "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
     "parcels.geojson 6244bf4a6b553b7c7bd0261fecdc1b26a06898c4c0c0b1dc2147952f05814852",
     "reclaim_blocks.geojson a33be0e02941585e1afb420a0b878e688e567be3c6561d4a841b70cf722ff2c5",
     "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",
-    "summary.json 805601167a42425fcaea51c9453bd79c0af2802f21632967a712e0d69121efc5",
+    "summary.json 1b3dbb2adb7bf3165707d331f2f1c482bb72d30b8b1dc82c41a1c1b85bbc9f12",
 ];

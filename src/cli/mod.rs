@@ -70,6 +70,10 @@ pub struct Setting {
     /// The evaluation year (default: the latest year in enterprises).
     #[arg(long, value_name = "Y")]
     pub year: Option<i32>,
+    /// The early warning's latest month M, 1–12 (default: the last month with energy rows in
+    /// the evaluation year); for a run in the middle of the year on data up to M.
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=12))]
+    pub month: Option<u32>,
 }
 
 /// Where files go and how they and the terminal speak: `--out`, `--quiet`, `--lang`.
@@ -169,7 +173,7 @@ pub fn with_year(mut config: Config, year: Option<i32>) -> Config {
 
 impl Setting {
     /// The configuration in force: `--config`, else `muchan.toml` in the data folder, else
-    /// the defaults; `--year` overrides `evaluation.year`.
+    /// the defaults; `--year` overrides `evaluation.year`, `--month` `alerts.month`.
     pub fn config(&self) -> Result<Config, RunError> {
         let in_data = self.data.dir().join("muchan.toml");
         let config = match (&self.config, in_data.is_file()) {
@@ -177,7 +181,11 @@ impl Setting {
             (None, true) => Config::load(&in_data)?,
             (None, false) => Config::default(),
         };
-        Ok(with_year(config, self.year))
+        let mut config = with_year(config, self.year);
+        if self.month.is_some() {
+            config.alerts.month = self.month;
+        }
+        Ok(config)
     }
 }
 

@@ -84,7 +84,8 @@ impl<'a> YearlyFigures<'a> {
     }
 }
 
-/// Judges the zombie rules for every code of the universe (SPEC §8), by code id. The verdict
+/// Judges the zombie rules for every code of the universe (SPEC §8), by code id, with monthly
+/// electricity read up to `month`, the latest month (SPEC §16), else December. The verdict
 /// needs nothing of the rating, so it can be taken before classes (`zombie.class_d`).
 pub fn judge_zombies(
     yearly: &DataFrame,
@@ -92,13 +93,14 @@ pub fn judge_zombies(
     universe: &Universe,
     config: &Config,
     year: i32,
+    month: Option<u32>,
 ) -> PolarsResult<Vec<Verdict>> {
     let figures = YearlyFigures::new(yearly)?;
     Ok((0..universe.codes.len() as u32)
         .into_par_iter()
         .map(|id| {
             let months = zombie::monthly_electricity(energy, universe.code(id), year);
-            zombie::judge(&figures.of_code(id), months.as_ref(), year, &config.zombie)
+            zombie::judge(&figures.of_code(id), months.as_ref(), month.unwrap_or(12), year, &config.zombie)
         })
         .collect())
 }

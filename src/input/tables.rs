@@ -5,7 +5,7 @@
 
 use super::InputError;
 use super::cells::{self, Expected, Read};
-use super::energy::{EnergyRow, EnergySums, EnergyTotals};
+use super::energy::{EnergyRow, EnergySums, EnergyTotals, KeptMonths};
 use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, RawTable, concat};
 use crate::keys::{check_code, normalize_code};
@@ -330,9 +330,9 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
 }
 
 /// Reads the energy table into totals per code and year; rows without a year belong to
-/// the evaluation year `year`.
-pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
-    let sums = EnergySums::new(year);
+/// the evaluation year `year`. The electricity of the `kept` months is kept month by month.
+pub fn read_energy(raw: &RawTable, year: i32, kept: KeptMonths, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
+    let sums = EnergySums::new(kept);
     let build = |r: &RowReader<'_>| {
         Some(EnergyRow {
             year: r.yearly_year().ok()?.unwrap_or(year),
@@ -501,7 +501,7 @@ mod tests {
     fn bad_month_drops_the_row() {
         let ledger = Ledger::new();
         let raw = table("credit_code,year,month,用电量\n914403001922038216,2023,13,5\n914403001922038216,2023,12,5\n");
-        let totals = read_energy(&raw, 2023, &ledger).expect("reads");
+        let totals = read_energy(&raw, 2023, KeptMonths::of_year(2023), &ledger).expect("reads");
         assert_eq!(totals.rows(), 1);
         let months = totals.years[0].2.months.as_ref().expect("months of 2023");
         assert_eq!(months[11], Some(Some(5.0)));

@@ -54,7 +54,16 @@ const HEADERS: &[(&str, &str)] = &[
     ("high_energy_emission", "双高企业"),
     ("fragmented_pieces", "用地分散块数"),
     ("dq", "数据问题"),
+    ("class_prev", "上年类别"),
+    ("d_streak", "连续D类年数"),
     ("points_to_next_class", "升级所需分数"),
+    ("class_stability", "类别稳定度"),
+    ("class_range", "类别区间"),
+    ("alerts", "预警"),
+    ("alert", "预警规则"),
+    ("evidence", "依据"),
+    ("month", "月份"),
+    ("year", "年份"),
     ("severity", "严重程度"),
     ("table", "数据表"),
     ("row", "行"),
@@ -231,7 +240,7 @@ impl Lang {
 
     /// Whether the values of the output column `column` are translated.
     pub fn translates(self, column: &str) -> bool {
-        ["class", "group", "status", "severity", "zombie_rules"].contains(&column) && self == Lang::Zh
+        ["class", "class_prev", "group", "status", "severity", "zombie_rules"].contains(&column) && self == Lang::Zh
     }
 
     /// A value of the output column `column` as a person reads it; a text that is none of the
@@ -242,7 +251,7 @@ impl Lang {
         }
         let one = |v: &str| -> Option<&'static str> {
             match column {
-                "class" => Class::parse(v).map(|c| self.class(c)),
+                "class" | "class_prev" => Class::parse(v).map(|c| self.class(c)),
                 "group" => Group::parse(v).map(|g| self.group(g)),
                 "status" => Status::parse(v).map(|s| self.status(s)),
                 "severity" => Severity::ALL.into_iter().find(|s| s.as_str() == v).map(|s| self.severity(s)),

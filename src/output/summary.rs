@@ -179,6 +179,13 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
     Ok(parks)
 }
 
+/// The early warning's latest month and how many codes each rule fired for (SPEC §16).
+fn alert_counts(eval: &Evaluation) -> Value {
+    let counts: Map<String, Value> =
+        eval.alerts.counts().into_iter().map(|(rule, n)| (rule.as_str().to_string(), json!(n))).collect();
+    json!({ "month": eval.alerts.month, "counts": counts })
+}
+
 pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     let frame = &summary_frame(eval)?;
     let mut yoy_all = Map::new();
@@ -194,6 +201,7 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         "industries": buckets(frame, "industry")?,
         "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
         "yoy": yoy_all,
+        "alerts": alert_counts(eval),
     });
     Ok(serde_json::to_vec_pretty(&summary)?)
 }

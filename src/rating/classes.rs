@@ -23,6 +23,7 @@ use crate::config::{ClassMode, Classes, Config};
 use crate::domain::{Class, Group, Status};
 use crate::numbers::round6;
 use polars::prelude::*;
+use std::cmp::Ordering;
 
 /// The total rounded to 6 decimal places, as it is ranked and cut.
 pub fn rounded_total() -> Expr {
@@ -46,21 +47,40 @@ pub fn ranks_within(n: i64, share: f64) -> i64 {
     ((share_bound(share) * n + 9_999) / 10_000).clamp(0, n)
 }
 
+/// The score rule's cut-offs a, b, c made monotone (a ≥ b ≥ c) without changing any class
+/// [`class_of`] gives: a band a cut-off above the one before it holds no total anyway.
+pub fn score_cuts(classes: &Classes) -> [f64; 3] {
+    let b = classes.b.min(classes.a);
+    [classes.a, b, classes.c.min(b)]
+}
+
+/// The class of a rounded total among monotone cut-offs: A when it reaches the first, else B
+/// when it reaches the second, else C when it reaches the third, else D — counted without a
+/// branch, as the number of cut-offs it does not reach.
+#[inline]
+pub fn class_by_cuts(cuts: &[f64; 3], rounded_total: f64) -> Class {
+    let reaches = |cut: &f64| matches!(rounded_total.partial_cmp(cut), Some(Ordering::Greater | Ordering::Equal));
+    let missed = cuts.iter().map(|cut| usize::from(!reaches(cut))).sum::<usize>();
+    Class::RATED[missed]
+}
+
 /// A, B, C or D for a rated enterprise (vetoes aside): by share of rank `rank` among `n`, or
 /// by score cut-offs on its rounded total.
 pub fn class_of(classes: &Classes, rank: i64, n: i64, rounded_total: f64) -> Class {
-    let within = |cut: f64| match classes.mode {
-        ClassMode::Share => ranked_within(rank, n, cut),
-        ClassMode::Score => rounded_total >= cut,
-    };
-    if within(classes.a) {
-        Class::A
-    } else if within(classes.b) {
-        Class::B
-    } else if within(classes.c) {
-        Class::C
-    } else {
-        Class::D
+    match classes.mode {
+        ClassMode::Score => class_by_cuts(&score_cuts(classes), rounded_total),
+        ClassMode::Share => {
+            let within = |cut: f64| ranked_within(rank, n, cut);
+            if within(classes.a) {
+                Class::A
+            } else if within(classes.b) {
+                Class::B
+            } else if within(classes.c) {
+                Class::C
+            } else {
+                Class::D
+            }
+        }
     }
 }
 
@@ -200,14 +220,33 @@ fn next_class_columns(rows: &ClassRows<'_>, classes: &[Class], config: &Config) 
     ]
 }
 
+/// Adds `d_streak` (SPEC §16): the consecutive years of class D ending at the year rated,
+/// `d_before` + 1 for a class-D row (`d_before`: the run ending the year before), else 0.
+pub fn with_streak(lf: LazyFrame) -> LazyFrame {
+    let d = col("class").eq(lit(Class::D.as_str()));
+    let streak = when(d).then(col("d_before").cast(DataType::Int64) + lit(1i64)).otherwise(lit(0i64));
+    lf.with_column(streak.alias("d_streak"))
+}
+
+/// The ladder's rate of a class-D row: `ladder[min(d_streak, len) − 1]` (SPEC §16).
+fn ladder_rate(ladder: &[f64]) -> Expr {
+    let steps = ladder.iter().enumerate().map(|(k, rate)| (col("d_streak").lt_eq(lit(k as i64 + 1)), lit(*rate)));
+    first_match(steps.collect(), DataType::Float64).fill_null(lit(ladder.last().copied().unwrap_or(0.0)))
+}
+
 /// Adds `surcharge_yuan`: rate(group, class) × electricity_kwh, capped at `cap_yuan`;
-/// 0 when electricity is missing or under `min_kwh`; empty for unrated rows.
+/// 0 when electricity is missing or under `min_kwh`; empty for unrated rows. With a
+/// surcharge ladder, class D pays the ladder's rate of its `d_streak` instead of its group's.
 pub fn with_surcharge(lf: LazyFrame, config: &Config) -> LazyFrame {
     let mut rates = Vec::new();
     for (g, scheme) in config.groups.iter() {
         for class in Class::ALL {
-            if let Some(rate) = scheme.surcharge.of(class) {
-                rates.push((in_group(g).and(col("class").eq(lit(class.as_str()))), lit(rate)));
+            let rate = match (class, &config.surcharge.ladder) {
+                (Class::D, Some(ladder)) => Some(ladder_rate(ladder)),
+                _ => scheme.surcharge.of(class).map(lit),
+            };
+            if let Some(rate) = rate {
+                rates.push((in_group(g).and(col("class").eq(lit(class.as_str()))), rate));
             }
         }
     }
@@ -249,6 +288,31 @@ mod tests {
         assert!(ranked_within(1, 5, 0.2), "0 < 2000 × 5");
         assert!(!ranked_within(2, 5, 0.2), "1 × 10⁴ = 2000 × 5 is not below: a share of exactly 0.2 is not A");
         assert!(ranked_within(2, 6, 0.2), "1 × 10⁴ < 2000 × 6");
+    }
+
+    #[test]
+    fn ranks_within_counts_the_ranks_of_a_band() {
+        // n = 10: ranks 1–2 within 0.2, 1–6 within 0.6, 1–10 within 0.95 (9 × 10⁴ < 9500 × 10).
+        assert_eq!([0.2, 0.6, 0.95].map(|s| ranks_within(10, s)), [2, 6, 10]);
+        assert_eq!([0.2, 0.6, 0.95].map(|s| ranks_within(19, s)), [4, 12, 19]);
+        assert_eq!(ranks_within(20, 0.95), 19);
+        assert_eq!((ranks_within(0, 0.5), ranks_within(7, 0.0), ranks_within(7, 1.0)), (0, 0, 7));
+        for n in 1..60 {
+            for share in [0.0, 0.05, 0.2, 0.333, 0.6, 0.95, 1.0] {
+                let counted = (1..=n).filter(|&r| ranked_within(r, n, share)).count() as i64;
+                assert_eq!(ranks_within(n, share), counted, "n {n} share {share}");
+            }
+        }
+    }
+
+    #[test]
+    fn odd_score_cut_offs_keep_their_classes() {
+        // b above a: the B band is empty; c above b: the C band is empty.
+        let odd = Classes { mode: ClassMode::Score, a: 50.0, b: 60.0, c: 70.0 };
+        assert_eq!(score_cuts(&odd), [50.0, 50.0, 50.0]);
+        assert_eq!(class_of(&odd, 0, 0, 55.0), Class::A);
+        assert_eq!(class_of(&odd, 0, 0, 45.0), Class::D);
+        assert_eq!(class_of(&odd, 0, 0, f64::NAN), Class::D);
     }
 
     #[test]

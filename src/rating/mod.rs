@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod classes;
 pub mod indicators;
 pub mod scores;
+pub mod stability;
 pub mod status;
 
 use crate::config::Config;
@@ -69,7 +70,8 @@ impl Rating {
     }
 }
 
-/// Rates the facts of the evaluation year (one row per code; see `facts`).
+/// Rates the facts of one year (one row per code; see `facts`, whose `d_before` column holds
+/// each code's run of class-D years ending the year before).
 pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
     let indicators = Indicator::all(config);
     let values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
@@ -78,7 +80,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
     benchmarks::report_undefined(&benchmarks, config, ledger);
     let lf = scores::with_benchmarks(valued.lazy(), &indicators, &benchmarks);
     let lf = scores::with_scores(lf, config)?;
-    let lf = classes::with_surcharge(classes::with_classes(lf, config)?, config);
+    let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
     let frame = output_order(lf).collect()?;
     Ok(Rating { frame, benchmarks, indicators })
 }
