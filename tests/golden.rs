@@ -74,7 +74,7 @@ const SAMPLE_EN: &[&str] = &[
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
-    "report.html 7a8a7f67cc0cad7ce33a2e0f73f580d22bd35ff449a7cc5a1e700221c32cca97",
+    "report.html fcfeeda3d08f9693a7967fcbea7fd4f7efa87c9d17f95af49f388d42e1b81000",
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
 const SAMPLE_ZH: &[&str] = &[
@@ -83,7 +83,7 @@ const SAMPLE_ZH: &[&str] = &[
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
-    "report.html 100a2667bc03eb3ead64df52bc5d5cc32db1ec51abf3521df880debc65e99003",
+    "report.html 106b6016e9ba92bebc62ab34d6274f3a1bf6e78ded36ceef97a5d210db0a098d",
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
 const LONLAT_5: &[&str] = &[
@@ -92,7 +92,7 @@ const LONLAT_5: &[&str] = &[
     "enterprises.parquet cf2e82ad08398338ea6ff6527bbaa75f5d3935e7b5f3f67c271ef329b710ec56",
     "parcels.geojson 7d7c5f6f0a81331d9455e0a8ee9a688c97fa57536af37a5748ad0e4a1a6d5332",
     "reclaim_blocks.geojson d44700cfa75177ad0c72daa09cf06c47281fef573bc0ba1f01ffb1769c7dfcca",
-    "report.html 9f7e00bc4d2e89a53328c3f0cdbb726aaf5af60ae10346251053910b4766a37a",
+    "report.html 9677f6b106083aa0ce2df21bda57255e1be63c7e654bba40c5327b596a265c8b",
     "summary.json dc33b905800318e5cd1c29b388dff4f7506e9e79856555451cde5048e5bfdaef",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
@@ -101,6 +101,6 @@ const GAUSS_KRUGER_11: &[&str] = &[
     "enterprises.parquet 974e10e99366e89b9401c8445b1ddd6ec59504ab91b432c690bf6505a830c9b8",
     "parcels.geojson 6244bf4a6b553b7c7bd0261fecdc1b26a06898c4c0c0b1dc2147952f05814852",
     "reclaim_blocks.geojson a33be0e02941585e1afb420a0b878e688e567be3c6561d4a841b70cf722ff2c5",
-    "report.html 5887cf416e2c4e5cd543e7eb6d18cab66008c2bfa753a99b3e3aa94abfafa1ee",
+    "report.html b6458d6eca31c182ea0caa9ccce13a3cd57ef8795dce57ef99a68d91dd29d682",
     "summary.json 805601167a42425fcaea51c9453bd79c0af2802f21632967a712e0d69121efc5",
 ];
