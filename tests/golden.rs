@@ -83,7 +83,7 @@ const SAMPLE_ZH: &[&str] = &[
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
-    "report.html 106b6016e9ba92bebc62ab34d6274f3a1bf6e78ded36ceef97a5d210db0a098d",
+    "report.html 967d23fefba76878b2d4dd5e4ddcc8f9231235702486f288f3c177f4edaecc0f",
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
 const LONLAT_5: &[&str] = &[

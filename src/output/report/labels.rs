@@ -178,7 +178,7 @@ pub(super) const ZH: Labels = Labels {
     bottom: "排名靠后企业",
     blocks: "可盘活地块（按增益排序）",
     first_of: "前 {n} 个，共",
-    more: "等",
+    more: "个",
     problems: "数据问题（按类型）",
     no_problems: "无数据问题。",
     empty: "无。",

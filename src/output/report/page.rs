@@ -7,7 +7,7 @@ use super::labels::Labels;
 use super::map::MapData;
 use super::shapes::histogram;
 use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, esc};
-use crate::domain::Class;
+use crate::domain::{Class, NO_BUCKET};
 use crate::numbers::with_thousands as num;
 use crate::quality::Severity;
 use std::fmt::Write as _;
@@ -122,6 +122,7 @@ pub(super) fn park_classes_section(data: &ReportData, t: &Labels, classes: &Clas
         html += &bar_row(t.all, &data.class_counts, all_total, classes, "all");
     }
     for (park, counts) in &data.park_classes {
+        let park = if park == NO_BUCKET { t.no_park } else { park };
         html += &bar_row(park, counts, max, classes, "");
     }
     if data.park_classes.is_empty() && all_total == 0 {
