@@ -78,7 +78,7 @@ const SAMPLE_EN: &[&str] = &[
     "summary.json 13ce4ec457877d6da7495edfe9bad5a5d72525ef0c53ae63fcc5f3f81e970455",
 ];
 const SAMPLE_ZH: &[&str] = &[
-    "data_quality.csv fee65f4ad464378cc830d9cd7c24616f7d32d5f2fdda9c8e3111367ab149d56f",
+    "data_quality.csv 84642753270e99063bd9261440aa9a2c6532768ae80af320c608386b2519bd0a",
     "enterprises.csv 75645255c3c85a147a0237385a980c2caa86c34192d7c0623d699df0207f5ae2",
     "enterprises.parquet 54622df591f95523521bf634020bbf322c18c4c9517e0a638be76415d3d69be7",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
