@@ -146,3 +146,14 @@ fn explain_says_why_in_plain_words_with_numbers_for_reading() {
         assert!(!zh.contains(english), "{english} in:\n{zh}");
     }
 }
+
+#[test]
+fn run_and_validate_speak_chinese_on_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().display().to_string();
+    let (code, text, stderr) = muchan(&["run", "--data", &sample(), "--out", &out, "--lang", "zh"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("已评价") && text.contains("数据问题：错误"), "{text}");
+    let (_, text, _) = muchan(&["validate", "--data", &sample(), "--out", &out, "--lang", "zh"]);
+    assert!(text.contains("关联率") && text.contains("税收数据") && !text.contains("codes"), "{text}");
+}

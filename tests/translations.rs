@@ -78,7 +78,7 @@ fn chinese_csv_outputs_translate_values() {
     let mut rows = 0;
     for record in problems.records() {
         let record = record.expect("row");
-        assert!(chinese(&record[0]) && chinese(&record[6]), "{record:?}");
+        assert!(chinese(&record[0]) && chinese(&record[1]) && chinese(&record[6]), "{record:?}");
         rows += 1;
     }
     assert!(rows > 20, "{rows} problems");

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use muchan::config::Config;
 use muchan::output::{GeoFormat, Lang};
 use muchan::pipeline::RunError;
+use muchan::quality::{Ledger, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -186,6 +187,15 @@ impl Setting {
             config.alerts.month = self.month;
         }
         Ok(config)
+    }
+}
+
+/// The ledger's counts per severity, as the terminal says them.
+pub fn problem_counts(ledger: &Ledger, lang: Lang) -> String {
+    let [errors, warnings, notices] = Severity::ALL.map(|s| ledger.count(s));
+    match lang {
+        Lang::En => format!("{errors} errors, {warnings} warnings, {notices} notices"),
+        Lang::Zh => format!("错误 {errors} 条，警告 {warnings} 条，提示 {notices} 条"),
     }
 }
 

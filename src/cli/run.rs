@@ -1,9 +1,9 @@
 //! `muchan run`: evaluate a data folder and write every output.
 
-use super::RunArgs;
-use muchan::output;
+use super::{RunArgs, problem_counts};
+use muchan::output::{self, Lang};
 use muchan::pipeline::{self, Context};
-use muchan::quality::{Ledger, Severity};
+use muchan::quality::Ledger;
 use std::process::ExitCode;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -26,16 +26,22 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     if !written.quiet {
         let counts = output::manifest::counts(&eval.rating.frame, "class")?;
-        let classes: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("muchan: evaluated {} for {}", data.display(), eval.year);
-        println!("  codes: {} ({})", eval.rating.frame.height(), classes.join(", "));
-        println!(
-            "  data problems: {} errors, {} warnings, {} notices (data_quality.csv)",
-            ledger.count(Severity::Error),
-            ledger.count(Severity::Warning),
-            ledger.count(Severity::Notice)
-        );
-        println!("  outputs in {}", written.out.display());
+        let classes = counts.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<String>>().join(", ");
+        let (codes, problems) = (eval.rating.frame.height(), problem_counts(&ledger, extras.lang));
+        match extras.lang {
+            Lang::En => {
+                println!("muchan: evaluated {} for {}", data.display(), eval.year);
+                println!("  codes: {codes} ({classes})");
+                println!("  data problems: {problems} (data_quality.csv)");
+                println!("  outputs in {}", written.out.display());
+            }
+            Lang::Zh => {
+                println!("muchan：已评价 {}（{} 年）", data.display(), eval.year);
+                println!("  信用代码：{codes} 个（{classes}）");
+                println!("  数据问题：{problems}（data_quality.csv）");
+                println!("  输出目录：{}", written.out.display());
+            }
+        }
     }
     // The process ends here: freeing millions of rows one by one would only cost time.
     std::mem::forget(eval);

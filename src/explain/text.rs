@@ -159,7 +159,7 @@ impl Explanation {
                     out,
                     "  {} {} {} {} {} ({}): {}",
                     lang.severity(p.severity),
-                    p.table,
+                    lang.table(&p.table),
                     p.row,
                     p.field,
                     lang.problem(p.code),

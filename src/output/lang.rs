@@ -79,6 +79,21 @@ const HEADERS: &[(&str, &str)] = &[
     ("surcharge_after", "调整后电价加价(元)"),
 ];
 
+/// Chinese names of the input tables (SPEC §2, §13) and of the benchmarks, as data problems
+/// name where they were met.
+const TABLES: &[(&str, &str)] = &[
+    ("enterprises", "企业数据"),
+    ("tax", "税收数据"),
+    ("energy", "能耗数据"),
+    ("parcels", "宗地"),
+    ("leases", "租赁"),
+    ("adjustments", "加减分"),
+    ("benchmarks", "基准值"),
+    ("parcel_ledger", "宗地台账"),
+    ("commitments", "标准地承诺"),
+    ("buildings", "建筑"),
+];
+
 /// Chinese names of the data-problem codes: the SPEC's (§10, §13–§17) and muchan's own.
 const PROBLEMS: &[(&str, &str)] = &[
     ("unreadable_number", "无法识别的数字"),
@@ -219,6 +234,14 @@ impl Lang {
         }
     }
 
+    /// The name of an input table (the name itself in English, or when it has none).
+    pub fn table(self, table: &str) -> &str {
+        match TABLES.iter().find(|(t, _)| *t == table) {
+            Some((_, zh)) if self == Lang::Zh => zh,
+            _ => table,
+        }
+    }
+
     /// The name of a data-problem code: the code itself in English, its Chinese name (or the
     /// code, when it has none) in Chinese.
     pub fn problem(self, code: &str) -> &str {
@@ -292,5 +315,7 @@ mod tests {
         assert_eq!(Lang::Zh.value("group", "above"), "规上");
         assert_eq!(Lang::Zh.problem("unmatched_code"), "无当年企业数据");
         assert_eq!(Lang::En.problem("unmatched_code"), "unmatched_code");
+        assert_eq!(Lang::Zh.table("parcels"), "宗地");
+        assert_eq!(Lang::En.table("parcels"), "parcels");
     }
 }

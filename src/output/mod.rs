@@ -147,7 +147,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         }),
         Box::new(|laps| {
             timed(laps, "write report", || {
-                let data = report_data::report_data(eval, issues, lang == Lang::Zh)?;
+                let data = report_data::report_data(eval, issues, lang)?;
                 write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
                 Ok(())
             })

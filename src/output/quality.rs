@@ -15,7 +15,7 @@ pub fn data_quality_csv(issues: &[Issue], lang: Lang) -> anyhow::Result<Vec<u8>>
             let row = if i.row == 0 { String::new() } else { i.row.to_string() };
             w.write_record([
                 lang.severity(i.severity).to_string(),
-                i.table.clone(),
+                lang.table(&i.table).to_string(),
                 row,
                 safe_text(&i.key),
                 safe_text(&i.field),

@@ -73,7 +73,7 @@ fn problems_sheet(issues: &[Issue], lang: Lang) -> Sheet {
         .map(|i| {
             vec![
                 XCell::Text(lang.severity(i.severity).to_string()),
-                XCell::Text(i.table.clone()),
+                XCell::Text(lang.table(&i.table).to_string()),
                 if i.row == 0 { XCell::Empty } else { XCell::Integer(i.row as i64) },
                 XCell::Text(i.key.clone()),
                 XCell::Text(i.field.clone()),
