@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// One code's result in one year (codes with an enterprises row that year).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct YearResult {
     pub year: i32,
     pub group: Option<Group>,

@@ -2,10 +2,12 @@
 //!
 //! The pipeline, in the order data flows: [`input`] (tables and parcels) → [`keys`] (credit
 //! codes) → [`land`] (areas, leases) → yearly figures and facts (per code and year, per code)
-//! → [`rating`] (indicators, benchmarks, scores, classes) → flags (zombie, 双高, fragmented
-//! holdings) → [`spatial`] (neighbours, scattered plots) → reclaim (candidates and blocks) →
-//! [`output`]. Every stage reports data problems to the [`quality`] ledger; [`pipeline`] runs
-//! the stages and owns their scheduling. The command line lives in the binary, not here.
+//! → [`rating`] (indicators, benchmarks, scores, classes, class stability) and history (each
+//! year of the history rated as its own) → flags (zombie, 双高, fragmented holdings) → alerts
+//! (the monthly early warning) → [`spatial`] (neighbours, scattered plots) → reclaim
+//! (candidates and blocks) → [`output`]. Every stage reports data problems to the [`quality`]
+//! ledger; [`pipeline`] runs the stages and owns their scheduling. The command line lives in
+//! the binary, not here.
 //!
 //! The library's surface is deliberate: [`pipeline::evaluate`] with its [`config::Config`]
 //! gives an [`pipeline::Evaluation`]; [`output::write_all`] writes it; [`explain`] and

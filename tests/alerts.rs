@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 /// Three firms with rows for 2023 and 2024, electricity by month through June 2024:
 /// - P uses 100,000 kWh a month in 2023 and from January to March 2024, then 50,000 (−50 %);
@@ -39,18 +38,6 @@ fn mid_year(dir: &Path) -> (String, String, String) {
     (p, q, r)
 }
 
-fn run(data: &Path, out: &Path, extra: &[&str]) {
-    let status = Command::new(env!("CARGO_BIN_EXE_muchan"))
-        .args(["run", "--quiet", "--data"])
-        .arg(data)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .status()
-        .expect("runs");
-    assert!(status.success());
-}
-
 /// The rows of a CSV output (BOM dropped), header first.
 fn rows(path: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(path).expect("read");
@@ -71,7 +58,7 @@ fn a_mid_year_run_warns_at_the_latest_month() {
     std::fs::create_dir(&data).expect("mkdir");
     let (p, q, r) = mid_year(&data);
     let out = dir.path().join("out");
-    run(&data, &out, &[]);
+    run_muchan(&data, &out);
     let alerts = rows(&out.join("alerts.csv"));
     assert_eq!(alerts[0], ["credit_code", "name", "park", "class", "alert", "evidence", "month"]);
     let fired: Vec<(&str, &str, &str, &str)> =
@@ -93,7 +80,7 @@ fn a_mid_year_run_warns_at_the_latest_month() {
     assert_eq!(summary["alerts"]["counts"]["fragile"], 0);
 
     // --month 5: March to May, where March did not drop; tax of January to May, 25 against 50.
-    run(&data, &out, &["--month", "5", "--lang", "zh"]);
+    run_muchan_with(&data, &out, &["--month", "5", "--lang", "zh"]);
     let alerts = rows(&out.join("alerts.csv"));
     assert_eq!(alerts[0], ["统一社会信用代码", "企业名称", "园区", "类别", "预警规则", "依据", "月份"]);
     let fired: Vec<(&str, &str, &str)> =
