@@ -28,7 +28,7 @@ fn stages(c: &mut Criterion) {
     let read = || {
         let ledger = Ledger::new();
         let folder = input::Folder::open(dir.path(), None).expect("a folder");
-        let tables = input::read_tables(&folder, None, &ledger, &mut Stopwatch::default()).expect("reads tables");
+        let tables = input::read_tables(&folder, None, 3, &ledger, &mut Stopwatch::default()).expect("reads tables");
         let (parcels, _) = input::read_parcel_file(&folder, &config.land, &ledger).expect("reads parcels");
         (tables, parcels)
     };

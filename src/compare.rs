@@ -1,8 +1,10 @@
 //! Comparing two settings on the same data: class transitions per group, the enterprises
-//! that change class with both scores, and surcharge totals before and after.
+//! that change class with both scores, and surcharge totals before and after. The first
+//! setting is "before", the second "after" (never A and B, which read as classes).
 
 use crate::domain::{Class, Group};
 use crate::numbers::sorted_sum;
+use crate::output::Lang;
 use crate::pipeline::Evaluation;
 use polars::prelude::*;
 use serde::Serialize;
@@ -23,21 +25,21 @@ pub struct Mover {
     pub credit_code: String,
     pub name: Option<String>,
     pub group: Group,
-    pub class_a: Class,
-    pub class_b: Class,
-    pub total_a: Option<f64>,
-    pub total_b: Option<f64>,
-    pub surcharge_a: Option<f64>,
-    pub surcharge_b: Option<f64>,
+    pub class_before: Class,
+    pub class_after: Class,
+    pub total_before: Option<f64>,
+    pub total_after: Option<f64>,
+    pub surcharge_before: Option<f64>,
+    pub surcharge_after: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Comparison {
-    /// group → class under A → class under B → count.
+    /// group → class before → class after → count.
     pub transitions: BTreeMap<Group, BTreeMap<Class, BTreeMap<Class, u64>>>,
     pub movers: Vec<Mover>,
-    pub surcharge_a: f64,
-    pub surcharge_b: f64,
+    pub surcharge_before: f64,
+    pub surcharge_after: f64,
 }
 
 fn outcomes(eval: &Evaluation) -> PolarsResult<HashMap<String, Outcome>> {
@@ -60,9 +62,9 @@ fn outcomes(eval: &Evaluation) -> PolarsResult<HashMap<String, Outcome>> {
     Ok(out)
 }
 
-/// Compares the evaluation of one data folder under setting A and setting B.
-pub fn compare(a: &Evaluation, b: &Evaluation) -> PolarsResult<Comparison> {
-    let (oa, ob) = (outcomes(a)?, outcomes(b)?);
+/// Compares the evaluation of one data folder under a setting before and one after.
+pub fn compare(before: &Evaluation, after: &Evaluation) -> PolarsResult<Comparison> {
+    let (oa, ob) = (outcomes(before)?, outcomes(after)?);
     let mut codes: Vec<&String> = oa.keys().collect();
     codes.sort();
     let mut transitions: BTreeMap<Group, BTreeMap<Class, BTreeMap<Class, u64>>> = BTreeMap::new();
@@ -78,67 +80,72 @@ pub fn compare(a: &Evaluation, b: &Evaluation) -> PolarsResult<Comparison> {
                 credit_code: code.clone(),
                 name: x.name.clone(),
                 group,
-                class_a: x.class,
-                class_b: y_class,
-                total_a: x.total,
-                total_b: y_total,
-                surcharge_a: x.surcharge,
-                surcharge_b: y_surcharge,
+                class_before: x.class,
+                class_after: y_class,
+                total_before: x.total,
+                total_after: y_total,
+                surcharge_before: x.surcharge,
+                surcharge_after: y_surcharge,
             });
         }
     }
     Ok(Comparison {
         transitions,
         movers,
-        surcharge_a: sorted_sum(oa.values().filter_map(|o| o.surcharge)),
-        surcharge_b: sorted_sum(ob.values().filter_map(|o| o.surcharge)),
+        surcharge_before: sorted_sum(oa.values().filter_map(|o| o.surcharge)),
+        surcharge_after: sorted_sum(ob.values().filter_map(|o| o.surcharge)),
     })
 }
 
+/// The columns of compare.csv.
+pub const MOVER_COLUMNS: [&str; 9] = [
+    "credit_code",
+    "name",
+    "group",
+    "class_before",
+    "class_after",
+    "total_before",
+    "total_after",
+    "surcharge_before",
+    "surcharge_after",
+];
+
 impl Comparison {
-    /// The transition matrix of a group as text rows: the class under A down, under B across.
-    pub fn matrix_lines(&self, group: Group) -> Vec<String> {
+    /// The transition matrix of a group as text rows: the class before down, after across.
+    pub fn matrix_lines(&self, group: Group, lang: Lang) -> Vec<String> {
         let Some(m) = self.transitions.get(&group) else { return Vec::new() };
-        let mut lines = vec![format!("{:>6} {}", "A \\ B", Class::ALL.map(|c| format!("{:>7}", c.as_str())).join(""))];
+        let corner = if lang == Lang::Zh { "前 \\ 后" } else { "before \\ after" };
+        let mut lines = vec![format!("{corner:>14} {}", Class::ALL.map(|c| format!("{:>7}", c.as_str())).join(""))];
         for from in Class::ALL {
             let row = m.get(&from);
             let cells: String = Class::ALL
                 .iter()
                 .map(|to| format!("{:>7}", row.and_then(|r| r.get(to)).copied().unwrap_or(0)))
                 .collect();
-            lines.push(format!("{:>6} {cells}", from.as_str()));
+            lines.push(format!("{:>14} {cells}", from.as_str()));
         }
         lines
     }
 
-    /// compare.csv: one row per enterprise that changes class.
-    pub fn movers_csv(&self) -> anyhow::Result<Vec<u8>> {
+    /// compare.csv: one row per enterprise that changes class, headers and class and group
+    /// names in `lang`.
+    pub fn movers_csv(&self, lang: Lang) -> anyhow::Result<Vec<u8>> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record([
-                "credit_code",
-                "name",
-                "group",
-                "class_a",
-                "class_b",
-                "total_a",
-                "total_b",
-                "surcharge_a",
-                "surcharge_b",
-            ])?;
+            w.write_record(MOVER_COLUMNS.map(|c| lang.header(c)))?;
             let n = |x: Option<f64>| x.map_or(String::new(), crate::output::cells::number);
             for m in &self.movers {
                 w.write_record([
                     m.credit_code.clone(),
                     crate::output::cells::safe_text(m.name.as_deref().unwrap_or("")),
-                    m.group.as_str().to_string(),
-                    m.class_a.as_str().to_string(),
-                    m.class_b.as_str().to_string(),
-                    n(m.total_a),
-                    n(m.total_b),
-                    n(m.surcharge_a),
-                    n(m.surcharge_b),
+                    lang.group(m.group).to_string(),
+                    lang.class(m.class_before).to_string(),
+                    lang.class(m.class_after).to_string(),
+                    n(m.total_before),
+                    n(m.total_after),
+                    n(m.surcharge_before),
+                    n(m.surcharge_after),
                 ])?;
             }
             w.flush()?;

@@ -19,6 +19,9 @@ pub struct Config {
     pub surcharge: Surcharge,
     pub zombie: Zombie,
     pub spatial: Spatial,
+    pub history: History,
+    pub alerts: Alerts,
+    pub stability: Stability,
     pub commitments: CommitmentSettings,
 }
 
@@ -207,12 +210,55 @@ fn one() -> f64 {
 pub struct Surcharge {
     pub cap_yuan: f64,
     pub min_kwh: f64,
+    /// Shandong's ladder (SPEC §16): a class-D enterprise in its k-th consecutive year of D
+    /// pays `ladder[min(k, len) − 1]` yuan/kWh instead of its group's d rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<Vec<f64>>,
+}
+
+/// `[history]` (SPEC §16): how many years, the evaluation year included, are evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    pub years: u32,
+}
+
+/// `[alerts]` (SPEC §16): the monthly early warning (月度监测预警).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// power_drop: this many months up to the latest month, each below the year before.
+    pub months: u32,
+    /// power_drop and tax_drop: the fall, as a share of the year before.
+    pub drop: f64,
+    /// dormant_watch: a dormant run of at least this many months ending at the latest month.
+    pub watch_months: u32,
+    /// sliding: a fall of the total score by at least this share of last year's.
+    pub score_drop: f64,
+    /// fragile: a class stability below this.
+    pub min_stability: f64,
+    /// The latest month M (`--month`); default: the last month with energy rows in the
+    /// evaluation year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+}
+
+/// `[stability]` (SPEC §16): Monte-Carlo draws of perturbed weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stability {
+    pub draws: u32,
+    /// Each weight is multiplied by a factor from U(1 − spread, 1 + spread).
+    pub spread: f64,
+    pub seed: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Zombie {
     pub threshold: f64,
+    /// A rated enterprise flagged zombie is class D, as a veto makes it (clarification 13).
+    pub class_d: bool,
     pub dormant_power: DormantPower,
     pub persistent_losses: PersistentLosses,
     pub no_tax: NoTax,
@@ -336,7 +382,25 @@ impl Default for Groups {
 
 impl Default for Surcharge {
     fn default() -> Self {
-        Surcharge { cap_yuan: 500_000.0, min_kwh: 50_000.0 }
+        Surcharge { cap_yuan: 500_000.0, min_kwh: 50_000.0, ladder: None }
+    }
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History { years: 5 }
+    }
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts { months: 3, drop: 0.3, watch_months: 3, score_drop: 0.2, min_stability: 0.8, month: None }
+    }
+}
+
+impl Default for Stability {
+    fn default() -> Self {
+        Stability { draws: 1000, spread: 0.2, seed: 1 }
     }
 }
 
@@ -344,6 +408,7 @@ impl Default for Zombie {
     fn default() -> Self {
         Zombie {
             threshold: 1.0,
+            class_d: false,
             dormant_power: DormantPower { weight: 1.0, months: 6, kwh: 1000.0 },
             persistent_losses: PersistentLosses { weight: 0.5, years: 3 },
             no_tax: NoTax { weight: 0.5, years: 2 },
@@ -356,8 +421,9 @@ impl Default for Zombie {
 /// A configuration that cannot be used: the run stops with exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read configuration {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    /// The OS error is part of the message, not a `source`: it is said once.
+    #[error("cannot read configuration {path}: {why}")]
+    Read { path: String, why: std::io::Error },
     #[error("configuration {path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -381,7 +447,7 @@ impl Config {
     /// Reads a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|why| ConfigError::Read { path: shown.clone(), why })?;
         Config::from_toml(&text, &shown)
     }
 
@@ -439,6 +505,30 @@ impl Config {
         }
         if self.scoring.cap.is_nan() || self.scoring.cap < 0.0 {
             return Err("scoring.cap must be ≥ 0".into());
+        }
+        self.validate_over_time()
+    }
+
+    /// The settings of SPEC §16: history, the surcharge ladder, alerts, stability.
+    fn validate_over_time(&self) -> Result<(), String> {
+        let share = |x: f64| (0.0..=1.0).contains(&x);
+        if let Some(ladder) = &self.surcharge.ladder
+            && (ladder.is_empty() || ladder.iter().any(|r| !r.is_finite() || *r < 0.0))
+        {
+            return Err("surcharge.ladder must hold at least one rate, each ≥ 0".into());
+        }
+        if self.history.years == 0 {
+            return Err("history.years must be ≥ 1 (the evaluation year itself)".into());
+        }
+        let a = &self.alerts;
+        if !(1..=12).contains(&a.months) || a.watch_months == 0 || a.month.is_some_and(|m| !(1..=12).contains(&m)) {
+            return Err("alerts: months and month must be 1–12, watch_months ≥ 1".into());
+        }
+        if !share(a.drop) || !share(a.score_drop) || !share(a.min_stability) {
+            return Err("alerts: drop, score_drop and min_stability must lie in [0, 1]".into());
+        }
+        if !share(self.stability.spread) {
+            return Err("stability.spread must lie in [0, 1]".into());
         }
         Ok(())
     }
@@ -559,6 +649,20 @@ mod tests {
     fn unknown_indicator_is_rejected() {
         let text = "[groups.below]\nindicators = [{ name = \"water\", weight = 1 }]\n";
         assert!(Config::from_toml(text, "x").unwrap_err().to_string().contains("water"));
+    }
+
+    #[test]
+    fn over_time_settings_default_and_check() {
+        let c = Config::from_toml("[surcharge]\nladder = [0.05, 0.10, 0.15]\n", "x").expect("parses");
+        assert_eq!(c.surcharge.ladder, Some(vec![0.05, 0.10, 0.15]));
+        assert_eq!(c.surcharge.cap_yuan, 500_000.0, "the rest of [surcharge] keeps its defaults");
+        assert_eq!((c.history.years, c.alerts.months, c.stability.draws, c.stability.seed), (5, 3, 1000, 1));
+        assert!(Config::from_toml("[surcharge]\nladder = []\n", "x").is_err());
+        assert!(Config::from_toml("[alerts]\nmonth = 13\n", "x").is_err());
+        assert!(Config::from_toml("[stability]\nspread = 1.5\n", "x").is_err());
+        assert!(Config::from_toml("[history]\nyears = 0\n", "x").is_err());
+        let err = Config::from_toml("[stability]\ndraw = 10\n", "x").unwrap_err().to_string();
+        assert!(err.contains("draw"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The evaluation's domain values as types (SPEC §5, §7, §8, §9): the group an enterprise is
-//! scored in, its status, its class, the zombie rules and the reclaim reasons.
+//! The evaluation's domain values as types (SPEC §5, §7, §8, §9, §16): the group an enterprise
+//! is scored in, its status, its class, the zombie rules (and the evidence of one that fired),
+//! the early-warning rules and the reclaim reasons.
 //!
 //! Polars frames and outputs carry these as text; `as_str` gives that text and `parse` reads it
 //! back, so that no stage compares strings such as `"D"` or `"above"`. A text that is none of a
@@ -91,6 +92,9 @@ text_enum! {
 }
 
 impl Class {
+    /// The classes of rated codes, best first.
+    pub const RATED: [Class; 4] = [Class::A, Class::B, Class::C, Class::D];
+
     /// The class of a code that is not rated with this status (`None` for `rated`).
     pub fn of_unrated(status: Status) -> Option<Class> {
         match status {
@@ -109,6 +113,39 @@ text_enum! {
         NoTax = "no_tax",
         Insolvent = "insolvent",
         RevenueCollapse = "revenue_collapse",
+    }
+}
+
+/// What a fired zombie rule saw, in numbers (`explain` tells it in words, in either
+/// language).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Evidence {
+    /// `months` consecutive months, `first`–`last` of `year`, each under `kwh`.
+    DormantPower { months: u32, first: u32, last: u32, kwh: f64, year: i32 },
+    /// Each year's profit, all negative.
+    PersistentLosses { profits: Vec<(i32, f64)> },
+    /// Each year's tax, all ≤ 0.
+    NoTax { taxes: Vec<(i32, f64)> },
+    /// Liabilities ÷ assets above `limit`.
+    Insolvent { liabilities: f64, assets: f64, limit: f64 },
+    /// Revenue of the year before and of the evaluation year.
+    RevenueCollapse { previous: f64, current: f64 },
+}
+
+text_enum! {
+    /// The early-warning rules of SPEC §16 (月度监测预警), in their order.
+    pub enum AlertRule {
+        /// Electricity below the same months a year before, each of the last months.
+        PowerDrop = "power_drop",
+        /// Tax of the year to date below the same months a year before.
+        TaxDrop = "tax_drop",
+        /// Dormant months up to the latest month, not (yet) a zombie.
+        DormantWatch = "dormant_watch",
+        /// Class A/B last year and C/D now, or the total fell.
+        Sliding = "sliding",
+        /// A class that perturbed weights often change.
+        Fragile = "fragile",
     }
 }
 

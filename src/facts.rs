@@ -4,7 +4,7 @@
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashSet};
 use polars::prelude::*;
 
@@ -77,7 +77,10 @@ impl Universe {
             ledger.notice(
                 At::new("enterprises", 0, code, "credit_code"),
                 "unmatched_code",
-                format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+                Message::new(
+                    format!("{code} appears in the data but has no enterprises row for {year}; it is not rated"),
+                    format!("{code} 出现在数据中，但没有 {year} 年的企业数据，不参评"),
+                ),
             );
         }
     }
@@ -100,26 +103,25 @@ pub fn is_fact_column(column: &str) -> bool {
         || crate::yearly::ENERGY_NUMBERS.contains(&column)
 }
 
-/// Adjustments of the evaluation year per code of the universe: Σ points (in sorted
-/// order, 0 without any) and whether any row vetoes. Rows of another year are ignored, each
-/// a notice.
+/// Whether a row of a table whose year is `row_year` belongs to `year`: a row without a year
+/// belongs to the evaluation year only (SPEC §2; in an earlier year's evaluation, clarification
+/// 14 of SPEC §16).
+pub fn belongs_to(row_year: Option<i32>, year: i32, evaluation_year: i32) -> bool {
+    row_year.unwrap_or(evaluation_year) == year
+}
+
+/// Adjustments of `year` per code of the universe: Σ points (in sorted order, 0 without
+/// any) and whether any row vetoes. Rows of other years play no part (see
+/// [`report_other_year_adjustments`]).
 pub fn adjustment_columns(
     rows: &[AdjustmentRow],
     universe: &Universe,
     year: i32,
-    ledger: &Ledger,
+    evaluation_year: i32,
 ) -> PolarsResult<[Column; 2]> {
     let mut points: Vec<Option<Vec<f64>>> = vec![None; universe.codes.len()];
     let mut veto = vec![false; universe.codes.len()];
-    for r in rows {
-        if let Some(y) = r.year.filter(|y| *y != year) {
-            ledger.notice(
-                At::new("adjustments", r.row, &r.code, "year"),
-                "other_year",
-                format!("adjustment of year {y} ignored (evaluating {year})"),
-            );
-            continue;
-        }
+    for r in rows.iter().filter(|r| belongs_to(r.year, year, evaluation_year)) {
         let id = universe.id(&r.code)? as usize;
         points[id].get_or_insert_default().extend(r.points);
         veto[id] |= r.veto;
@@ -128,24 +130,39 @@ pub fn adjustment_columns(
     Ok([Column::new("adjustment".into(), sums), Column::new("veto".into(), veto)])
 }
 
+/// Adjustments rows of another year than the evaluation year are ignored, each a notice.
+pub fn report_other_year_adjustments(rows: &[AdjustmentRow], year: i32, ledger: &Ledger) {
+    for r in rows {
+        if let Some(y) = r.year.filter(|y| *y != year) {
+            ledger.notice(
+                At::new("adjustments", r.row, &r.code, "year"),
+                "other_year",
+                Message::new(
+                    format!("adjustment of year {y} ignored (evaluating {year})"),
+                    format!("{y} 年的加减分记录不予采用（评价年度 {year}）"),
+                ),
+            );
+        }
+    }
+}
+
 /// land_mu per code of the universe.
 pub fn land_column(book: &LandBook, universe: &Universe) -> Column {
     let land: Vec<Option<f64>> = universe.codes.iter().map(|c| book.land_mu(c)).collect();
     Column::new("land_mu".into(), land)
 }
 
-/// The facts frame: the universe of codes with land and adjustments, left-joined with the
-/// evaluation year's yearly figures.
+/// The facts frame of `year`: the universe of codes with its per-code columns (land,
+/// adjustments, the zombie flag, the class-D run before the year; one value per code, in
+/// order), left-joined with that year's yearly figures.
 pub fn facts(
     universe: &Universe,
     yearly: &DataFrame,
-    land: Column,
-    adjustments: [Column; 2],
+    per_code: impl IntoIterator<Item = Column>,
     year: i32,
 ) -> PolarsResult<DataFrame> {
     let mut codes = universe.frame()?;
-    codes.with_column(land)?;
-    for column in adjustments {
+    for column in per_code {
         codes.with_column(column)?;
     }
     let this_year =

@@ -2,15 +2,17 @@
 //!
 //! The pipeline, in the order data flows: [`input`] (tables and parcels) → [`keys`] (credit
 //! codes) → [`land`] (areas, leases) → yearly figures and facts (per code and year, per code)
-//! → [`rating`] (indicators, benchmarks, scores, classes) → flags (zombie, 双高, fragmented
-//! holdings) → [`spatial`] (neighbours, scattered plots) → reclaim (candidates and blocks) →
-//! [`output`]. Every stage reports data problems to the [`quality`] ledger; [`pipeline`] runs
-//! the stages and owns their scheduling. The command line lives in the binary, not here.
+//! → [`rating`] (indicators, benchmarks, scores, classes, class stability) and history (each
+//! year of the history rated as its own) → flags (zombie, 双高, fragmented holdings) → alerts
+//! (the monthly early warning) → [`spatial`] (neighbours, scattered plots) → reclaim
+//! (candidates and blocks) → [`output`]. Every stage reports data problems to the [`quality`]
+//! ledger; [`pipeline`] runs the stages and owns their scheduling. The command line lives in
+//! the binary, not here.
 //!
 //! The library's surface is deliberate: [`pipeline::evaluate`] with its [`config::Config`]
 //! gives an [`pipeline::Evaluation`]; [`output::write_all`] writes it; [`explain`] and
-//! [`compare`] read it; [`domain`] holds the values it speaks in, [`parcels`] its parcel
-//! table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
+//! [`compare`] read it; [`domain`] holds the values it speaks in (and [`industry`] the GB/T
+//! 4754 divisions its industry codes name), [`parcels`] its parcel table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
 //! spatial algorithms ([`spatial`]) and the synthetic data ([`generate`]) are public for tools,
 //! tests and benchmarks. The stages in between are private to the crate.
 //!
@@ -22,6 +24,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub(crate) mod alerts;
 pub mod buildings;
 pub mod commitments;
 pub mod compare;
@@ -32,6 +35,8 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod flags;
 pub mod generate;
+pub(crate) mod history;
+pub mod industry;
 pub mod input;
 pub mod keys;
 pub mod land;

@@ -1,26 +1,31 @@
-//! The pipeline: input → keys → land → yearly figures → rating → flags → spatial → reclaim,
-//! each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
+//! The pipeline: input → keys → land → yearly figures → zombies → rating → flags → spatial →
+//! reclaim, each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
 //! the outputs write, and never writes files.
 //!
 //! Scheduling lives here and nowhere else. Two sides run side by side: the tables (read, then
-//! yearly figures and rating) and the parcels (read and measured while the tables are still
-//! being read, then projected to metres, neighbours, overlaps and pieces). Flags and reclaim
-//! need both. The rows of enterprises and tax are let go as soon as the rating knows its
-//! codes, and the energy totals once the flags are judged, so that the outputs are written in
-//! less memory: an [`Evaluation`] holds per-code figures, never input rows.
+//! yearly figures, zombie verdicts and rating) and the parcels (read and measured while the
+//! tables are still being read, then projected to metres, neighbours, overlaps and pieces).
+//! Zombies are judged before the rating because `zombie.class_d` lets them decide classes;
+//! the other flags (双高, fragmented holdings) and reclaim need both sides. The rows of
+//! enterprises and tax are let go as soon as the rating knows its codes, and the energy totals
+//! once the table side is done, so that the outputs are written in less memory: an
+//! [`Evaluation`] holds per-code figures, never input rows.
 
+use crate::alerts::{self, Alerts, TaxToDate};
 use crate::buildings::{self, Intensity};
 use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
 use crate::domain::Group;
 use crate::facts;
-use crate::flags::{self, Flags};
+use crate::flags::{self, Flags, zombie::Verdict};
+use crate::history::{self, History};
 use crate::input::energy::EnergyTotals;
 use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
 use crate::land::{self, leases::book_land};
 use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
 use crate::quality::Ledger;
+use crate::rating::stability::{self, Stability};
 use crate::rating::{self, Rating};
 use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
@@ -28,7 +33,7 @@ pub use crate::stopwatch::{Lap, Stopwatch};
 use crate::yearly;
 use foldhash::HashMap;
 use geo::MultiPolygon;
-use polars::prelude::{DataFrame, PolarsError};
+use polars::prelude::{Column as FrameColumn, DataFrame, PolarsError, PolarsResult};
 use std::path::Path;
 
 /// Why a run stopped (exit code 2).
@@ -76,7 +81,13 @@ pub struct Evaluation {
     /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2).
     pub yearly: DataFrame,
     pub rating: Rating,
+    /// Each code's results in the evaluation year and the years before it (SPEC §16).
+    pub history: History,
+    /// The class stability of each row of the rating frame (SPEC §16).
+    pub stability: Stability,
     pub flags: Flags,
+    /// The early warning at the latest month (SPEC §16).
+    pub alerts: Alerts,
     pub blocks: Vec<ReclaimBlock>,
     /// Each parcel's buildings, plot ratio and coverage (SPEC §15).
     pub intensity: Column<Intensity>,
@@ -93,7 +104,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     folder.report_unknown(ledger);
     folder.require(Table::Tax)?;
     let (tables, parcels) = watch.side_by_side(
-        |watch| input::read_tables(&folder, config.evaluation.year, ledger, watch),
+        |watch| input::read_tables(&folder, config.evaluation.year, config.alerts.months, ledger, watch),
         |watch| -> Result<_, RunError> {
             let (file, entries) =
                 watch.time("read parcels", || input::read_parcel_file(&folder, &config.land, ledger))?;
@@ -108,16 +119,31 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
     let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
-    let tables = TableInputs { year, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
+    let month = alerts::latest_month(&config, &energy, year);
+    let tables =
+        TableInputs { year, month, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
     let (rated, geometry) = watch.side_by_side(
         |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
         |watch| analyse_parcels(&parcels, &config, ledger, watch),
     );
-    let (yearly, rating) = rated?;
+    let Rated { yearly, rating, history, stability, tax_to_date, zombies } = rated?;
     let geometry = geometry?;
-    let flags =
-        watch.time("flags", || flags::flag_enterprises(&yearly, &energy, &rating, &geometry.pieces, &config, year))?;
-    drop(energy);
+    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &geometry.pieces))?;
+    let alerts = watch.time("alerts", || {
+        let inputs = alerts::Inputs {
+            rating: &rating,
+            history: &history,
+            stability: &stability,
+            flags: &flags,
+            energy: &energy,
+            tax: &tax_to_date,
+            config: &config,
+            year,
+            month,
+        };
+        alerts::judge(&inputs)
+    })?;
+    drop((energy, tax_to_date));
     let intensity = watch.time("buildings", || -> Result<_, RunError> {
         let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
         let figures = layer.map(|b| buildings::layer_figures(&b, &geometry.metric, ledger));
@@ -155,7 +181,10 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         parcels,
         yearly,
         rating,
+        history,
+        stability,
         flags,
+        alerts,
         blocks: reclaim.blocks,
         intensity,
         commitments,
@@ -177,6 +206,8 @@ fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::Enterpris
 /// What the table side of the pipeline reads; it owns the rows it lets go.
 struct TableInputs<'a> {
     year: i32,
+    /// The latest month of the early warning.
+    month: Option<u32>,
     enterprises: Enterprises,
     tax: Vec<TaxRow>,
     energy: &'a EnergyTotals,
@@ -184,8 +215,21 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// The yearly figures and the rating (the table side of the pipeline). The rows of
-/// enterprises and tax go once the rating knows its codes.
+/// What the table side of the pipeline gives.
+struct Rated {
+    yearly: DataFrame,
+    rating: Rating,
+    history: History,
+    stability: Stability,
+    tax_to_date: TaxToDate,
+    /// The evaluation year's zombie verdicts, by code id.
+    zombies: Vec<Verdict>,
+}
+
+/// The yearly figures, the zombie verdicts (judged before the classes, which
+/// `zombie.class_d` lets them decide), the rating, the history and the class stability: the
+/// table side of the pipeline. The rows of enterprises and tax go once the rating knows its
+/// codes (the tax of the year to date, for the early warning, is summed before).
 fn rate_enterprises(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -194,8 +238,8 @@ fn rate_enterprises(
     config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<(DataFrame, Rating), RunError> {
-    let TableInputs { year, enterprises, tax, energy, leases, adjustments } = tables;
+) -> Result<Rated, RunError> {
+    let TableInputs { year, month, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
         let universe = facts::Universe::gather(sources);
@@ -206,17 +250,45 @@ fn rate_enterprises(
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
+    let zombies = watch.time("zombies", || flags::judge_zombies(&yearly, energy, &universe, config, year, month))?;
+    let tax_to_date = TaxToDate::from_rows(&tax, year, month);
+    universe.report_unmatched(&enterprises.rows, year, ledger);
+    drop((enterprises, tax));
+    let land = facts::land_column(book, &universe);
+    // A year's zombie flags decide classes only under `zombie.class_d`; an earlier year is
+    // judged on its own figures then (its months of electricity are not kept).
+    let zombie_column = |y: i32| -> PolarsResult<FrameColumn> {
+        if y == year {
+            return Ok(flags::zombie_column(&zombies));
+        }
+        let verdicts = if config.zombie.class_d {
+            flags::judge_zombies(&yearly, energy, &universe, config, y, None)?
+        } else {
+            vec![Verdict::default(); universe.codes.len()]
+        };
+        Ok(flags::zombie_column(&verdicts))
+    };
+    // One year rated as if it were the evaluation year (SPEC §16): its rows, today's land.
+    let rate_year = |y: i32, d_before: Vec<u32>, ledger: &Ledger| -> PolarsResult<Rating> {
+        let [adjustment, veto] = facts::adjustment_columns(adjustments, &universe, y, year)?;
+        let d_before = FrameColumn::new("d_before".into(), d_before);
+        let per_code = [land.clone(), adjustment, veto, zombie_column(y)?, d_before];
+        let facts = facts::facts(&universe, &yearly, per_code, y)?;
+        rating::rate(facts, config, y, ledger)
+    };
+    let earlier = watch.time("history", || {
+        let years = history::years_with_rows(&yearly)?;
+        history::rate_earlier(&years, year, config.history.years, universe.codes.len(), rate_year)
+    })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
-        universe.report_unmatched(&enterprises.rows, year, ledger);
-        drop((enterprises, tax));
-        let land = facts::land_column(book, &universe);
-        let adjustments_columns = facts::adjustment_columns(adjustments, &universe, year, ledger)?;
-        let facts = facts::facts(&universe, &yearly, land, adjustments_columns, year)?;
-        let rating = rating::rate(facts, config, year, ledger)?;
+        facts::report_other_year_adjustments(adjustments, year, ledger);
+        let rating = rate_year(year, earlier.d_before(year), ledger)?;
         rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;
-    Ok((yearly, rating))
+    let history = earlier.with_evaluation_year(&rating, year)?;
+    let stability = watch.time("stability", || stability::stability(&rating.frame, config))?;
+    Ok(Rated { yearly, rating, history, stability, tax_to_date, zombies })
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).

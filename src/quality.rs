@@ -1,5 +1,6 @@
 //! The data-quality ledger: every stage writes the problems it meets here, one row each,
-//! naming table, row, key, field, code and a message a person can act on.
+//! naming table, row, key, field, code and a message a person can act on — in English and,
+//! where the stage wrote one, in Chinese ([`Message`]); `output::lang` picks the language.
 
 use serde::Serialize;
 use std::sync::Mutex;
@@ -13,12 +14,49 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, the gravest first.
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Notice];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Notice => "notice",
         }
+    }
+}
+
+/// A problem's message in English and, when the stage that met it wrote one, in Chinese.
+/// A plain string is an English message alone (`--lang zh` then names the code in Chinese
+/// before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
+impl Message {
+    /// The same message in English and Chinese.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Message {
+        Message { en: en.into(), zh: Some(zh.into()) }
+    }
+
+    /// The Chinese message, or the English one when there is none (for a message that is part
+    /// of another).
+    pub fn zh_or_en(&self) -> &str {
+        self.zh.as_deref().unwrap_or(&self.en)
+    }
+}
+
+impl From<String> for Message {
+    fn from(en: String) -> Message {
+        Message { en, zh: None }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(en: &str) -> Message {
+        Message { en: en.to_string(), zh: None }
     }
 }
 
@@ -33,6 +71,8 @@ pub struct Issue {
     pub field: String,
     pub code: &'static str,
     pub message: String,
+    /// The message in Chinese, when the stage wrote one.
+    pub message_zh: Option<String>,
 }
 
 /// The ledger. Stages push issues in any order (also from parallel workers); the rows are
@@ -63,7 +103,8 @@ impl Ledger {
         Ledger::default()
     }
 
-    pub fn push(&self, severity: Severity, at: At<'_>, code: &'static str, message: impl Into<String>) {
+    pub fn push(&self, severity: Severity, at: At<'_>, code: &'static str, message: impl Into<Message>) {
+        let Message { en: message, zh: message_zh } = message.into();
         let issue = Issue {
             severity,
             table: at.table.to_string(),
@@ -71,20 +112,21 @@ impl Ledger {
             key: at.key.to_string(),
             field: at.field.to_string(),
             code,
-            message: message.into(),
+            message,
+            message_zh,
         };
         self.lock().push(issue);
     }
 
-    pub fn error(&self, at: At<'_>, code: &'static str, message: impl Into<String>) {
+    pub fn error(&self, at: At<'_>, code: &'static str, message: impl Into<Message>) {
         self.push(Severity::Error, at, code, message);
     }
 
-    pub fn warning(&self, at: At<'_>, code: &'static str, message: impl Into<String>) {
+    pub fn warning(&self, at: At<'_>, code: &'static str, message: impl Into<Message>) {
         self.push(Severity::Warning, at, code, message);
     }
 
-    pub fn notice(&self, at: At<'_>, code: &'static str, message: impl Into<String>) {
+    pub fn notice(&self, at: At<'_>, code: &'static str, message: impl Into<Message>) {
         self.push(Severity::Notice, at, code, message);
     }
 

@@ -7,7 +7,7 @@ use crate::flags::Flags;
 use crate::input::parcels::{ParcelFeature, TABLE};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, ParcelIx, ParcelTable, Parcels};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use crate::spatial::{self, ParcelMetrics};
 use foldhash::{HashMap, HashMapExt};
 use geo::MultiPolygon;
@@ -161,7 +161,13 @@ fn union_of(b: &ReclaimBlock, parcels: &Parcels, ledger: &Ledger) -> Option<Mult
         ledger.warning(
             At::new(TABLE, first.index, &first.parcel_id, "geometry"),
             "union_failed",
-            format!("block {}: the union of its parcels failed ({why}); the block keeps its parcels' geometries", b.id),
+            Message::new(
+                format!(
+                    "block {}: the union of its parcels failed ({why}); the block keeps its parcels' geometries",
+                    b.id
+                ),
+                format!("可盘活地块 {}：合并其宗地图形失败（{why}），保留各宗地原图形", b.id),
+            ),
         );
         Some(MultiPolygon(parts.iter().flat_map(|g| g.0.iter().cloned()).collect()))
     })

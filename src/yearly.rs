@@ -11,7 +11,7 @@ use crate::input::energy::{EnergyTotals, Total, YearEnergy};
 use crate::input::tables::{EnterpriseRow, Enterprises, TaxRow};
 use crate::input::{cells, headers};
 use crate::numbers::keep_sorts;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
 
@@ -166,7 +166,10 @@ pub fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow]
             ledger.notice(
                 At::new("enterprises", e.row, &e.code, "tax"),
                 "no_tax_row",
-                format!("no tax row for {} in {y}; tax counts as 0", e.code),
+                Message::new(
+                    format!("no tax row for {} in {y}; tax counts as 0", e.code),
+                    format!("{} 在 {y} 年没有税收记录，税收按 0 计", e.code),
+                ),
             );
         }
     }
@@ -202,7 +205,7 @@ pub fn custom_columns(
                         ledger.warning(
                             At::new("enterprises", r.row, &r.code, column),
                             "unreadable_number",
-                            format!("`{cell}` is not a number; read as missing"),
+                            cells::unreadable(cell, cells::Expected::Number),
                         );
                         None
                     })

@@ -73,7 +73,34 @@ fn compare_accounts_for_every_rated_enterprise() {
             [Class::A, Class::B, Class::C, Class::D].iter().filter_map(|k| m.get(k)).flat_map(|r| r.values()).sum();
         assert_eq!(abcd, rated(g.as_str()), "{g}");
     }
-    assert!(c.movers.iter().all(|m| m.class_a != m.class_b));
+    assert!(c.movers.iter().all(|m| m.class_before != m.class_after));
     assert!(c.movers.iter().all(|m| m.group == Group::Above), "only the above scheme changed");
-    assert!(c.surcharge_a >= 0.0 && c.surcharge_b >= 0.0);
+    assert!(c.surcharge_before >= 0.0 && c.surcharge_after >= 0.0);
+}
+
+/// The report's key figures are what summary.json's buckets add up to: zombies, 双高 and the
+/// surcharge over the groups, the reclaimable land over the parks.
+#[test]
+fn the_report_figures_are_the_summary_totals() {
+    let dir = county();
+    let ledger = Ledger::new();
+    let eval = pipeline::evaluate(dir.path(), Config::default(), pipeline::Context::new(&ledger)).expect("evaluates");
+    let h = muchan::output::summary::headline(&eval).expect("headline");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&muchan::output::summary::summary_json(&eval).expect("summary")).expect("json");
+    let total = |kind: &str, field: &str| -> f64 {
+        summary[kind].as_object().expect(kind).values().map(|b| b[field].as_f64().unwrap_or(0.0)).sum()
+    };
+    assert_eq!(h.zombies as f64, total("groups", "zombies"));
+    assert_eq!(h.high_emission as f64, total("groups", "high_energy_emission"));
+    let rated: f64 = summary["groups"]
+        .as_object()
+        .expect("groups")
+        .values()
+        .map(|g| g["status"]["rated"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert_eq!(h.rated as f64, rated);
+    assert!((h.surcharge_yuan - total("groups", "surcharge_yuan")).abs() < 1e-6, "{h:?}");
+    assert!((h.reclaimable_mu - total("parks", "reclaimable_mu")).abs() < 1e-6, "{h:?}");
+    assert!(h.zombies > 0 && h.reclaimable_mu > 0.0, "{h:?}");
 }

@@ -5,6 +5,7 @@
 
 use muchan::config::{Config, ConfigError, Land};
 use muchan::input::crs::Crs;
+use muchan::input::energy::KeptMonths;
 use muchan::input::parcels::read_parcels;
 use muchan::input::source::read_table;
 use muchan::input::tables::{read_adjustments, read_energy, read_enterprises, read_leases, read_tax};
@@ -29,7 +30,7 @@ fn read_as_every_table(name: &str, bytes: &[u8]) -> Ledger {
     if let Ok(raw) = read_table(&path) {
         let _ = read_enterprises(&raw, &ledger);
         let _ = read_tax(&raw, &ledger);
-        let _ = read_energy(&raw, 2024, &ledger);
+        let _ = read_energy(&raw, 2024, KeptMonths::for_year(2024, 3), &ledger);
         let _ = read_leases(&raw, &ledger);
         let _ = read_adjustments(&raw, &ledger);
     }
@@ -347,5 +348,27 @@ fn shapefile_seeds_read_with_their_gbk_attributes() {
         assert_eq!(layer.features[1].registered_mu, Some(14.85));
         assert_eq!(layer.features[1].raw.as_ref().map(|p| (p.len(), p[0].len())), Some((1, 2)), "a shell and its hole");
         assert!(layer.features[2].raw.is_none(), "a null shape");
+    }
+}
+
+/// Found by the `shapefile` target (fuzz/regressions/shapefile_huge_part_count.bin, and
+/// shapefile_huge_count_polyline.bin: a polyline's): a .shp record claiming 10⁸-odd parts made the `shapefile` crate reserve gigabytes and abort the
+/// process. The record sizes are now checked first: the run stops naming the record.
+#[test]
+fn a_damaged_shapefile_record_is_an_error_not_an_abort() {
+    let inputs: [&[u8]; 2] = [
+        include_bytes!("../fuzz/regressions/shapefile_huge_part_count.bin"),
+        include_bytes!("../fuzz/regressions/shapefile_huge_count_polyline.bin"),
+    ];
+    for bytes in inputs {
+        let split = usize::from(u16::from_le_bytes([bytes[0], bytes[1]])).min(bytes.len() - 2);
+        let (shp, dbf) = bytes[2..].split_at(split);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("parcels.shp"), shp).expect("shp");
+        std::fs::write(dir.path().join("parcels.dbf"), dbf).expect("dbf");
+        let err = muchan::input::shp::read_layer(&dir.path().join("parcels.shp"), None, &Ledger::new())
+            .err()
+            .expect("a damaged record is an error");
+        assert!(err.message.contains("damaged") || err.message.contains("not a readable"), "{}", err.message);
     }
 }

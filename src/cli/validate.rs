@@ -1,8 +1,8 @@
 //! `muchan validate`: check inputs only — data_quality.csv and join rates per table; exit 1
 //! when any error-severity problem exists.
 
-use super::Common;
-use muchan::output::{quality::data_quality_csv, write_atomic};
+use super::{ValidateArgs, problem_counts};
+use muchan::output::{Lang, quality::data_quality_csv, write_atomic};
 use muchan::pipeline::{self, Context, Evaluation};
 use muchan::quality::{Ledger, Severity};
 use std::collections::HashSet;
@@ -36,25 +36,29 @@ fn join_rates(eval: &Evaluation) -> anyhow::Result<Vec<(&'static str, usize, usi
     ])
 }
 
-pub fn validate(args: &Common) -> anyhow::Result<ExitCode> {
-    let config = args.config()?;
+pub fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let config = args.setting.config()?;
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&args.data_dir(), config, Context::new(&ledger))?;
-    std::fs::create_dir_all(&args.out)?;
-    write_atomic(&args.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), args.lang.into())?)?;
+    let eval = pipeline::evaluate(&args.setting.data.dir(), config, Context::new(&ledger))?;
+    let written = &args.written;
+    std::fs::create_dir_all(&written.out)?;
+    write_atomic(&written.out, "data_quality.csv", &data_quality_csv(&ledger.sorted(), written.lang.into())?)?;
     let errors = ledger.count(Severity::Error);
-    if !args.quiet {
-        println!("join rates with enterprises ({}):", eval.year);
+    let lang: Lang = written.lang.into();
+    if !written.quiet {
+        match lang {
+            Lang::En => println!("join rates with enterprises ({}):", eval.year),
+            Lang::Zh => println!("与企业数据的关联率（{} 年）：", eval.year),
+        }
         for (table, codes, joined) in join_rates(&eval)? {
             let share = if codes == 0 { 100.0 } else { joined as f64 / codes as f64 * 100.0 };
-            println!("  {table:<12} {joined:>7} of {codes:>7} codes ({share:.1}%)");
+            let table = lang.table(table);
+            match lang {
+                Lang::En => println!("  {table:<12} {joined:>7} of {codes:>7} codes ({share:.1}%)"),
+                Lang::Zh => println!("  {table:<8} {joined:>7} / {codes:>7} 个代码（{share:.1}%）"),
+            }
         }
-        println!(
-            "{errors} errors, {} warnings, {} notices: {}",
-            ledger.count(Severity::Warning),
-            ledger.count(Severity::Notice),
-            args.out.join("data_quality.csv").display()
-        );
+        println!("{}: {}", problem_counts(&ledger, lang), written.out.join("data_quality.csv").display());
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

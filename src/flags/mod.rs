@@ -5,6 +5,7 @@ pub mod zombie;
 
 use crate::config::Config;
 use crate::domain::Group;
+use crate::facts::Universe;
 use crate::input::energy::EnergyTotals;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
@@ -83,45 +84,65 @@ impl<'a> YearlyFigures<'a> {
     }
 }
 
-/// Judges every code of the rating: zombie rules and 双高; `pieces` gives fragmented holdings.
-pub fn flag_enterprises(
+/// Judges the zombie rules for every code of the universe (SPEC §8), by code id, with monthly
+/// electricity read up to `month`, the latest month (SPEC §16), else December. The verdict
+/// needs nothing of the rating, so it can be taken before classes (`zombie.class_d`).
+pub fn judge_zombies(
     yearly: &DataFrame,
     energy: &EnergyTotals,
-    rating: &Rating,
-    pieces: &HashMap<String, usize>,
+    universe: &Universe,
     config: &Config,
     year: i32,
-) -> PolarsResult<Flags> {
+    month: Option<u32>,
+) -> PolarsResult<Vec<Verdict>> {
     let figures = YearlyFigures::new(yearly)?;
+    Ok((0..universe.codes.len() as u32)
+        .into_par_iter()
+        .map(|id| {
+            let months = zombie::monthly_electricity(energy, universe.code(id), year);
+            zombie::judge(&figures.of_code(id), months.as_ref(), month.unwrap_or(12), year, &config.zombie)
+        })
+        .collect())
+}
+
+/// The `zombie` column of the facts, aligned with the universe's codes.
+pub fn zombie_column(verdicts: &[Verdict]) -> Column {
+    Column::new("zombie".into(), verdicts.iter().map(|v| v.zombie).collect::<Vec<bool>>())
+}
+
+/// Every code's flags: its zombie verdict (by code id, from [`judge_zombies`]), 双高 against
+/// its group's benchmarks, and `pieces` for fragmented holdings.
+pub fn flag_enterprises(
+    mut zombies: Vec<Verdict>,
+    rating: &Rating,
+    pieces: &HashMap<String, usize>,
+) -> PolarsResult<Flags> {
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
     let code_id = frame.column("code_id")?.u32()?;
     let group = frame.column("group")?.str()?;
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
-    let judged: Vec<(String, CodeFlags)> = (0..frame.height())
-        .into_par_iter()
-        .filter_map(|i| {
-            let c = code.get(i)?;
-            let months = zombie::monthly_electricity(energy, c, year);
-            let verdict = zombie::judge(&figures.of_code(code_id.get(i)?), months.as_ref(), year, &config.zombie);
-            let high = group.get(i).and_then(Group::parse).map(|g| {
-                high_emission::is_high_energy_emission(
-                    energy_value.get(i),
-                    rating.benchmark(g, "va_per_energy"),
-                    emission_value.get(i),
-                    rating.benchmark(g, "va_per_emission"),
-                )
-            });
-            let flags = CodeFlags {
-                zombie: verdict,
-                high_energy_emission: high,
-                fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
-            };
-            Some((c.to_string(), flags))
-        })
-        .collect();
-    Ok(judged.into_iter().collect())
+    let mut flags = Flags::default();
+    for i in 0..frame.height() {
+        let (Some(c), Some(id)) = (code.get(i), code_id.get(i)) else { continue };
+        let high = group.get(i).and_then(Group::parse).map(|g| {
+            high_emission::is_high_energy_emission(
+                energy_value.get(i),
+                rating.benchmark(g, "va_per_energy"),
+                emission_value.get(i),
+                rating.benchmark(g, "va_per_emission"),
+            )
+        });
+        let verdict = zombies.get_mut(id as usize).map(std::mem::take).unwrap_or_default();
+        let code_flags = CodeFlags {
+            zombie: verdict,
+            high_energy_emission: high,
+            fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
+        };
+        flags.insert(c.to_string(), code_flags);
+    }
+    Ok(flags)
 }
 
 /// The flag columns of the output, aligned with the rating frame's codes.

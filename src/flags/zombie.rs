@@ -2,7 +2,7 @@
 //! data; a code is a zombie when the weights of the fired rules sum to the threshold.
 
 use crate::config::Zombie;
-use crate::domain::ZombieRule;
+use crate::domain::{Evidence, ZombieRule};
 use crate::input::energy::EnergyTotals;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ pub type MonthlyKwh = BTreeMap<u32, Option<f64>>;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verdict {
     pub rules: Vec<ZombieRule>,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Evidence>,
     pub weight: f64,
     pub zombie: bool,
 }
@@ -36,24 +36,30 @@ impl Verdict {
     }
 }
 
-/// The evaluation year's monthly electricity of `code`, when it has month rows that year.
+/// The monthly electricity of `code` in `year`, when it has month rows that year (and that
+/// year's months are kept: see `input::energy::KeptMonths`).
 pub fn monthly_electricity(energy: &EnergyTotals, code: &str, year: i32) -> Option<MonthlyKwh> {
     let (_, _, e) = energy.of_code(code).iter().find(|(_, y, _)| *y == year)?;
     let months = e.months.as_ref()?;
     Some((1..=12).zip(months.iter()).filter_map(|(m, total)| total.map(|kwh| (m, kwh))).collect())
 }
 
-/// The longest run of consecutive months (1–12) under `kwh`: an absent month counts as 0,
-/// a month with rows but no value is unknown and breaks a run. Returns (length, first month).
-pub fn longest_low_run(months: &MonthlyKwh, kwh: f64) -> (u32, u32) {
+/// Whether month `m` is dormant (SPEC §8): under `kwh`, an absent month counting as 0; `None`
+/// when its rows have no value (unknown, which breaks a run).
+fn dormant(months: &MonthlyKwh, m: u32, kwh: f64) -> Option<bool> {
+    match months.get(&m) {
+        None => Some(true),
+        Some(Some(v)) => Some(*v < kwh),
+        Some(None) => None,
+    }
+}
+
+/// The longest run of consecutive dormant months among 1…`last` (the latest month of the
+/// year's data). Returns (length, first month).
+pub fn longest_low_run(months: &MonthlyKwh, kwh: f64, last: u32) -> (u32, u32) {
     let (mut best, mut best_start, mut run, mut start) = (0, 0, 0, 0);
-    for m in 1..=12 {
-        let low = match months.get(&m) {
-            None => true,
-            Some(Some(v)) => *v < kwh,
-            Some(None) => false,
-        };
-        if low {
+    for m in 1..=last.min(12) {
+        if dormant(months, m, kwh) == Some(true) {
             if run == 0 {
                 start = m;
             }
@@ -68,11 +74,23 @@ pub fn longest_low_run(months: &MonthlyKwh, kwh: f64) -> (u32, u32) {
     (best, best_start)
 }
 
+/// The run of consecutive dormant months ending at month `last` (0 when `last` is not
+/// dormant): SPEC §16's dormant run, clarification 9.
+pub fn low_run_ending(months: &MonthlyKwh, kwh: f64, last: u32) -> u32 {
+    (1..=last.min(12)).rev().take_while(|m| dormant(months, *m, kwh) == Some(true)).count() as u32
+}
+
 /// Judges one code. `years` holds its figures by year; `months` its evaluation-year
-/// monthly electricity when it has month rows.
-pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, year: i32, rules: &Zombie) -> Verdict {
+/// monthly electricity when it has month rows, read up to month `last`.
+pub fn judge(
+    years: &BTreeMap<i32, YearFigures>,
+    months: Option<&MonthlyKwh>,
+    last: u32,
+    year: i32,
+    rules: &Zombie,
+) -> Verdict {
     let mut v = Verdict::default();
-    let mut fire = |rule: ZombieRule, weight: f64, evidence: String| {
+    let mut fire = |rule: ZombieRule, weight: f64, evidence: Evidence| {
         v.rules.push(rule);
         v.evidence.push(evidence);
         v.weight += weight;
@@ -81,30 +99,24 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
     let now = get(year);
 
     if let Some(months) = months {
-        let (run, start) = longest_low_run(months, rules.dormant_power.kwh);
+        let (run, start) = longest_low_run(months, rules.dormant_power.kwh, last);
         if run >= rules.dormant_power.months {
-            let end = start + run - 1;
-            fire(
-                ZombieRule::DormantPower,
-                rules.dormant_power.weight,
-                format!(
-                    "{run} consecutive months under {} kWh in {year} (months {start}–{end})",
-                    rules.dormant_power.kwh
-                ),
-            );
+            let evidence = Evidence::DormantPower {
+                months: run,
+                first: start,
+                last: start + run - 1,
+                kwh: rules.dormant_power.kwh,
+                year,
+            };
+            fire(ZombieRule::DormantPower, rules.dormant_power.weight, evidence);
         }
     }
 
     let loss_years: Vec<i32> = (0..rules.persistent_losses.years as i32).map(|k| year - k).collect();
     let profits: Vec<Option<f64>> = loss_years.iter().map(|y| get(*y).profit).collect();
     if !loss_years.is_empty() && profits.iter().all(|p| p.is_some_and(|p| p < 0.0)) {
-        let shown: Vec<String> =
-            loss_years.iter().zip(&profits).map(|(y, p)| format!("{y}: {}", p.unwrap_or(0.0))).collect();
-        fire(
-            ZombieRule::PersistentLosses,
-            rules.persistent_losses.weight,
-            format!("profit < 0 in {}", shown.join(", ")),
-        );
+        let profits = loss_years.iter().zip(&profits).map(|(y, p)| (*y, p.unwrap_or(0.0))).collect();
+        fire(ZombieRule::PersistentLosses, rules.persistent_losses.weight, Evidence::PersistentLosses { profits });
     }
 
     let tax_years: Vec<i32> = (0..rules.no_tax.years as i32).map(|k| year - k).collect();
@@ -113,30 +125,24 @@ pub fn judge(years: &BTreeMap<i32, YearFigures>, months: Option<&MonthlyKwh>, ye
         f.has_row && f.tax.is_some_and(|t| t <= 0.0)
     });
     if !tax_years.is_empty() && no_tax {
-        let shown: Vec<String> = tax_years.iter().map(|y| format!("{y}: {}", get(*y).tax.unwrap_or(0.0))).collect();
-        fire(ZombieRule::NoTax, rules.no_tax.weight, format!("tax ≤ 0 in {}", shown.join(", ")));
+        let taxes = tax_years.iter().map(|y| (*y, get(*y).tax.unwrap_or(0.0))).collect();
+        fire(ZombieRule::NoTax, rules.no_tax.weight, Evidence::NoTax { taxes });
     }
 
     if let (Some(assets), Some(debt)) = (now.total_assets, now.total_liabilities)
         && assets > 0.0
         && debt / assets > rules.insolvent.debt_ratio
     {
-        fire(
-            ZombieRule::Insolvent,
-            rules.insolvent.weight,
-            format!("liabilities {debt} ÷ assets {assets} = {:.4} > {}", debt / assets, rules.insolvent.debt_ratio),
-        );
+        let evidence = Evidence::Insolvent { liabilities: debt, assets, limit: rules.insolvent.debt_ratio };
+        fire(ZombieRule::Insolvent, rules.insolvent.weight, evidence);
     }
 
     if let (Some(prev), Some(cur)) = (get(year - 1).revenue, now.revenue)
         && prev > 0.0
         && (prev - cur) / prev >= rules.revenue_collapse.drop
     {
-        fire(
-            ZombieRule::RevenueCollapse,
-            rules.revenue_collapse.weight,
-            format!("revenue fell from {prev} to {cur} ({:.1}%)", (prev - cur) / prev * 100.0),
-        );
+        let evidence = Evidence::RevenueCollapse { previous: prev, current: cur };
+        fire(ZombieRule::RevenueCollapse, rules.revenue_collapse.weight, evidence);
     }
     v.zombie = v.weight >= rules.threshold;
     v
@@ -159,22 +165,27 @@ mod tests {
     #[test]
     fn low_runs() {
         let mut m: MonthlyKwh = (1..=12).map(|m| (m, Some(5000.0))).collect();
-        assert_eq!(longest_low_run(&m, 1000.0), (0, 0));
+        assert_eq!(longest_low_run(&m, 1000.0, 12), (0, 0));
         for k in 4..=9 {
             m.insert(k, Some(999.0));
         }
-        assert_eq!(longest_low_run(&m, 1000.0), (6, 4));
+        assert_eq!(longest_low_run(&m, 1000.0, 12), (6, 4));
+        assert_eq!(longest_low_run(&m, 1000.0, 7), (4, 4), "months after the latest are not read");
+        assert_eq!((low_run_ending(&m, 1000.0, 9), low_run_ending(&m, 1000.0, 10)), (6, 0));
         m.insert(6, None);
-        assert_eq!(longest_low_run(&m, 1000.0), (3, 7));
+        assert_eq!(longest_low_run(&m, 1000.0, 12), (3, 7));
+        assert_eq!(low_run_ending(&m, 1000.0, 8), 2, "an unknown month breaks the run");
         m.remove(&6);
-        assert_eq!(longest_low_run(&m, 1000.0), (6, 4), "an absent month counts as 0 kWh");
+        assert_eq!(longest_low_run(&m, 1000.0, 12), (6, 4), "an absent month counts as 0 kWh");
+        let mid_year: MonthlyKwh = (1..=6).map(|m| (m, Some(5000.0))).collect();
+        assert_eq!(longest_low_run(&mid_year, 1000.0, 6), (0, 0), "July to December are not yet absent");
     }
 
     #[test]
     fn dormant_power_alone_makes_a_zombie() {
         let months: MonthlyKwh = (1..=12).map(|m| (m, Some(if m <= 6 { 0.0 } else { 9000.0 }))).collect();
         let years = BTreeMap::from([(2024, figures(10.0, 5.0, 100.0))]);
-        let v = judge(&years, Some(&months), 2024, &Zombie::default());
+        let v = judge(&years, Some(&months), 12, 2024, &Zombie::default());
         assert_eq!(v.rules, vec![ZombieRule::DormantPower]);
         assert!(v.zombie);
     }
@@ -186,19 +197,19 @@ mod tests {
             (2023, figures(-2.0, 0.0, 100.0)),
             (2024, figures(-3.0, 0.0, 50.0)),
         ]);
-        let v = judge(&years, None, 2024, &Zombie::default());
+        let v = judge(&years, None, 12, 2024, &Zombie::default());
         assert_eq!(v.rules, vec![ZombieRule::PersistentLosses, ZombieRule::NoTax, ZombieRule::RevenueCollapse]);
         assert!(v.zombie);
         assert_eq!(v.weight, 1.5);
         let one = BTreeMap::from([(2023, figures(1.0, 1.0, 100.0)), (2024, figures(1.0, 1.0, 50.1))]);
-        let v = judge(&one, None, 2024, &Zombie::default());
+        let v = judge(&one, None, 12, 2024, &Zombie::default());
         assert!(v.rules.is_empty() && !v.zombie);
     }
 
     #[test]
     fn losses_need_all_three_years_present() {
         let years = BTreeMap::from([(2023, figures(-2.0, 1.0, 100.0)), (2024, figures(-3.0, 1.0, 100.0))]);
-        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+        assert!(judge(&years, None, 12, 2024, &Zombie::default()).rules.is_empty());
     }
 
     #[test]
@@ -207,10 +218,10 @@ mod tests {
         f.total_assets = Some(100.0);
         f.total_liabilities = Some(86.0);
         let years = BTreeMap::from([(2024, f)]);
-        assert_eq!(judge(&years, None, 2024, &Zombie::default()).rules, vec![ZombieRule::Insolvent]);
+        assert_eq!(judge(&years, None, 12, 2024, &Zombie::default()).rules, vec![ZombieRule::Insolvent]);
         f.total_liabilities = Some(85.0);
         let years = BTreeMap::from([(2024, f)]);
-        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+        assert!(judge(&years, None, 12, 2024, &Zombie::default()).rules.is_empty());
     }
 
     #[test]
@@ -218,6 +229,6 @@ mod tests {
         let mut prev = figures(1.0, 0.0, 100.0);
         prev.has_row = false;
         let years = BTreeMap::from([(2023, prev), (2024, figures(1.0, 0.0, 100.0))]);
-        assert!(judge(&years, None, 2024, &Zombie::default()).rules.is_empty());
+        assert!(judge(&years, None, 12, 2024, &Zombie::default()).rules.is_empty());
     }
 }

@@ -4,6 +4,7 @@
 //! that cannot be read; the caller turns `Err` into a data_quality row. Missing is never zero.
 
 use crate::keys::is_blank;
+use crate::quality::Message;
 use std::borrow::Cow;
 
 /// Tokens that mean *missing* in number, year and boolean cells (compared case-insensitively).
@@ -12,6 +13,26 @@ const MISSING_TOKENS: [&str; 9] = ["", "-", "—", "–", "/", "na", "n/a", "nul
 /// Text that cannot be read as the cell's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unreadable;
+
+/// What a cell should have held, for the message of an unreadable one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Number,
+    Boolean,
+    Year,
+    Scale,
+}
+
+/// The message of an unreadable `cell` read as missing.
+pub fn unreadable(cell: &str, expected: Expected) -> Message {
+    let (en, zh) = match expected {
+        Expected::Number => ("a number", "数字"),
+        Expected::Boolean => ("a yes/no value", "是/否值"),
+        Expected::Year => ("a year", "年份"),
+        Expected::Scale => ("a scale (规上/规下)", "规模（规上/规下）"),
+    };
+    Message::new(format!("`{cell}` is not {en}; read as missing"), format!("“{cell}”不是{zh}，按缺失处理"))
+}
 
 pub type Read<T> = Result<Option<T>, Unreadable>;
 

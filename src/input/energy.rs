@@ -1,6 +1,7 @@
 //! Energy totals: the energy table (用电/能耗/排放) summed per code and year while it is read
-//! (SPEC §2), so that millions of monthly rows are never held; the evaluation year's
-//! electricity is also kept per month, for the dormant-power rule (SPEC §8).
+//! (SPEC §2), so that millions of monthly rows are never held; electricity is also kept per
+//! month for the months the rules read ([`KeptMonths`]): the evaluation year's for the
+//! dormant-power rule (SPEC §8), and those the early warning compares them with (SPEC §16).
 //!
 //! Sums are exact and rounded once (`fsum`), so they do not depend on the order of the rows,
 //! on how the file is cut into pieces or on the number of threads. A column with no value
@@ -38,8 +39,9 @@ pub struct YearEnergy {
     pub electricity_kwh: Option<f64>,
     pub energy_tce: Option<f64>,
     pub emissions: Option<f64>,
-    /// Electricity per month (index 0 is January) in the evaluation year: `None` for a month
-    /// without rows, `Some(None)` for one whose rows have no value. Other years keep no months.
+    /// Electricity per month (index 0 is January) of a year with kept months: `None` for a
+    /// month without rows (or not kept), `Some(None)` for one whose rows have no value. Years
+    /// with no kept month keep none.
     pub months: Option<Box<[Option<Option<f64>>; 12]>>,
 }
 
@@ -54,12 +56,12 @@ struct YearSums {
 }
 
 impl YearSums {
-    fn add(&mut self, row: &EnergyRow, keep_month: bool) {
+    fn add(&mut self, row: &EnergyRow, kept: &KeptMonths) {
         self.rows += 1;
         self.electricity_kwh.add(row.electricity_kwh);
         self.energy_tce.add(row.energy_tce);
         self.emissions.add(row.emissions);
-        if let Some(month) = row.month.filter(|_| keep_month) {
+        if let Some(month) = row.month.filter(|m| kept.keeps(row.year, *m)) {
             let months = self.months.get_or_insert_with(Default::default);
             months[month as usize - 1].get_or_insert_with(Total::default).add(row.electricity_kwh);
         }
@@ -110,12 +112,45 @@ impl EnergyTotals {
     pub fn of_code(&self, code: &str) -> &[(CompactString, i32, YearEnergy)] {
         self.by_code.get(code).map_or(&[], |range| &self.years[range.clone()])
     }
+
+    /// The last month with rows in `year` (SPEC §16's latest month M), when any row has one.
+    pub fn last_month(&self, year: i32) -> Option<u32> {
+        let months = self.years.iter().filter(|(_, y, _)| *y == year).filter_map(|(_, _, e)| e.months.as_ref());
+        months.filter_map(|m| m.iter().rposition(Option::is_some)).max().map(|i| i as u32 + 1)
+    }
+}
+
+/// The months whose electricity is kept month by month: from `first` to `last`, each a
+/// month index, year × 12 + month − 1.
+#[derive(Debug, Clone, Copy)]
+pub struct KeptMonths {
+    first: i64,
+    last: i64,
+}
+
+impl KeptMonths {
+    /// The months of the evaluation year, of the year before and the `window − 1` months
+    /// before that (the early warning compares up to `window` months with the same months a
+    /// year earlier, reaching into the year before for a latest month early in the year).
+    pub fn for_year(year: i32, window: u32) -> KeptMonths {
+        let index = |y: i32| i64::from(y) * 12;
+        KeptMonths { first: index(year - 1) - i64::from(window.saturating_sub(1)), last: index(year) + 11 }
+    }
+
+    /// The evaluation year's months only.
+    pub fn of_year(year: i32) -> KeptMonths {
+        KeptMonths { first: i64::from(year) * 12, last: i64::from(year) * 12 + 11 }
+    }
+
+    fn keeps(&self, year: i32, month: u32) -> bool {
+        (self.first..=self.last).contains(&(i64::from(year) * 12 + i64::from(month) - 1))
+    }
 }
 
 /// Shards of the totals, each behind its own lock, so that pieces of the file are summed in
 /// parallel; a code always falls in the same shard.
 pub struct EnergySums {
-    evaluation_year: i32,
+    kept: KeptMonths,
     hasher: RandomState,
     shards: Vec<Mutex<Shard>>,
 }
@@ -126,10 +161,10 @@ const SHARDS: usize = 64;
 type Shard = HashMap<(CompactString, i32), YearSums, RandomState>;
 
 impl EnergySums {
-    /// Sums for an evaluation year (whose months are kept).
-    pub fn new(evaluation_year: i32) -> Self {
+    /// Sums that keep the electricity of the `kept` months month by month.
+    pub fn new(kept: KeptMonths) -> Self {
         let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect();
-        EnergySums { evaluation_year, hasher: RandomState::default(), shards }
+        EnergySums { kept, hasher: RandomState::default(), shards }
     }
 
     /// Adds the rows of one piece of the file. A run of rows of one code and year (files
@@ -141,7 +176,7 @@ impl EnergySums {
             let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let entry = shard.entry((first.code.clone(), first.year)).or_default();
             for row in run {
-                entry.add(row, row.year == self.evaluation_year);
+                entry.add(row, &self.kept);
             }
         }
     }
@@ -177,7 +212,7 @@ mod tests {
 
     #[test]
     fn sums_per_code_and_year_with_the_evaluation_year_by_month() {
-        let sums = EnergySums::new(2024);
+        let sums = EnergySums::new(KeptMonths::of_year(2024));
         sums.add(vec![row("B", 2024, Some(1), Some(0.1)), row("A", 2023, Some(1), Some(5.0))]);
         sums.add(vec![row("B", 2024, Some(1), Some(0.2)), row("B", 2024, Some(3), None), row("B", 2023, None, None)]);
         let totals = sums.finish();
@@ -196,14 +231,29 @@ mod tests {
         assert_eq!(months[2], Some(None), "March has rows, no value");
         assert!(totals.of_code("A")[0].2.months.is_none(), "other years keep no months");
         assert!(totals.of_code("C").is_empty());
+        assert_eq!(totals.last_month(2024), Some(3), "March has rows, though no value");
+        assert_eq!(totals.last_month(2023), None);
+    }
+
+    #[test]
+    fn the_early_warning_keeps_last_year_and_the_window_before_it() {
+        let kept = KeptMonths::for_year(2024, 3);
+        assert!(kept.keeps(2024, 12) && kept.keeps(2023, 1) && kept.keeps(2022, 11) && kept.keeps(2022, 12));
+        assert!(!kept.keeps(2022, 10) && !kept.keeps(2025, 1));
+        let sums = EnergySums::new(kept);
+        sums.add(vec![row("A", 2022, Some(12), Some(7.0)), row("A", 2022, Some(1), Some(1.0))]);
+        let totals = sums.finish();
+        let months = totals.of_code("A")[0].2.months.as_ref().expect("December 2022 is kept");
+        assert_eq!((months[11], months[0]), (Some(Some(7.0)), None));
+        assert_eq!(totals.years[0].2.electricity_kwh, Some(8.0), "the year's sum has every month");
     }
 
     #[test]
     fn sums_do_not_depend_on_order() {
         let values = [1e16, 0.1, -1e16, 0.2, 3.0, 1e-3];
-        let forward = EnergySums::new(2024);
+        let forward = EnergySums::new(KeptMonths::of_year(2024));
         forward.add(values.iter().map(|v| row("A", 2024, None, Some(*v))).collect());
-        let backward = EnergySums::new(2024);
+        let backward = EnergySums::new(KeptMonths::of_year(2024));
         for v in values.iter().rev() {
             backward.add(vec![row("A", 2024, None, Some(*v))]);
         }

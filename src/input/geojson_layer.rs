@@ -8,7 +8,7 @@ use super::crs::{Crs, legacy_crs_name};
 use super::parcels::{GeometryProblem, Layer, ParcelFeature, feature_from};
 use super::text::decode_text;
 use crate::land::repair::RawPolygons;
-use crate::quality::Ledger;
+use crate::quality::{Ledger, Message};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -83,18 +83,25 @@ fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPoly
         _ => Map::new(),
     };
     let why = if value.is_object() {
-        "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers"
+        Message::new(
+            "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers",
+            "图形不是由 [x, y] 数值构成的 GeoJSON Polygon 或 MultiPolygon",
+        )
     } else {
-        "the feature is not a JSON object"
+        Message::new("the feature is not a JSON object", "要素不是 JSON 对象")
     };
-    (properties, Err(GeometryProblem::Unusable(why.into())))
+    (properties, Err(GeometryProblem::Unusable(why)))
 }
 
 /// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
 fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, GeometryProblem> {
     let coordinates = geometry.coordinates.map_or("null", RawValue::get);
-    let unusable =
-        |_| GeometryProblem::Unusable(format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind));
+    let unusable = |_| {
+        GeometryProblem::Unusable(Message::new(
+            format!("the {} coordinates are not arrays of [x, y] numbers", geometry.kind),
+            format!("{} 的坐标不是 [x, y] 数值数组", geometry.kind),
+        ))
+    };
     match geometry.kind.as_str() {
         "Polygon" => serde_json::from_str::<Vec<Vec<Position>>>(coordinates)
             .map(|p| Some(vec![ring_points(p)]))
@@ -102,7 +109,10 @@ fn read_geometry(geometry: &TypedGeometry<'_>) -> Result<Option<RawPolygons>, Ge
         "MultiPolygon" => serde_json::from_str::<Vec<Vec<Vec<Position>>>>(coordinates)
             .map(|ps| Some(ps.into_iter().map(ring_points).collect()))
             .map_err(unusable),
-        other => Err(GeometryProblem::Unusable(format!("a `{other}` geometry is not a polygon"))),
+        other => Err(GeometryProblem::Unusable(Message::new(
+            format!("a `{other}` geometry is not a polygon"),
+            format!("{other} 图形不是多边形"),
+        ))),
     }
 }
 

@@ -113,7 +113,7 @@ fn json_value(value: ValueRef<'_>) -> Option<Value> {
 /// The polygons of a GeoPackage binary geometry: `GP`, version, flags (bit 0 byte order, bits
 /// 1–3 the envelope's kind, bit 4 empty), srs_id, envelope, then WKB.
 pub fn gpkg_geometry(blob: &[u8]) -> Result<Option<RawPolygons>, GeometryProblem> {
-    let unusable = |why: &str| GeometryProblem::Unusable(format!("the GeoPackage geometry {why}"));
+    let unusable = |why: &str| GeometryProblem::Unusable(format!("the GeoPackage geometry {why}").into());
     if blob.len() < 8 || &blob[..2] != b"GP" {
         return Err(unusable("has no GP header"));
     }

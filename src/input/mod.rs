@@ -130,10 +130,13 @@ pub struct Tables {
 }
 
 /// Reads the tables of a data folder (each read timed). `configured_year` is
-/// `evaluation.year`; rows without a year belong to the evaluation year.
+/// `evaluation.year`; rows without a year belong to the evaluation year. `alert_window` is
+/// `alerts.months`: the months of electricity the early warning compares (see
+/// [`energy::KeptMonths`]).
 pub fn read_tables(
     folder: &Folder,
     configured_year: Option<i32>,
+    alert_window: u32,
     ledger: &Ledger,
     watch: &mut Stopwatch,
 ) -> Result<Tables, InputError> {
@@ -172,8 +175,9 @@ pub fn read_tables(
             )
         })?;
         let Some(raw) = raw else { return Ok((year, EnergyTotals::default())) };
+        let kept = energy::KeptMonths::for_year(year, alert_window);
         let (entry, totals) =
-            rayon::join(|| file_entry(Table::Energy, &raw), || tables::read_energy(&raw, year, ledger));
+            rayon::join(|| file_entry(Table::Energy, &raw), || tables::read_energy(&raw, year, kept, ledger));
         files.push(entry?);
         Ok((year, totals?))
     })?;

@@ -9,12 +9,12 @@
 use super::cells;
 use super::crs::{Crs, Settled, settle};
 use super::headers::{self, canonical};
-use super::tables::LedgerRow;
+use super::tables::{LedgerRow, invalid_code};
 use super::{InputError, cadastre_txt, geojson_layer, gpkg, shp};
 use crate::config::Land;
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashMapExt};
 use geo::{Contains, LineString, Point, Polygon};
 use serde_json::{Map, Value};
@@ -118,7 +118,7 @@ pub struct Layer {
 /// Why a feature has no geometry.
 pub enum GeometryProblem {
     Null,
-    Unusable(String),
+    Unusable(Message),
 }
 
 /// Reads the parcel layer at `path` by its kind (`.geojson`/`.json`, `.shp`, `.gpkg`, `.txt`).
@@ -241,7 +241,7 @@ pub fn feature_from(
             ledger.warning(
                 At::new(TABLE, index, &key, "registered_mu"),
                 "unreadable_number",
-                format!("`{t}` is not a number; read as missing"),
+                cells::unreadable(&t, cells::Expected::Number),
             );
             None
         })
@@ -249,12 +249,16 @@ pub fn feature_from(
     let raw = geometry.unwrap_or_else(|problem| {
         match &problem {
             GeometryProblem::Null => {
-                ledger.notice(at("geometry"), "no_geometry", format!("parcel {key} has no geometry"))
+                let message = Message::new(format!("parcel {key} has no geometry"), format!("宗地 {key} 没有图形"));
+                ledger.notice(at("geometry"), "no_geometry", message)
             }
             GeometryProblem::Unusable(why) => ledger.warning(
                 at("geometry"),
                 "invalid_geometry",
-                format!("parcel {key}: {why}; kept with no geometry"),
+                Message::new(
+                    format!("parcel {key}: {}; kept with no geometry", why.en),
+                    format!("宗地 {key}：{}，保留为无图形", why.zh_or_en()),
+                ),
             ),
         }
         None
@@ -284,14 +288,16 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
         ledger.error(
             at,
             "code_stored_as_number",
-            format!("parcel {key}: the code is stored as a JSON number; used as written"),
+            Message::new(
+                format!("parcel {key}: the code is stored as a JSON number; used as written"),
+                format!("宗地 {key}：信用代码被存为 JSON 数字，按原样使用"),
+            ),
         );
     } else if !check_code(&code) {
-        ledger.warning(
-            at,
-            "invalid_code",
-            format!("parcel {key}: `{code}` is not a valid unified social credit code (GB 32100); joined as written"),
-        );
+        ledger.warning(at, "invalid_code", {
+            let why = invalid_code(&code);
+            Message::new(format!("parcel {key}: {}", why.en), format!("宗地 {key}：{}", why.zh_or_en()))
+        });
     }
     code
 }
@@ -364,7 +370,10 @@ fn name_duplicates(features: &mut [ParcelFeature], ledger: &Ledger) {
             ledger.error(
                 At::new(TABLE, f.index, &id, "parcel_id"),
                 "duplicate_parcel_id",
-                format!("parcel id {id} is used again; this feature is named {}", f.parcel_id),
+                Message::new(
+                    format!("parcel id {id} is used again; this feature is named {}", f.parcel_id),
+                    format!("宗地编号 {id} 重复使用，本要素命名为 {}", f.parcel_id),
+                ),
             );
         }
     }

@@ -19,7 +19,7 @@ use super::InputError;
 use super::crs::{Crs, from_wkt};
 use super::parcels::{GeometryProblem, Layer, ParcelFeature, feature_from, rings_by_nesting};
 use crate::land::repair::RawPolygons;
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use encoding_rs::{Encoding, GB18030, UTF_8, WINDOWS_1252};
 use serde_json::{Map, Value};
 use shapefile::{PolygonRing, Shape, ShapeReader};
@@ -75,8 +75,13 @@ fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
 
 /// Each record's polygons (`Ok(None)` for a null shape).
 fn read_shapes(path: &Path) -> Result<Vec<Result<Option<RawPolygons>, GeometryProblem>>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
+    check_record_sizes(&bytes).map_err(|(record, why)| {
+        InputError::new(path, format!("not a readable Shapefile: record {record} is damaged ({why})"))
+            .at(record as u64, None)
+    })?;
     let unreadable = |e: shapefile::Error| InputError::new(path, format!("not a readable Shapefile: {e}"));
-    let mut reader = ShapeReader::from_path(path).map_err(unreadable)?;
+    let mut reader = ShapeReader::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
     let mut shapes = Vec::new();
     for (i, shape) in reader.iter_shapes().enumerate() {
         let shape = shape.map_err(|e| unreadable(e).at(i as u64 + 1, None))?;
@@ -85,13 +90,59 @@ fn read_shapes(path: &Path) -> Result<Vec<Result<Option<RawPolygons>, GeometryPr
     Ok(shapes)
 }
 
+/// Checks the sizes a .shp's records claim before the `shapefile` crate trusts them: each
+/// record lies within the file, and a polygon's parts and points fit in its record (the crate
+/// reserves memory for the counts it reads, so a damaged count of 10⁹ parts would exhaust
+/// memory instead of being an error); so do multipoints' and multipatches' counts. `Err` is
+/// (record number from 1, why).
+fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
+    let be = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let le = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let (mut at, mut record) = (100, 0);
+    while at + 8 <= bytes.len() {
+        record += 1;
+        let length = be(at + 4).and_then(|words| usize::try_from(words).ok()).map(|w| w * 2);
+        let Some(length) = length.filter(|l| at + 8 + l <= bytes.len()) else {
+            return Err((record, "its length runs past the end of the file".into()));
+        };
+        let content = at + 8;
+        let (header, per_part) = match le(content) {
+            Some(3 | 5 | 13 | 15 | 23 | 25) => (44, 4),
+            Some(31) => (44, 8),
+            Some(8 | 18 | 28) => (40, 0),
+            _ => (0, 0),
+        };
+        if header > 0 {
+            let (parts, points) = if per_part == 0 {
+                (Some(0), le(content + 36).map(i64::from))
+            } else {
+                (le(content + 36).map(i64::from), le(content + 40).map(i64::from))
+            };
+            let (Some(parts), Some(points)) = (parts, points) else {
+                return Err((record, "its shape is cut short".into()));
+            };
+            if parts < 0 || points < 0 || header + per_part * parts + 16 * points > length as i64 {
+                return Err((record, format!("{parts} parts and {points} points do not fit in {length} bytes")));
+            }
+        }
+        at = content + length;
+    }
+    Ok(())
+}
+
 fn polygons(shape: Shape) -> Result<Option<RawPolygons>, GeometryProblem> {
     let rings: Vec<Vec<[f64; 2]>> = match shape {
         Shape::NullShape => return Err(GeometryProblem::Null),
         Shape::Polygon(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
         Shape::PolygonM(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
         Shape::PolygonZ(p) => p.rings().iter().map(|r| ring_points(r, |p| [p.x, p.y])).collect(),
-        other => return Err(GeometryProblem::Unusable(format!("a {} shape is not a polygon", other.shapetype()))),
+        other => {
+            let why = Message::new(
+                format!("a {} shape is not a polygon", other.shapetype()),
+                format!("{} 图形不是多边形", other.shapetype()),
+            );
+            return Err(GeometryProblem::Unusable(why));
+        }
     };
     Ok(Some(rings_by_nesting(rings)))
 }
@@ -275,6 +326,30 @@ fn choose_encoding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn damaged_record_sizes_are_errors_not_allocations() {
+        let mut shp = vec![0u8; 100];
+        let record = |parts: i32, points: i32, words: i32| {
+            let mut r = Vec::new();
+            r.extend(1i32.to_be_bytes());
+            r.extend(words.to_be_bytes());
+            r.extend(5i32.to_le_bytes());
+            r.extend([0u8; 32]);
+            r.extend(parts.to_le_bytes());
+            r.extend(points.to_le_bytes());
+            r.resize(8 + words as usize * 2, 0);
+            r
+        };
+        let good = [shp.clone(), record(1, 4, (44 + 4 + 64) / 2)].concat();
+        assert_eq!(check_record_sizes(&good), Ok(()));
+        let huge = [shp.clone(), record(750_000_000, 4, (44 + 4 + 64) / 2)].concat();
+        assert!(check_record_sizes(&huge).is_err_and(|(n, why)| n == 1 && why.contains("750000000 parts")));
+        let mut cut = record(1, 4, 1_000_000);
+        cut.truncate(8 + 112);
+        shp.extend(cut);
+        assert!(check_record_sizes(&shp).is_err_and(|(_, why)| why.contains("past the end")));
+    }
 
     #[test]
     fn windows_1252_gives_every_byte_back() {

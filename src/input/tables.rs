@@ -4,13 +4,13 @@
 //! code, unreadable year, bad month) is reported and left out, never silently dropped.
 
 use super::InputError;
-use super::cells::{self, Read};
-use super::energy::{EnergyRow, EnergySums, EnergyTotals};
+use super::cells::{self, Expected, Read};
+use super::energy::{EnergyRow, EnergySums, EnergyTotals, KeptMonths};
 use super::headers::{self, ColumnSpec};
 use super::source::{ColumnMap, RawTable, concat};
 use crate::dates::Date;
 use crate::keys::{check_code, normalize_code};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashSet, HashSetExt};
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
@@ -65,7 +65,10 @@ impl Enterprises {
                     ledger.error(
                         At::new("enterprises", r.row, &r.code, "credit_code"),
                         "duplicate_row",
-                        format!("a second row for {} in {y}; the first row is kept", r.code),
+                        Message::new(
+                            format!("a second row for {} in {y}; the first row is kept", r.code),
+                            format!("{} 在 {y} 年有第二行记录，保留第一行", r.code),
+                        ),
                     );
                 }
                 first
@@ -91,7 +94,7 @@ pub struct LeaseRow {
     pub parcel_id: String,
     pub lessee: String,
     /// `None`: what is left of the parcel. `Err`: unreadable or negative (the lease is ignored).
-    pub area_mu: Result<Option<f64>, String>,
+    pub area_mu: Result<Option<f64>, Message>,
     pub year: RowYear,
 }
 
@@ -124,22 +127,22 @@ impl RowReader<'_> {
         At::new(self.table, self.row, &self.key, field)
     }
 
-    fn typed<T>(&self, field: &str, read: fn(&str) -> Read<T>, code: &'static str, what: &str) -> Option<T> {
+    fn typed<T>(&self, field: &str, read: fn(&str) -> Read<T>, code: &'static str, what: Expected) -> Option<T> {
         let cell = self.cell(field);
         read(cell).unwrap_or_else(|cells::Unreadable| {
-            self.ledger.warning(self.at(field), code, format!("`{cell}` is not {what}; read as missing"));
+            self.ledger.warning(self.at(field), code, cells::unreadable(cell, what));
             None
         })
     }
 
     /// A number in the SPEC's unit (converted when its column is given in another).
     fn number(&self, field: &str) -> Option<f64> {
-        let value = self.typed(field, cells::number, "unreadable_number", "a number")?;
+        let value = self.typed(field, cells::number, "unreadable_number", Expected::Number)?;
         Some(self.map.in_spec_unit(field, value))
     }
 
     fn boolean(&self, field: &str) -> Option<bool> {
-        self.typed(field, cells::boolean, "unreadable_boolean", "a yes/no value")
+        self.typed(field, cells::boolean, "unreadable_boolean", Expected::Boolean)
     }
 
     fn text(&self, field: &str) -> Option<String> {
@@ -153,7 +156,10 @@ impl RowReader<'_> {
             self.ledger.error(
                 self.at("year"),
                 "unreadable_year",
-                format!("`{cell}` is not a year; the row is not used"),
+                Message::new(
+                    format!("`{cell}` is not a year; the row is not used"),
+                    format!("“{cell}”不是年份，该行不予采用"),
+                ),
             );
         })
     }
@@ -176,7 +182,7 @@ impl RowReader<'_> {
 
     /// A year-like cell other than the row's year (start_year): unreadable is a warning.
     fn year_value(&self, field: &str) -> Option<i32> {
-        self.typed(field, cells::year, "unreadable_year", "a year")
+        self.typed(field, cells::year, "unreadable_year", Expected::Year)
     }
 
     /// The month, when the table has one; `Err` when it is outside 1–12 or unreadable.
@@ -189,12 +195,23 @@ impl RowReader<'_> {
                 self.ledger.error(
                     self.at("month"),
                     "bad_month",
-                    format!("month `{cell}` is not 1–12; the row is not used"),
+                    Message::new(
+                        format!("month `{cell}` is not 1–12; the row is not used"),
+                        format!("月份“{cell}”不在 1–12 之间，该行不予采用"),
+                    ),
                 );
                 Err(cells::Unreadable)
             }
         }
     }
+}
+
+/// The message of a code that fails the GB 32100 check (it still joins as written).
+pub fn invalid_code(code: &str) -> Message {
+    Message::new(
+        format!("`{code}` is not a valid unified social credit code (GB 32100); joined as written"),
+        format!("“{code}”不是有效的统一社会信用代码（GB 32100 校验不通过），按原样关联"),
+    )
 }
 
 /// Normalises and checks the code of record `index` (0-based) in `column`; reports an
@@ -211,9 +228,11 @@ fn read_code(
     let field = "credit_code";
     if code.is_empty() {
         if let Some(label) = totals_label(record) {
-            ledger.notice(At::new(table, row, "", field), "total_row_skipped", format!("a `{label}` row; skipped"));
+            let message = Message::new(format!("a `{label}` row; skipped"), format!("“{label}”行，已跳过"));
+            ledger.notice(At::new(table, row, "", field), "total_row_skipped", message);
         } else {
-            ledger.error(At::new(table, row, "", field), "empty_code", "no credit code; the row is not used");
+            let message = Message::new("no credit code; the row is not used", "缺少统一社会信用代码，该行不予采用");
+            ledger.error(At::new(table, row, "", field), "empty_code", message);
         }
         return None;
     }
@@ -221,14 +240,13 @@ fn read_code(
         ledger.error(
             At::new(table, row, &code, field),
             "code_stored_as_number",
-            format!("the code is stored as a number in the spreadsheet (digits beyond the 15th are lost); used as written: {code}"),
+            Message::new(
+                format!("the code is stored as a number in the spreadsheet (digits beyond the 15th are lost); used as written: {code}"),
+                format!("信用代码在表格中被存为数字（第15位以后的数字已丢失），按原样使用：{code}"),
+            ),
         );
     } else if !check_code(&code) {
-        ledger.warning(
-            At::new(table, row, &code, field),
-            "invalid_code",
-            format!("`{code}` is not a valid unified social credit code (GB 32100); joined as written"),
-        );
+        ledger.warning(At::new(table, row, &code, field), "invalid_code", invalid_code(&code));
     }
     Some(code)
 }
@@ -282,7 +300,7 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
             code: r.key.clone(),
             year,
             name: r.text("name"),
-            above: r.typed("scale", cells::scale, "unreadable_boolean", "a scale (规上/规下)"),
+            above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
             industry: r.text("industry"),
             park: r.text("park"),
             revenue: r.number("revenue"),
@@ -316,9 +334,9 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
 }
 
 /// Reads the energy table into totals per code and year; rows without a year belong to
-/// the evaluation year `year`.
-pub fn read_energy(raw: &RawTable, year: i32, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
-    let sums = EnergySums::new(year);
+/// the evaluation year `year`. The electricity of the `kept` months is kept month by month.
+pub fn read_energy(raw: &RawTable, year: i32, kept: KeptMonths, ledger: &Ledger) -> Result<EnergyTotals, InputError> {
+    let sums = EnergySums::new(kept);
     let build = |r: &RowReader<'_>| {
         Some(EnergyRow {
             year: r.yearly_year().ok()?.unwrap_or(year),
@@ -361,19 +379,21 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
         let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
         let lessee = normalize_code(cells::code_text(record.get(lessee_column).unwrap_or("")));
         if !lessee.is_empty() && !check_code(&lessee) {
-            ledger.warning(
-                At::new("leases", i + 1, &lessee, "lessee"),
-                "invalid_code",
-                format!("`{lessee}` is not a valid unified social credit code (GB 32100); joined as written"),
-            );
+            ledger.warning(At::new("leases", i + 1, &lessee, "lessee"), "invalid_code", invalid_code(&lessee));
         }
         let reader = RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
         let year = reader.year().ok()?;
         let area_cell = reader.cell("area_mu");
         let area_mu = match cells::number(area_cell).map(|a| a.map(|a| map.in_spec_unit("area_mu", a))) {
-            Ok(Some(a)) if a < 0.0 => Err(format!("lease area `{area_cell}` is negative")),
+            Ok(Some(a)) if a < 0.0 => Err(Message::new(
+                format!("lease area `{area_cell}` is negative"),
+                format!("租赁面积“{area_cell}”为负数"),
+            )),
             Ok(a) => Ok(a),
-            Err(cells::Unreadable) => Err(format!("lease area `{area_cell}` is not a number")),
+            Err(cells::Unreadable) => Err(Message::new(
+                format!("lease area `{area_cell}` is not a number"),
+                format!("租赁面积“{area_cell}”不是数字"),
+            )),
         };
         Some(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year })
     })
@@ -656,7 +676,7 @@ mod tests {
     fn bad_month_drops_the_row() {
         let ledger = Ledger::new();
         let raw = table("credit_code,year,month,用电量\n914403001922038216,2023,13,5\n914403001922038216,2023,12,5\n");
-        let totals = read_energy(&raw, 2023, &ledger).expect("reads");
+        let totals = read_energy(&raw, 2023, KeptMonths::of_year(2023), &ledger).expect("reads");
         assert_eq!(totals.rows(), 1);
         let months = totals.years[0].2.months.as_ref().expect("months of 2023");
         assert_eq!(months[11], Some(Some(5.0)));

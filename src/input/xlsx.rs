@@ -68,12 +68,7 @@ pub fn read_spreadsheet(path: &Path) -> Result<RawTable, InputError> {
 fn first_worksheet(path: &Path) -> Result<Sheet, InputError> {
     let mut workbook: Xlsx<_> =
         open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLSX file: {e}")))?;
-    let name = workbook
-        .sheets_metadata()
-        .iter()
-        .find(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))?;
+    let name = first_sheet_name(path, workbook.sheets_metadata())?;
     let unreadable = |e: XlsxError| InputError::new(path, format!("sheet `{name}` is not readable: {e}"));
     let mut reader = match workbook.worksheet_cells_reader(&name) {
         Ok(reader) => reader,
@@ -105,16 +100,17 @@ fn first_worksheet(path: &Path) -> Result<Sheet, InputError> {
     Ok((name, cells, merged))
 }
 
+/// The name of the first worksheet among a workbook's sheets (chart sheets skipped).
+fn first_sheet_name(path: &Path, sheets: &[calamine::Sheet]) -> Result<String, InputError> {
+    let first = sheets.iter().find(|s| s.typ == SheetType::WorkSheet);
+    first.map(|s| s.name.clone()).ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))
+}
+
 /// [`first_worksheet`] of an Excel 97–2003 workbook (read whole: such files are small).
 fn first_xls_worksheet(path: &Path) -> Result<Sheet, InputError> {
     let mut workbook: Xls<_> =
         open_workbook(path).map_err(|e| InputError::new(path, format!("not a readable XLS file: {e}")))?;
-    let name = workbook
-        .sheets_metadata()
-        .iter()
-        .find(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .ok_or_else(|| InputError::new(path, "the workbook has no worksheet"))?;
+    let name = first_sheet_name(path, workbook.sheets_metadata())?;
     let range = workbook
         .worksheet_range(&name)
         .map_err(|e| InputError::new(path, format!("sheet `{name}` is not readable: {e}")))?;

@@ -5,7 +5,7 @@
 use crate::input::tables::LeaseRow;
 use crate::numbers::{round6, sorted_sum};
 use crate::parcels::{ParcelIx, Parcels};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashMapExt};
 
 /// The land of every code that holds or leases any.
@@ -52,27 +52,42 @@ pub fn book_land(parcels: &Parcels, leases: &[LeaseRow], year: i32, ledger: &Led
             ledger.notice(
                 at,
                 "other_year",
-                format!("lease of year {} ignored (evaluating {year})", lease.year.unwrap_or(0)),
+                Message::new(
+                    format!("lease of year {} ignored (evaluating {year})", lease.year.unwrap_or(0)),
+                    format!("{} 年的租赁记录不予采用（评价年度 {year}）", lease.year.unwrap_or(0)),
+                ),
             );
             continue;
         }
-        let ignore = |why: String| ledger.warning(at, "lease_ignored", format!("{why}; the lease is ignored"));
+        let ignore = |why: &Message| {
+            let message = Message::new(
+                format!("{}; the lease is ignored", why.en),
+                format!("{}，该租赁记录不予采用", why.zh_or_en()),
+            );
+            ledger.warning(at, "lease_ignored", message)
+        };
         let Some(&p) = first_with_id.get(lease.parcel_id.as_str()) else {
-            ignore(format!("parcel `{}` is not in the parcel file", lease.parcel_id));
+            ignore(&Message::new(
+                format!("parcel `{}` is not in the parcel file", lease.parcel_id),
+                format!("宗地“{}”不在宗地文件中", lease.parcel_id),
+            ));
             continue;
         };
         let parcel = &features[p];
         let area = match &lease.area_mu {
             _ if lease.lessee.is_empty() => {
-                ignore("the lease names no lessee".into());
+                ignore(&Message::new("the lease names no lessee", "租赁记录未写明承租方"));
                 continue;
             }
             _ if lease.lessee == parcel.user => {
-                ignore(format!("the lessee {} is the parcel's own user", lease.lessee));
+                ignore(&Message::new(
+                    format!("the lessee {} is the parcel's own user", lease.lessee),
+                    format!("承租方 {} 就是该宗地的使用权人", lease.lessee),
+                ));
                 continue;
             }
             Err(why) => {
-                ignore(why.clone());
+                ignore(why);
                 continue;
             }
             Ok(area) => *area,
@@ -84,9 +99,12 @@ pub fn book_land(parcels: &Parcels, leases: &[LeaseRow], year: i32, ledger: &Led
                 ledger.warning(
                     at,
                     "lease_capped",
-                    format!(
-                        "lease of {a} mu of parcel {} exceeds the {left} mu not yet leased out; capped",
-                        parcel.parcel_id
+                    Message::new(
+                        format!(
+                            "lease of {a} mu of parcel {} exceeds the {left} mu not yet leased out; capped",
+                            parcel.parcel_id
+                        ),
+                        format!("宗地 {} 租出 {a} 亩，超过尚未租出的 {left} 亩，按 {left} 亩计", parcel.parcel_id),
                     ),
                 );
                 left

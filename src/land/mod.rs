@@ -8,7 +8,7 @@ pub mod repair;
 use crate::config::{AreaSource, Land as LandConfig};
 use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, TABLE};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use area::{M2_PER_MU, geodesic_area_m2, planar_area_m2};
 use geo::{CoordsIter, MultiPolygon};
 use rayon::prelude::*;
@@ -49,13 +49,20 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
     let geometry = repaired.and_then(|r| r.geometry).filter(|g| {
         let fits = crs != Crs::LonLat || g.coords_iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
         if !fits {
-            let message = format!("parcel {}: coordinates outside ±180/±90 in a longitude/latitude file", f.parcel_id);
+            let message = Message::new(
+                format!("parcel {}: coordinates outside ±180/±90 in a longitude/latitude file", f.parcel_id),
+                format!("宗地 {}：经纬度文件中的坐标超出 ±180/±90", f.parcel_id),
+            );
             ledger.warning(at, "invalid_geometry", message);
         }
         fits
     });
     if f.raw.is_some() && geometry.is_none() {
-        ledger.warning(at, "no_geometry", format!("parcel {}: no polygon is left after repair", f.parcel_id));
+        let message = Message::new(
+            format!("parcel {}: no polygon is left after repair", f.parcel_id),
+            format!("宗地 {}：修复后没有剩余多边形", f.parcel_id),
+        );
+        ledger.warning(at, "no_geometry", message);
     }
     let measured_mu = geometry.as_ref().and_then(|g| {
         let m2 = match crs {
@@ -63,7 +70,11 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
             Crs::GaussKruger { .. } => planar_area_m2(g),
         };
         if !m2.is_finite() {
-            ledger.warning(at, "invalid_geometry", format!("parcel {}: its area cannot be measured", f.parcel_id));
+            let message = Message::new(
+                format!("parcel {}: its area cannot be measured", f.parcel_id),
+                format!("宗地 {}：无法量算面积", f.parcel_id),
+            );
+            ledger.warning(at, "invalid_geometry", message);
         }
         m2.is_finite().then_some(m2 / M2_PER_MU)
     });
@@ -82,11 +93,19 @@ fn check_registered(f: &ParcelFeature, measured: Option<f64>, config: &LandConfi
         ledger.warning(
             At::new(TABLE, f.index, &f.parcel_id, "registered_mu"),
             "area_mismatch",
-            format!(
-                "parcel {}: measured {m:.3} mu differs from the registered {r} mu by {:.1}% (tolerance {:.1}%)",
-                f.parcel_id,
-                (m - r).abs() / r * 100.0,
-                config.registered_tolerance * 100.0
+            Message::new(
+                format!(
+                    "parcel {}: measured {m:.3} mu differs from the registered {r} mu by {:.1}% (tolerance {:.1}%)",
+                    f.parcel_id,
+                    (m - r).abs() / r * 100.0,
+                    config.registered_tolerance * 100.0
+                ),
+                format!(
+                    "宗地 {}：实测 {m:.3} 亩与登记的 {r} 亩相差 {:.1}%（容差 {:.1}%）",
+                    f.parcel_id,
+                    (m - r).abs() / r * 100.0,
+                    config.registered_tolerance * 100.0
+                ),
             ),
         );
     }

@@ -3,11 +3,12 @@
 //! set still invalid after that is made valid the way GEOS's MakeValid `linework` method does.
 //! Every repair is reported so that the caller can turn it into a data_quality row.
 
+use crate::quality::Message;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use geo::algorithm::kernels::RobustKernel;
-use geo::algorithm::validation::{GeometryIndex, InvalidMultiPolygon, Validation};
+use geo::algorithm::validation::{GeometryIndex, InvalidMultiPolygon, InvalidPolygon, RingRole, Validation};
 use geo::line_intersection::line_intersection;
 use geo::{Area, Contains, Coord, Kernel, Line, LineString, MultiPolygon, Orientation, Point, Polygon};
 use i_overlay::core::fill_rule::FillRule;
@@ -41,7 +42,7 @@ pub enum RepairKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {
     pub kind: RepairKind,
-    pub message: String,
+    pub message: Message,
 }
 
 /// The repaired geometry (None when no polygon is left) and the repairs made, in order.
@@ -78,14 +79,23 @@ pub fn repair(raw: &RawPolygons) -> Repaired {
     Repaired { geometry, repairs }
 }
 
-fn push(repairs: &mut Vec<Repair>, kind: RepairKind, message: String) {
+fn push(repairs: &mut Vec<Repair>, kind: RepairKind, message: Message) {
     repairs.push(Repair { kind, message });
+}
+
+/// Where a ring is, in English and Chinese: `polygon 1 ring 2`, `第1个多边形第2环`.
+struct RingLabel {
+    en: String,
+    zh: String,
 }
 
 /// The polygon numbered `number` with its rings cleaned, or None when its shell is dropped.
 fn clean_polygon(number: usize, rings: &[Vec<[f64; 2]>], repairs: &mut Vec<Repair>) -> Option<Polygon<f64>> {
     let Some((shell, holes)) = rings.split_first() else {
-        let message = format!("polygon {number}: no rings, polygon dropped");
+        let message = Message::new(
+            format!("polygon {number}: no rings, polygon dropped"),
+            format!("第{number}个多边形：没有环，已删除"),
+        );
         push(repairs, RepairKind::RingDropped, message);
         return None;
     };
@@ -98,39 +108,55 @@ fn clean_polygon(number: usize, rings: &[Vec<[f64; 2]>], repairs: &mut Vec<Repai
     Some(Polygon::new(exterior, interiors))
 }
 
-fn ring_label(polygon: usize, ring: usize) -> String {
-    format!("polygon {polygon} ring {ring}")
+fn ring_label(polygon: usize, ring: usize) -> RingLabel {
+    RingLabel { en: format!("polygon {polygon} ring {ring}"), zh: format!("第{polygon}个多边形第{ring}环") }
 }
 
 /// The ring cleaned and closed, or None when it is dropped. `holes_lost` is the number of holes
 /// that go with it (non-zero only for a shell), for the message.
-fn clean_ring(ring: &[[f64; 2]], label: &str, holes_lost: usize, repairs: &mut Vec<Repair>) -> Option<LineString<f64>> {
-    let drop_because = |repairs: &mut Vec<Repair>, reason: String| {
-        let tail = match holes_lost {
-            0 => String::new(),
-            1 => " with its polygon's hole".to_owned(),
-            n => format!(" with its polygon's {n} holes"),
+fn clean_ring(
+    ring: &[[f64; 2]],
+    label: &RingLabel,
+    holes_lost: usize,
+    repairs: &mut Vec<Repair>,
+) -> Option<LineString<f64>> {
+    let drop_because = |repairs: &mut Vec<Repair>, reason: Message| {
+        let (tail, tail_zh) = match holes_lost {
+            0 => (String::new(), String::new()),
+            1 => (" with its polygon's hole".to_owned(), "，连同该多边形的洞".to_owned()),
+            n => (format!(" with its polygon's {n} holes"), format!("，连同该多边形的{n}个洞")),
         };
-        let message = format!("{label}: {reason}, ring dropped{tail}");
+        let message = Message::new(
+            format!("{}: {}, ring dropped{tail}", label.en, reason.en),
+            format!("{}：{}，已删除该环{tail_zh}", label.zh, reason.zh_or_en()),
+        );
         push(repairs, RepairKind::RingDropped, message);
     };
     if ring.iter().flatten().any(|v| !v.is_finite()) {
-        drop_because(repairs, "non-finite coordinate".to_owned());
+        drop_because(repairs, Message::new("non-finite coordinate", "坐标不是有限数值"));
         return None;
     }
     let (mut points, repeated) = drop_repeated(ring);
     if repeated > 0 {
-        let message = format!("{label}: {repeated} repeated vertices dropped");
+        let message = Message::new(
+            format!("{}: {repeated} repeated vertices dropped", label.en),
+            format!("{}：删除 {repeated} 个重复顶点", label.zh),
+        );
         push(repairs, RepairKind::VertexRepeated, message);
     }
     let distinct = count_distinct(&points);
     if distinct < 3 {
-        drop_because(repairs, format!("{distinct} distinct points (fewer than 3)"));
+        let reason = Message::new(
+            format!("{distinct} distinct points (fewer than 3)"),
+            format!("只有 {distinct} 个不同的点（少于3个）"),
+        );
+        drop_because(repairs, reason);
         return None;
     }
     if points.first() != points.last() {
         points.push(points[0]);
-        push(repairs, RepairKind::RingClosed, format!("{label}: ring closed"));
+        let message = Message::new(format!("{}: ring closed", label.en), format!("{}：环未闭合，已闭合", label.zh));
+        push(repairs, RepairKind::RingClosed, message);
     }
     Some(points.into_iter().map(|[x, y]| Coord { x, y }).collect())
 }
@@ -163,11 +189,24 @@ fn validate(mp: MultiPolygon<f64>, numbers: &[usize], repairs: &mut Vec<Repair>)
     let (geometry, outcome) = match make_valid(&mp) {
         Ok(valid) => {
             let count = valid.0.len();
-            (Some(valid), format!("made valid by even-odd linework: {count} polygon(s)"))
+            let outcome = Message::new(
+                format!("made valid by even-odd linework: {count} polygon(s)"),
+                format!("已按奇偶规则修复为 {count} 个有效多边形"),
+            );
+            (Some(valid), outcome)
         }
-        Err(why) => (None, format!("{why}; the feature has no geometry")),
+        Err(why) => (
+            None,
+            Message::new(
+                format!("{}; the feature has no geometry", why.en),
+                format!("{}，该要素无图形", why.zh_or_en()),
+            ),
+        ),
     };
-    let message = format!("invalid geometry ({reason}): {outcome}");
+    let message = Message::new(
+        format!("invalid geometry ({}): {}", reason.en, outcome.en),
+        format!("图形无效（{}）：{}", reason.zh_or_en(), outcome.zh_or_en()),
+    );
     push(repairs, RepairKind::InvalidGeometry, message);
     geometry
 }
@@ -176,7 +215,7 @@ fn validate(mp: MultiPolygon<f64>, numbers: &[usize], repairs: &mut Vec<Repair>)
 /// else a ring whose points are all collinear (no area; geo's `Validation` lets it pass, GEOS
 /// does not). `numbers[i]` is the 1-based raw number of `mp.0[i]`; ring indices in geo's
 /// reasons count the rings kept.
-fn first_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
+fn first_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<Message> {
     if vertex_count(mp) > LARGE_VERTICES {
         return large_problem(mp, numbers);
     }
@@ -185,7 +224,12 @@ fn first_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
     }
     mp.0.iter().zip(numbers).find_map(|(polygon, number)| {
         let mut rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
-        rings.any(is_flat).then(|| format!("polygon {number}: a ring has no area (its points are collinear)"))
+        rings.any(is_flat).then(|| {
+            Message::new(
+                format!("polygon {number}: a ring has no area (its points are collinear)"),
+                format!("第{number}个多边形：有一个环面积为零（各点共线）"),
+            )
+        })
     })
 }
 
@@ -200,11 +244,11 @@ fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
 /// The validity problem of a large polygon set, found in O(n log n): two segments that
 /// cross or touch other than at their shared vertex, a hole not inside its shell, a part
 /// inside another, or a collinear ring.
-fn large_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
+fn large_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<Message> {
     let rings: Vec<&LineString<f64>> =
         mp.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).collect();
     if rings.iter().any(|r| is_flat(r)) {
-        return Some("a ring has no area (its points are collinear)".into());
+        return Some(Message::new("a ring has no area (its points are collinear)", "有一个环面积为零（各点共线）"));
     }
     let segments: Vec<GeomWithData<Line<f64>, (usize, usize)>> = rings
         .iter()
@@ -223,14 +267,18 @@ fn large_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
             .map(|_| s.data)
     });
     if let Some((ring, _)) = crossing {
-        return Some(format!("ring {} crosses or touches itself or another ring", ring + 1));
+        return Some(Message::new(
+            format!("ring {} crosses or touches itself or another ring", ring + 1),
+            format!("第{}环与自身或其他环相交或相接", ring + 1),
+        ));
     }
     for (p, polygon) in mp.iter().enumerate() {
         let shell = Polygon::new(polygon.exterior().clone(), Vec::new());
         if polygon.interiors().iter().any(|hole| hole.0.first().is_some_and(|c| !shell.contains(&Point::from(*c)))) {
-            return Some(format!(
-                "polygon {}: a hole lies outside its shell",
-                numbers.get(p).copied().unwrap_or(p + 1)
+            let number = numbers.get(p).copied().unwrap_or(p + 1);
+            return Some(Message::new(
+                format!("polygon {number}: a hole lies outside its shell"),
+                format!("第{number}个多边形：洞位于外环之外"),
             ));
         }
         let inside_other = mp
@@ -238,7 +286,11 @@ fn large_problem(mp: &MultiPolygon<f64>, numbers: &[usize]) -> Option<String> {
             .enumerate()
             .any(|(q, other)| q != p && polygon.exterior().0.first().is_some_and(|c| other.contains(&Point::from(*c))));
         if inside_other {
-            return Some(format!("polygon {}: it lies inside another part", numbers.get(p).copied().unwrap_or(p + 1)));
+            let number = numbers.get(p).copied().unwrap_or(p + 1);
+            return Some(Message::new(
+                format!("polygon {number}: it lies inside another part"),
+                format!("第{number}个多边形：位于另一部分之内"),
+            ));
         }
     }
     None
@@ -256,16 +308,37 @@ fn is_flat(ring: &LineString<f64>) -> bool {
 }
 
 /// geo's validation problem, with polygons numbered as in the raw coordinates.
-fn describe(problem: &InvalidMultiPolygon, numbers: &[usize]) -> String {
+fn describe(problem: &InvalidMultiPolygon, numbers: &[usize]) -> Message {
     let number = |index: &GeometryIndex| numbers.get(index.0).copied().unwrap_or(index.0 + 1);
     match problem {
-        InvalidMultiPolygon::InvalidPolygon(i, why) => format!("polygon {}: {why}", number(i)),
+        InvalidMultiPolygon::InvalidPolygon(i, why) => {
+            let n = number(i);
+            Message::new(format!("polygon {n}: {why}"), format!("第{n}个多边形：{}", polygon_problem_zh(why)))
+        }
         InvalidMultiPolygon::ElementsOverlaps(i, j) => {
-            format!("polygons {} and {} overlap", number(i), number(j))
+            let (a, b) = (number(i), number(j));
+            Message::new(format!("polygons {a} and {b} overlap"), format!("第{a}与第{b}个多边形重叠"))
         }
         InvalidMultiPolygon::ElementsTouchOnALine(i, j) => {
-            format!("polygons {} and {} touch along a line", number(i), number(j))
+            let (a, b) = (number(i), number(j));
+            Message::new(format!("polygons {a} and {b} touch along a line"), format!("第{a}与第{b}个多边形沿线相接"))
         }
+    }
+}
+
+/// geo's problem of one polygon in Chinese (its English is geo's own text).
+fn polygon_problem_zh(why: &InvalidPolygon) -> String {
+    let ring = |role: &RingRole| match role {
+        RingRole::Exterior => "外环".to_string(),
+        RingRole::Interior(i) => format!("第{}个内环", i + 1),
+    };
+    match why {
+        InvalidPolygon::TooFewPointsInRing(r) => format!("{}不同的点少于3个", ring(r)),
+        InvalidPolygon::SelfIntersection(r) => format!("{}自相交", ring(r)),
+        InvalidPolygon::NonFiniteCoord(r, i) => format!("{}第{}个坐标不是有限数值", ring(r), i.0 + 1),
+        InvalidPolygon::InteriorRingNotContainedInExteriorRing(r) => format!("{}不在外环之内", ring(r)),
+        InvalidPolygon::IntersectingRingsOnALine(a, b) => format!("{}与{}沿线相交", ring(a), ring(b)),
+        InvalidPolygon::IntersectingRingsOnAnArea(a, b) => format!("{}与{}面状相交", ring(a), ring(b)),
     }
 }
 
@@ -284,7 +357,7 @@ fn describe(problem: &InvalidMultiPolygon, numbers: &[usize]) -> String {
 /// differ: parity cuts the hole out, GEOS keeps the whole shell.
 ///
 /// Err says why nothing is left: no area (e.g. a ring of collinear points), or i_overlay failed.
-fn make_valid(mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, &'static str> {
+fn make_valid(mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, Message> {
     let mut seen = HashSet::new();
     let contours: Vec<Vec<[f64; 2]>> =
         mp.0.iter()
@@ -292,11 +365,11 @@ fn make_valid(mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, &'static str>
             .filter(|ring| seen.insert(edge_set(ring)))
             .map(open_points)
             .collect();
-    let outlines =
-        catch_unwind(AssertUnwindSafe(|| even_odd_outlines(&contours))).map_err(|_| "making it valid failed")?;
+    let outlines = catch_unwind(AssertUnwindSafe(|| even_odd_outlines(&contours)))
+        .map_err(|_| Message::new("making it valid failed", "修复失败"))?;
     let polygons = bind_holes(outlines.iter().flat_map(|outline| split_pinches(outline)));
     if polygons.is_empty() {
-        return Err("no area is left after making it valid");
+        return Err(Message::new("no area is left after making it valid", "修复后没有剩余面积"));
     }
     Ok(MultiPolygon(polygons))
 }
@@ -446,7 +519,7 @@ mod tests {
         let shell = &[(0.0, 0.0), (0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (4.0, 4.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)];
         let repaired = repair(&raw(&[&[shell, INNER]]));
         assert_eq!(kinds(&repaired), [RepairKind::VertexRepeated]);
-        assert_eq!(repaired.repairs[0].message, "polygon 1 ring 1: 3 repeated vertices dropped");
+        assert_eq!(repaired.repairs[0].message.en, "polygon 1 ring 1: 3 repeated vertices dropped");
         let polygon = &repaired.geometry.expect("geometry").0[0];
         assert_eq!(polygon.exterior().0.len(), 5);
         assert_close(polygon.unsigned_area(), 15.0);
@@ -457,7 +530,7 @@ mod tests {
         let open = &SQUARE[..4];
         let repaired = repair(&raw(&[&[open]]));
         assert_eq!(kinds(&repaired), [RepairKind::RingClosed]);
-        assert_eq!(repaired.repairs[0].message, "polygon 1 ring 1: ring closed");
+        assert_eq!(repaired.repairs[0].message.en, "polygon 1 ring 1: ring closed");
         assert_close(area(&repaired), 16.0);
     }
 
@@ -466,7 +539,7 @@ mod tests {
         let sliver = &[(1.0, 1.0), (2.0, 2.0), (1.0, 1.0)];
         let repaired = repair(&raw(&[&[SQUARE, sliver]]));
         assert_eq!(kinds(&repaired), [RepairKind::RingDropped]);
-        assert_eq!(repaired.repairs[0].message, "polygon 1 ring 2: 2 distinct points (fewer than 3), ring dropped");
+        assert_eq!(repaired.repairs[0].message.en, "polygon 1 ring 2: 2 distinct points (fewer than 3), ring dropped");
         assert_close(area(&repaired), 16.0);
     }
 
@@ -477,7 +550,7 @@ mod tests {
         let repaired = repair(&raw(&[&[line, INNER], &[&far]]));
         assert_eq!(kinds(&repaired), [RepairKind::RingDropped]);
         assert_eq!(
-            repaired.repairs[0].message,
+            repaired.repairs[0].message.en,
             "polygon 1 ring 1: 2 distinct points (fewer than 3), ring dropped with its polygon's hole"
         );
         assert_eq!(polygon_count(&repaired), 1);
@@ -546,7 +619,11 @@ mod tests {
         let shifted: Vec<(f64, f64)> = SQUARE.iter().map(|&(x, y)| (x + 2.0, y + 2.0)).collect();
         let repaired = repair(&raw(&[&[SQUARE], &[&shifted]]));
         assert_eq!(kinds(&repaired), [RepairKind::InvalidGeometry]);
-        assert!(repaired.repairs[0].message.contains("polygons 1 and 2 overlap"), "{}", repaired.repairs[0].message);
+        assert!(
+            repaired.repairs[0].message.en.contains("polygons 1 and 2 overlap"),
+            "{}",
+            repaired.repairs[0].message.en
+        );
         assert_close(area(&repaired), 16.0 + 16.0 - 2.0 * 4.0);
     }
 
@@ -585,7 +662,7 @@ mod tests {
         assert!(repaired.geometry.is_none());
         assert_eq!(kinds(&repaired), [RepairKind::InvalidGeometry]);
         assert_eq!(
-            repaired.repairs[0].message,
+            repaired.repairs[0].message.en,
             "invalid geometry (polygon 1: a ring has no area (its points are collinear)): \
              no area is left after making it valid; the feature has no geometry"
         );
@@ -607,7 +684,7 @@ mod tests {
         let repaired = repair(&raw(&[&[nan_shell]]));
         assert!(repaired.geometry.is_none());
         assert_eq!(kinds(&repaired), [RepairKind::RingDropped]);
-        assert!(repaired.repairs[0].message.contains("non-finite"));
+        assert!(repaired.repairs[0].message.en.contains("non-finite"));
         let repaired = repair(&raw(&[&[SQUARE, inf_hole]]));
         assert_eq!(kinds(&repaired), [RepairKind::RingDropped]);
         assert_close(area(&repaired), 16.0);

@@ -1,5 +1,6 @@
 //! `enterprises.csv` (UTF-8 with BOM, opens in Excel) and `enterprises.parquet`: one row per
-//! credit code in the order of SPEC §7, with exactly the columns of SPEC §10.
+//! credit code in the order of SPEC §7, with the columns of SPEC §10 and, after `dq`, those of
+//! clarification 4 that this run computes (`points_to_next_class`).
 
 use super::cells::column_cells;
 use super::lang::Lang;
@@ -31,6 +32,12 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
         "high_energy_emission",
         "fragmented_pieces",
         "dq",
+        "class_prev",
+        "d_streak",
+        "points_to_next_class",
+        "class_stability",
+        "class_range",
+        "alerts",
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
@@ -71,6 +78,11 @@ impl EnterpriseTable {
         for flag in crate::flags::flag_columns(frame, &eval.flags)? {
             with_extra.with_column(flag)?;
         }
+        with_extra.with_column(eval.history.class_prev_column(frame, eval.year)?)?;
+        for column in eval.stability.columns() {
+            with_extra.with_column(column)?;
+        }
+        with_extra.with_column(eval.alerts.column())?;
         let indicators = eval.config.scheme_indicator_names();
         let names = column_names(&indicators);
         let selected: Vec<Expr> = names
@@ -148,9 +160,10 @@ fn xcell(column: &Column, i: usize, lang: Lang) -> XCell {
 fn number_format(name: &str) -> Option<String> {
     let format = match name {
         "land_mu" => "0.000",
+        "class_stability" => "0%",
         "surcharge_yuan" => "#,##0",
-        "rank" | "fragmented_pieces" => "0",
-        n if n.ends_with("_score") || n == "adjustment" => "0.00",
+        "rank" | "fragmented_pieces" | "d_streak" => "0",
+        n if n.ends_with("_score") || n == "adjustment" || n == "points_to_next_class" => "0.00",
         n if n.ends_with("_value") || n.ends_with("_benchmark") => "0.0000",
         _ => return None,
     };

@@ -5,7 +5,7 @@
 //! OGC:CRS84).
 
 use super::blocks::block_properties;
-use super::parcels::parcel_properties;
+use super::parcels::{parcel_properties, users};
 use super::{projjson, wkb};
 use crate::input::crs::Crs;
 use crate::parcels::ParcelIx;
@@ -30,6 +30,8 @@ enum Kind {
 const PARCEL_KINDS: &[(&str, Kind)] = &[
     ("area_mu", Kind::Float),
     ("registered_mu", Kind::Float),
+    ("total_score", Kind::Float),
+    ("zombie", Kind::Boolean),
     ("enclosure", Kind::Float),
     ("surrounding_share", Kind::Float),
     ("scattered", Kind::Boolean),
@@ -51,10 +53,10 @@ const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 
 /// parcels.parquet: every input feature, in input order.
 pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let classes = eval.rating.classes_by_code()?;
+    let users = users(eval)?;
     let geometries: Vec<_> = eval.parcels.parcels.land.values().iter().map(|m| m.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(
-        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &classes).to_map(),
+        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &users).to_map(),
         &geometries,
         PARCEL_KINDS,
         crs(eval),
@@ -63,9 +65,9 @@ pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Resul
 
 /// reclaim_blocks.parquet: one row per block, in block order.
 pub fn blocks_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let blocks = &eval.blocks;
+    let (blocks, users) = (&eval.blocks, users(eval)?);
     let geometries: Vec<_> = blocks.iter().map(|b| b.geometry.as_ref()).collect();
-    Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i]), &geometries, BLOCK_KINDS, crs(eval))?)?)
+    Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i], &users), &geometries, BLOCK_KINDS, crs(eval))?)?)
 }
 
 /// The `crs` of the metadata: PROJJSON for CGCS2000 Gauss-Krüger, and for longitude/latitude

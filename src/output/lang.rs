@@ -1,7 +1,14 @@
-//! Languages of the outputs meant for people (`--lang`): English, or Chinese headers, class,
-//! group and status names. Machine outputs (Parquet, GeoJSON property names, codes) stay in
-//! English so tools keep working.
+//! Languages of the outputs meant for people (`--lang`): English, or Chinese headers and
+//! Chinese names of every value a person reads — classes, groups, statuses, severities, zombie
+//! rules, reclaim reasons and data-problem codes — and the Chinese data-problem messages.
+//! Machine outputs (Parquet, GeoJSON property names and values, codes) stay in English so
+//! that tools keep working.
+//!
+//! The names of domain values are keyed by their types (`Class`, `Group`, …), not by text;
+//! the outputs that carry text columns parse them back first ([`Lang::value`]).
 
+use crate::domain::{Class, Group, ReclaimReason, Status, ZombieRule};
+use crate::quality::{Issue, Severity};
 use crate::rating::catalog::BUILT_IN;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -19,6 +26,24 @@ const HEADERS: &[(&str, &str)] = &[
     ("industry", "行业"),
     ("status", "评价状态"),
     ("land_mu", "用地面积(亩)"),
+    ("revenue", "营业收入(万元)"),
+    ("value_added", "工业增加值(万元)"),
+    ("profit", "利润总额(万元)"),
+    ("employees", "职工人数"),
+    ("rd_expense", "研发经费(万元)"),
+    ("tax", "税收(万元)"),
+    ("electricity_kwh", "用电量(千瓦时)"),
+    ("energy_tce", "综合能耗(吨标煤)"),
+    ("emissions", "主要污染物排放量(吨)"),
+    ("enterprises", "企业数"),
+    ("tax_per_mu", "亩均税收(万元/亩)"),
+    ("va_per_mu", "亩均增加值(万元/亩)"),
+    ("zombies", "僵尸企业数"),
+    ("reclaimable_mu", "可盘活面积(亩)"),
+    ("kind", "类型"),
+    ("groups", "组别"),
+    ("parks", "园区"),
+    ("industries", "行业"),
     ("adjustment", "加减分"),
     ("total_score", "综合得分"),
     ("rank", "排名"),
@@ -29,6 +54,16 @@ const HEADERS: &[(&str, &str)] = &[
     ("high_energy_emission", "双高企业"),
     ("fragmented_pieces", "用地分散块数"),
     ("dq", "数据问题"),
+    ("class_prev", "上年类别"),
+    ("d_streak", "连续D类年数"),
+    ("points_to_next_class", "升级所需分数"),
+    ("class_stability", "类别稳定度"),
+    ("class_range", "类别区间"),
+    ("alerts", "预警"),
+    ("alert", "预警规则"),
+    ("evidence", "依据"),
+    ("month", "月份"),
+    ("year", "年份"),
     ("severity", "严重程度"),
     ("table", "数据表"),
     ("row", "行"),
@@ -36,26 +71,72 @@ const HEADERS: &[(&str, &str)] = &[
     ("field", "字段"),
     ("code", "问题代码"),
     ("message", "说明"),
+    ("class_before", "调整前类别"),
+    ("class_after", "调整后类别"),
+    ("total_before", "调整前得分"),
+    ("total_after", "调整后得分"),
+    ("surcharge_before", "调整前电价加价(元)"),
+    ("surcharge_after", "调整后电价加价(元)"),
 ];
 
-const VALUES: &[(&str, &str)] = &[
-    ("A", "优先发展类"),
-    ("B", "鼓励提升类"),
-    ("C", "帮扶转型类"),
-    ("D", "倒逼整治类"),
-    ("T", "免评/新投产"),
-    ("N", "未评价"),
-    ("above", "规上"),
-    ("below", "规下"),
-    ("rated", "参评"),
-    ("exempt", "免评"),
-    ("new", "新投产"),
-    ("no_land", "无用地"),
-    ("below_min_mu", "用地不足"),
-    ("unmatched", "未匹配"),
-    ("error", "错误"),
-    ("warning", "警告"),
-    ("notice", "提示"),
+/// Chinese names of the input tables (SPEC §2, §13) and of the benchmarks, as data problems
+/// name where they were met.
+const TABLES: &[(&str, &str)] = &[
+    ("enterprises", "企业数据"),
+    ("tax", "税收数据"),
+    ("energy", "能耗数据"),
+    ("parcels", "宗地"),
+    ("leases", "租赁"),
+    ("adjustments", "加减分"),
+    ("benchmarks", "基准值"),
+    ("parcel_ledger", "宗地台账"),
+    ("commitments", "标准地承诺"),
+    ("buildings", "建筑"),
+];
+
+/// Chinese names of the data-problem codes: the SPEC's (§10, §13–§17) and muchan's own.
+const PROBLEMS: &[(&str, &str)] = &[
+    ("unreadable_number", "无法识别的数字"),
+    ("unreadable_boolean", "无法识别的是/否值"),
+    ("unreadable_year", "无法识别的年份"),
+    ("invalid_code", "信用代码校验不通过"),
+    ("empty_code", "缺少信用代码"),
+    ("code_stored_as_number", "信用代码被存为数字"),
+    ("duplicate_row", "重复记录"),
+    ("bad_month", "月份错误"),
+    ("no_tax_row", "无税收记录"),
+    ("unmatched_code", "无当年企业数据"),
+    ("duplicate_parcel_id", "宗地编号重复"),
+    ("vertex_repeated", "重复顶点"),
+    ("ring_closed", "环未闭合"),
+    ("ring_dropped", "环已删除"),
+    ("invalid_geometry", "图形无效"),
+    ("no_geometry", "无图形"),
+    ("area_mismatch", "面积与登记不符"),
+    ("lease_capped", "租赁面积超出"),
+    ("lease_ignored", "租赁记录未采用"),
+    ("benchmark_undefined", "基准值无定义"),
+    ("veto_unrated", "否决对象未参评"),
+    ("union_failed", "地块合并失败"),
+    ("other_year", "非评价年度记录"),
+    ("parcels_overlap", "宗地重叠"),
+    ("unknown_file", "无法识别的文件"),
+    ("missing_year", "缺少年份"),
+    ("title_rows_skipped", "跳过标题行"),
+    ("total_row_skipped", "跳过合计行"),
+    ("unit_converted", "单位已换算"),
+    ("dbf_encoding_conflict", "DBF编码声明冲突"),
+    ("undecodable_text", "无法解码的文字"),
+    ("crs_inferred", "坐标系已推断"),
+    ("axes_swapped", "坐标轴已互换"),
+    ("ledger_overrides", "台账覆盖属性"),
+    ("ledger_unmatched", "台账无对应宗地"),
+    ("unreadable_date", "无法识别的日期"),
+    ("floors_assumed", "层数按一层计"),
+    ("building_outside", "建筑不在宗地内"),
+    ("no_county", "无区县"),
+    ("unreadable_line", "无法识别的行"),
+    ("shapefile_mismatch", "图形与属性记录数不符"),
 ];
 
 impl Lang {
@@ -69,25 +150,141 @@ impl Lang {
         }
         for (suffix, zh_suffix) in [("_value", "_值"), ("_benchmark", "_基准值"), ("_score", "_得分")] {
             if let Some(indicator) = name.strip_suffix(suffix) {
-                let zh = BUILT_IN.iter().find(|b| b.name == indicator).map_or(indicator, |b| b.zh);
-                return format!("{zh}{zh_suffix}");
+                return format!("{}{zh_suffix}", self.indicator(indicator));
             }
         }
         name.to_string()
     }
 
-    /// Whether the values of `column` are translated.
-    pub fn translates(self, column: &str) -> bool {
-        ["class", "group", "status", "severity"].contains(&column) && self == Lang::Zh
+    /// An indicator's name (a custom indicator keeps its own).
+    pub fn indicator(self, name: &str) -> &str {
+        match BUILT_IN.iter().find(|b| b.name == name) {
+            Some(b) if self == Lang::Zh => b.zh,
+            _ => name,
+        }
     }
 
-    /// A class, group, status or severity value of the named column.
-    pub fn value(self, column: &str, value: &str) -> String {
-        let translated = self.translates(column);
-        match VALUES.iter().find(|(en, _)| translated && *en == value) {
-            Some((_, zh)) => zh.to_string(),
-            None => value.to_string(),
+    pub fn class(self, class: Class) -> &'static str {
+        if self == Lang::En {
+            return class.as_str();
         }
+        match class {
+            Class::A => "优先发展类",
+            Class::B => "鼓励提升类",
+            Class::C => "帮扶转型类",
+            Class::D => "倒逼整治类",
+            Class::T => "免评/新投产",
+            Class::N => "未评价",
+        }
+    }
+
+    pub fn group(self, group: Group) -> &'static str {
+        match (self, group) {
+            (Lang::En, _) => group.as_str(),
+            (Lang::Zh, Group::Above) => "规上",
+            (Lang::Zh, Group::Below) => "规下",
+        }
+    }
+
+    pub fn status(self, status: Status) -> &'static str {
+        if self == Lang::En {
+            return status.as_str();
+        }
+        match status {
+            Status::Unmatched => "未匹配",
+            Status::Exempt => "免评",
+            Status::New => "新投产",
+            Status::NoLand => "无用地",
+            Status::BelowMinMu => "用地不足",
+            Status::Rated => "参评",
+        }
+    }
+
+    pub fn severity(self, severity: Severity) -> &'static str {
+        match (self, severity) {
+            (Lang::En, _) => severity.as_str(),
+            (Lang::Zh, Severity::Error) => "错误",
+            (Lang::Zh, Severity::Warning) => "警告",
+            (Lang::Zh, Severity::Notice) => "提示",
+        }
+    }
+
+    pub fn zombie_rule(self, rule: ZombieRule) -> &'static str {
+        if self == Lang::En {
+            return rule.as_str();
+        }
+        match rule {
+            ZombieRule::DormantPower => "长期停产(用电休眠)",
+            ZombieRule::PersistentLosses => "连续亏损",
+            ZombieRule::NoTax => "连续零税收",
+            ZombieRule::Insolvent => "资不抵债",
+            ZombieRule::RevenueCollapse => "营收断崖下降",
+        }
+    }
+
+    pub fn reclaim_reason(self, reason: ReclaimReason) -> &'static str {
+        if self == Lang::En {
+            return reason.as_str();
+        }
+        match reason {
+            ReclaimReason::Idle => "闲置土地",
+            ReclaimReason::ZombieOwner => "僵尸企业用地",
+            ReclaimReason::ClassDOwner => "D类企业用地",
+            ReclaimReason::Scattered => "插花地",
+        }
+    }
+
+    /// The name of an input table (the name itself in English, or when it has none).
+    pub fn table(self, table: &str) -> &str {
+        match TABLES.iter().find(|(t, _)| *t == table) {
+            Some((_, zh)) if self == Lang::Zh => zh,
+            _ => table,
+        }
+    }
+
+    /// The name of a data-problem code: the code itself in English, its Chinese name (or the
+    /// code, when it has none) in Chinese.
+    pub fn problem(self, code: &str) -> &str {
+        match PROBLEMS.iter().find(|(c, _)| *c == code) {
+            Some((_, zh)) if self == Lang::Zh => zh,
+            _ => code,
+        }
+    }
+
+    /// A data problem's message: the stage's Chinese message in Chinese, else (a stage that
+    /// wrote English only) the code's Chinese name before the English message.
+    pub fn message(self, issue: &Issue) -> String {
+        match (self, &issue.message_zh) {
+            (Lang::En, _) => issue.message.clone(),
+            (Lang::Zh, Some(zh)) => zh.clone(),
+            (Lang::Zh, None) => format!("{}：{}", self.problem(issue.code), issue.message),
+        }
+    }
+
+    /// Whether the values of the output column `column` are translated.
+    pub fn translates(self, column: &str) -> bool {
+        ["class", "class_prev", "group", "status", "severity", "zombie_rules"].contains(&column) && self == Lang::Zh
+    }
+
+    /// A value of the output column `column` as a person reads it; a text that is none of the
+    /// column's values is written as it is.
+    pub fn value(self, column: &str, value: &str) -> String {
+        if !self.translates(column) {
+            return value.to_string();
+        }
+        let one = |v: &str| -> Option<&'static str> {
+            match column {
+                "class" | "class_prev" => Class::parse(v).map(|c| self.class(c)),
+                "group" => Group::parse(v).map(|g| self.group(g)),
+                "status" => Status::parse(v).map(|s| self.status(s)),
+                "severity" => Severity::ALL.into_iter().find(|s| s.as_str() == v).map(|s| self.severity(s)),
+                _ => ZombieRule::parse(v).map(|r| self.zombie_rule(r)),
+            }
+        };
+        if column == "zombie_rules" {
+            return value.split(';').map(|v| one(v).unwrap_or(v)).collect::<Vec<_>>().join(";");
+        }
+        one(value).map_or_else(|| value.to_string(), str::to_string)
     }
 }
 
@@ -103,5 +300,22 @@ mod tests {
         assert_eq!(Lang::Zh.value("name", "D"), "D");
         assert_eq!(Lang::En.value("class", "D"), "D");
         assert_eq!(Lang::En.header("tax_per_mu_score"), "tax_per_mu_score");
+    }
+
+    #[test]
+    fn every_domain_value_has_a_chinese_name() {
+        let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        assert!(Class::ALL.iter().all(|&c| chinese(Lang::Zh.class(c))));
+        assert!(Group::ALL.iter().all(|&g| chinese(Lang::Zh.group(g))));
+        assert!(Status::ALL.iter().all(|&s| chinese(Lang::Zh.status(s))));
+        assert!(Severity::ALL.iter().all(|&s| chinese(Lang::Zh.severity(s))));
+        assert!(ZombieRule::ALL.iter().all(|&r| chinese(Lang::Zh.zombie_rule(r))));
+        assert!(ReclaimReason::ALL.iter().all(|&r| chinese(Lang::Zh.reclaim_reason(r))));
+        assert_eq!(Lang::Zh.value("zombie_rules", "no_tax;insolvent"), "连续零税收;资不抵债");
+        assert_eq!(Lang::Zh.value("group", "above"), "规上");
+        assert_eq!(Lang::Zh.problem("unmatched_code"), "无当年企业数据");
+        assert_eq!(Lang::En.problem("unmatched_code"), "unmatched_code");
+        assert_eq!(Lang::Zh.table("parcels"), "宗地");
+        assert_eq!(Lang::En.table("parcels"), "parcels");
     }
 }

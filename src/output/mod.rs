@@ -1,11 +1,13 @@
 //! Outputs (SPEC §10): the files of an output folder, each written to a temporary name and
 //! renamed when complete, so a partial run never leaves a file that looks finished.
 
+pub mod alerts;
 pub mod blocks;
 pub mod cells;
 pub mod commitments;
 pub mod enterprises;
 pub mod geoparquet;
+pub mod history;
 pub mod lang;
 pub mod manifest;
 pub mod parcels;
@@ -146,8 +148,15 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         }),
         Box::new(|laps| {
             timed(laps, "write report", || {
-                let data = report_data::report_data(eval, issues, lang == Lang::Zh)?;
+                let data = report_data::report_data(eval, issues, lang)?;
                 write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write history", || {
+                write_atomic_with(out, "history.csv", |w| history::history_csv(eval, lang, w))?;
+                write_atomic_with(out, "alerts.csv", |w| alerts::alerts_csv(eval, lang, w))?;
                 Ok(())
             })
         }),

@@ -1,11 +1,14 @@
 //! `parcels.geojson`: every input feature in input order, geometry as read (repaired per
 //! SPEC §4), with the evaluation's properties first and the input's other properties after.
+//! Besides SPEC §10's properties, each parcel says who its user is as a planner styles a map
+//! by it: `user_name`, `total_score` and `zombie`, right after `user_class`.
 
 use crate::domain::Class;
 use crate::parcels::{ParcelIx, ParcelRow};
 use crate::pipeline::Evaluation;
 use foldhash::HashMap;
 use geo::{LineString, MultiPolygon, Polygon};
+use polars::prelude::PolarsResult;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -13,7 +16,7 @@ use serde_json::{Map, Value};
 use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.
-pub const PROPERTIES: [&str; 13] = [
+pub const PROPERTIES: [&str; 16] = [
     "parcel_id",
     "credit_code",
     "land_use",
@@ -21,6 +24,9 @@ pub const PROPERTIES: [&str; 13] = [
     "area_mu",
     "registered_mu",
     "user_class",
+    "user_name",
+    "total_score",
+    "zombie",
     "enclosure",
     "surrounding_user",
     "surrounding_share",
@@ -164,18 +170,51 @@ pub fn write_collection(
     Ok(())
 }
 
+/// What the parcel outputs say of a parcel's user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct User<'a> {
+    pub class: Option<Class>,
+    pub name: Option<&'a str>,
+    pub total_score: Option<f64>,
+    /// `None` for a code with no zombie verdict.
+    pub zombie: Option<bool>,
+}
+
+/// Every code's [`User`] facts, from the rating and the flags.
+pub fn users(eval: &Evaluation) -> PolarsResult<HashMap<&str, User<'_>>> {
+    let f = &eval.rating.frame;
+    let (codes, names, classes) = (f.column("code")?.str()?, f.column("name")?.str()?, f.column("class")?.str()?);
+    let totals = f.column("total_score")?.f64()?;
+    Ok((0..f.height())
+        .filter_map(|i| {
+            let code = codes.get(i)?;
+            let user = User {
+                class: classes.get(i).and_then(Class::parse),
+                name: names.get(i),
+                total_score: totals.get(i),
+                zombie: eval.flags.get(code).map(|flags| flags.zombie.zombie),
+            };
+            Some((code, user))
+        })
+        .collect())
+}
+
 /// The properties of a parcel, in order: muchan's, then the input's others.
-pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, classes: &HashMap<&str, Class>) -> Props<'a> {
+pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User<'a>>) -> Props<'a> {
     let (f, m) = (p.feature, p.land);
-    let user = (!f.user.is_empty()).then_some(f.user.as_str());
+    let code = (!f.user.is_empty()).then_some(f.user.as_str());
+    let user = code.and_then(|u| users.get(u)).copied().unwrap_or_default();
     let mut props = vec![
         ("parcel_id", Prop::Text(Some(&f.parcel_id))),
-        ("credit_code", Prop::Text(user)),
+        ("credit_code", Prop::Text(code)),
         ("land_use", Prop::Text(f.land_use.as_deref())),
         ("park", Prop::Text(f.park.as_deref())),
         ("area_mu", Prop::Number(Some(m.area_mu))),
         ("registered_mu", Prop::Number(f.registered_mu)),
-        ("user_class", Prop::Text(user.and_then(|u| classes.get(u)).map(|c| c.as_str()))),
+        ("user_class", Prop::Text(user.class.map(Class::as_str))),
+        ("user_name", Prop::Text(user.name)),
+        ("total_score", Prop::Number(user.total_score)),
+        ("zombie", user.zombie.map_or(Prop::Text(None), Prop::Bool)),
     ];
     spatial_properties(&p, &mut props);
     let others = f.other_properties.iter().filter(|(key, _)| !PROPERTIES.contains(&key.as_str()));
@@ -185,10 +224,10 @@ pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, classes: &HashMap<&str, Cl
 
 /// parcels.geojson: features written in parallel, joined in input order.
 pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let classes = eval.rating.classes_by_code()?;
+    let users = users(eval)?;
     write_collection(eval, w, eval.parcels.len(), |i| {
         let parcel = eval.parcels.row(ParcelIx::at(i));
-        feature_bytes(parcel_properties(parcel, &classes), parcel.land.geometry.as_ref())
+        feature_bytes(parcel_properties(parcel, &users), parcel.land.geometry.as_ref())
     })
 }
 

@@ -14,13 +14,13 @@ pub fn data_quality_csv(issues: &[Issue], lang: Lang) -> anyhow::Result<Vec<u8>>
         for i in issues {
             let row = if i.row == 0 { String::new() } else { i.row.to_string() };
             w.write_record([
-                lang.value("severity", i.severity.as_str()),
-                i.table.clone(),
+                lang.severity(i.severity).to_string(),
+                lang.table(&i.table).to_string(),
                 row,
                 safe_text(&i.key),
                 safe_text(&i.field),
                 i.code.to_string(),
-                safe_text(&i.message),
+                safe_text(&lang.message(i)),
             ])?;
         }
         w.flush()?;

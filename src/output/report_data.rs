@@ -1,13 +1,17 @@
-//! The data of `report.html`, gathered from an evaluation: parcels and blocks in metres,
-//! class counts, score distributions, top and bottom lists, and problems by kind.
+//! The data of `report.html`, gathered from an evaluation: parcels and blocks in metres, the
+//! key figures, class counts, score distributions, each group's top and bottom enterprises,
+//! the zombie and 双高 enterprises, and problems by kind — every text in the page's language.
 
-use super::report::{ReportBlock, ReportData, ReportEnterprise, ReportParcel};
-use crate::domain::{Class, Group, NO_BUCKET};
+use super::Lang;
+use super::parcels::{User, users};
+use super::report::{Figures, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem};
+use super::summary::headline;
+use crate::domain::{Class, Group, NO_BUCKET, ReclaimReason};
+use crate::industry::describe;
 use crate::parcels::ParcelRow;
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
 use crate::spatial::{GaussKruger, metric_projection};
-use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -26,15 +30,17 @@ fn rings(g: Option<&MultiPolygon<f64>>, projection: Option<&GaussKruger>) -> Vec
         .collect()
 }
 
-/// One rated or unrated enterprise as the report lists it.
+/// One enterprise of the rating frame as the report lists it.
 struct Rated {
     code: String,
     name: Option<String>,
     group: Option<Group>,
     park: Option<String>,
+    industry: Option<String>,
     class: Option<Class>,
     total: Option<f64>,
     rank: Option<i64>,
+    has_row: bool,
 }
 
 fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
@@ -42,33 +48,39 @@ fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
     let text = |name: &str| -> PolarsResult<Vec<Option<String>>> {
         Ok(f.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
     };
-    let (codes, names, groups, parks, classes) =
-        (text("code")?, text("name")?, text("group")?, text("park")?, text("class")?);
+    let (codes, names, groups, parks, industries, classes) =
+        (text("code")?, text("name")?, text("group")?, text("park")?, text("industry")?, text("class")?);
     let totals: Vec<Option<f64>> = f.column("total_score")?.f64()?.iter().collect();
     let ranks: Vec<Option<i64>> = f.column("rank")?.i64()?.iter().collect();
+    let has_row: Vec<Option<bool>> = f.column("has_row")?.bool()?.iter().collect();
     Ok((0..f.height())
         .map(|i| Rated {
             code: codes[i].clone().unwrap_or_default(),
             name: names[i].clone(),
             group: groups[i].as_deref().and_then(Group::parse),
             park: parks[i].clone(),
+            industry: industries[i].clone(),
             class: classes[i].as_deref().and_then(Class::parse),
             total: totals[i],
             rank: ranks[i],
+            has_row: has_row[i] == Some(true),
         })
         .collect())
 }
 
-fn listed(r: &Rated) -> Option<ReportEnterprise> {
-    Some(ReportEnterprise {
+/// An enterprise as a list shows it, in `lang`.
+fn listed(r: &Rated, lang: Lang) -> ReportEnterprise {
+    ReportEnterprise {
         credit_code: r.code.clone(),
         name: r.name.clone(),
-        group: r.group?.as_str().to_string(),
+        group: r.group.map_or(String::new(), |g| lang.group(g).to_string()),
         park: r.park.clone(),
-        total_score: r.total?,
-        rank: r.rank?,
-        class: r.class?.as_str().to_string(),
-    })
+        industry: r.industry.as_deref().map(|i| describe(i, lang)),
+        total_score: r.total,
+        rank: r.rank,
+        class: r.class.map_or(String::new(), |c| c.as_str().to_string()),
+        note: String::new(),
+    }
 }
 
 fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
@@ -77,29 +89,36 @@ fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
     out.into_iter().collect()
 }
 
-pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResult<ReportData> {
+/// Reclaim reasons as a person reads them.
+fn reasons_text(reasons: &[ReclaimReason], lang: Lang) -> String {
+    reasons.iter().map(|r| lang.reclaim_reason(*r)).collect::<Vec<_>>().join("; ")
+}
+
+pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsResult<ReportData> {
     let rated = rows(eval)?;
-    let by_code: HashMap<&str, &Rated> = rated.iter().map(|r| (r.code.as_str(), r)).collect();
+    let users = users(eval)?;
     let table = &eval.parcels;
     let land = table.parcels.land.values();
     let projection = metric_projection(table.parcels.crs, land.iter().filter_map(|m| m.geometry.as_ref()));
     let parcels = table
         .par_rows()
-        .map(|ParcelRow { feature: f, land: m, metric: projected, reclaim: r, .. }| {
-            let user = by_code.get(f.user.as_str());
+        .map(|ParcelRow { feature: f, land: m, metric: projected, neighbourhood: n, reclaim: r, .. }| {
+            let user = users.get(f.user.as_str()).copied().unwrap_or_default();
             ReportParcel {
                 parcel_id: f.parcel_id.clone(),
                 user: (!f.user.is_empty()).then(|| f.user.clone()),
-                user_name: user.and_then(|u| u.name.clone()),
-                class: user.and_then(|u| u.class).map(|c| c.as_str().to_string()),
+                user_name: user.name.map(str::to_string),
+                class: user.class.map(|c| c.as_str().to_string()),
                 park: f.park.clone(),
                 area_mu: m.area_mu,
                 block_id: r.block_id,
-                reasons: r.reasons_text(),
+                reasons: reasons_text(&r.reasons, lang),
+                scattered: n.scattered,
                 rings: rings(projected, None),
             }
         })
         .collect();
+    let name_of = |code: &str| users.get(code).and_then(|u: &User<'_>| u.name).unwrap_or(code).to_string();
     let blocks = eval
         .blocks
         .par_iter()
@@ -109,8 +128,8 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
             current_tax: b.current_tax,
             potential_tax: b.potential_tax,
             gain: b.gain,
-            users: b.users.join(";"),
-            parcel_ids: b.parcel_ids.join(";"),
+            users: b.users.iter().map(|u| name_of(u)).collect(),
+            parcel_ids: b.parcel_ids.clone(),
             rings: rings(b.geometry.as_ref(), projection.as_ref()),
         })
         .collect();
@@ -119,30 +138,81 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], zh: bool) -> PolarsResul
         let park = r.park.clone().unwrap_or_else(|| NO_BUCKET.into());
         park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
     }
-    let mut scores = Vec::new();
-    let (mut top, mut bottom) = (Vec::new(), Vec::new());
-    for group in Group::ALL {
-        let members: Vec<ReportEnterprise> =
-            rated.iter().filter(|r| r.group == Some(group)).filter_map(listed).collect();
-        scores.push((group.as_str().to_string(), members.iter().map(|m| m.total_score).collect()));
-        top.extend(members.iter().take(LISTED).cloned());
-        bottom.extend(members.iter().rev().take(LISTED).cloned());
-    }
-    let mut problems: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    issues.iter().for_each(|i| *problems.entry((i.code, i.severity.as_str())).or_insert(0) += 1);
+    let (scores, rankings) = group_lists(&rated, lang);
+    let h = headline(eval)?;
     Ok(ReportData {
         year: eval.year,
-        zh,
+        lang,
         parcels,
         blocks,
+        figures: Figures {
+            rated: h.rated,
+            zombies: h.zombies,
+            high_emission: h.high_emission,
+            surcharge_yuan: h.surcharge_yuan,
+            reclaimable_mu: h.reclaimable_mu,
+        },
         class_counts: counts(rated.iter().filter_map(|r| r.class.map(Class::as_str))),
         park_classes: park_classes.into_iter().map(|(park, classes)| (park, counts(classes.into_iter()))).collect(),
         scores,
-        top,
-        bottom,
-        problems: problems
-            .into_iter()
-            .map(|((code, severity), n)| (code.to_string(), severity.to_string(), n))
-            .collect(),
+        rankings,
+        zombies: flagged(eval, &rated, lang, |f| f.zombie.zombie),
+        high_emission: flagged(eval, &rated, lang, |f| f.high_energy_emission == Some(true)),
+        problems: problems(issues, lang),
     })
+}
+
+/// Per group, the totals of its rated enterprises, and its top and bottom enterprises (the
+/// rating frame is in rank order within each group).
+fn group_lists(rated: &[Rated], lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ranking>) {
+    let mut scores = Vec::new();
+    let mut rankings = Vec::new();
+    for group in Group::ALL {
+        let members: Vec<&Rated> =
+            rated.iter().filter(|r| r.group == Some(group) && r.rank.is_some() && r.total.is_some()).collect();
+        scores.push((lang.group(group).to_string(), members.iter().filter_map(|m| m.total).collect()));
+        rankings.push(Ranking {
+            group: lang.group(group).to_string(),
+            key: group.as_str().to_string(),
+            top: members.iter().take(LISTED).map(|r| listed(r, lang)).collect(),
+            bottom: members.iter().rev().take(LISTED).map(|r| listed(r, lang)).collect(),
+        });
+    }
+    (scores, rankings)
+}
+
+/// The enterprises (with an enterprises row) whose flags pass `flag`, rated first in rank
+/// order, then the others by code; a zombie's note names its fired rules.
+fn flagged(
+    eval: &Evaluation,
+    rated: &[Rated],
+    lang: Lang,
+    flag: impl Fn(&crate::flags::CodeFlags) -> bool,
+) -> Vec<ReportEnterprise> {
+    rated
+        .iter()
+        .filter(|r| r.has_row)
+        .filter_map(|r| {
+            let flags = eval.flags.get(&r.code).filter(|f| flag(f))?;
+            let mut e = listed(r, lang);
+            e.note = flags.zombie.rules.iter().map(|rule| lang.zombie_rule(*rule)).collect::<Vec<_>>().join("; ");
+            Some(e)
+        })
+        .collect()
+}
+
+/// Problems by code and severity, each with its name and the first message in `lang`.
+fn problems(issues: &[Issue], lang: Lang) -> Vec<ReportProblem> {
+    let mut kinds: BTreeMap<(&str, &str), ReportProblem> = BTreeMap::new();
+    for i in issues {
+        let kind = kinds.entry((i.code, i.severity.as_str())).or_insert_with(|| ReportProblem {
+            code: i.code.to_string(),
+            name: lang.problem(i.code).to_string(),
+            severity: i.severity.as_str().to_string(),
+            count: 0,
+            example: lang.message(i),
+        });
+        kind.count += 1;
+    }
+    kinds.into_values().collect()
 }

@@ -179,6 +179,43 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
     Ok(parks)
 }
 
+/// The early warning's latest month and how many codes each rule fired for (SPEC §16).
+fn alert_counts(eval: &Evaluation) -> Value {
+    let counts: Map<String, Value> =
+        eval.alerts.counts().into_iter().map(|(rule, n)| (rule.as_str().to_string(), json!(n))).collect();
+    json!({ "month": eval.alerts.month, "counts": counts })
+}
+
+/// The county's headline figures, as summary.json's buckets add up: over the codes with an
+/// enterprises row, the rated ones, the zombies, the 双高 and the surcharge total; and the
+/// reclaimable land, every reclaim candidate parcel (what the parks' `reclaimable_mu` sum to).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Headline {
+    pub rated: u64,
+    pub zombies: u64,
+    pub high_emission: u64,
+    pub surcharge_yuan: f64,
+    pub reclaimable_mu: f64,
+}
+
+pub fn headline(eval: &Evaluation) -> PolarsResult<Headline> {
+    let f = &eval.rating.frame;
+    let (codes, status) = (f.column("code")?.str()?, f.column("status")?.str()?);
+    let (has_row, surcharge) = (f.column("has_row")?.bool()?, f.column("surcharge_yuan")?.f64()?);
+    let mut h = Headline::default();
+    let mut charged = Vec::new();
+    for i in (0..f.height()).filter(|&i| has_row.get(i) == Some(true)) {
+        let flags = codes.get(i).and_then(|c| eval.flags.get(c));
+        h.rated += u64::from(status.get(i) == Some(Status::Rated.as_str()));
+        h.zombies += u64::from(flags.is_some_and(|f| f.zombie.zombie));
+        h.high_emission += u64::from(flags.is_some_and(|f| f.high_energy_emission == Some(true)));
+        charged.extend(surcharge.get(i));
+    }
+    h.surcharge_yuan = sorted_sum(charged);
+    h.reclaimable_mu = sorted_sum(eval.parcels.rows().filter(|p| p.reclaim.block_id.is_some()).map(|p| p.land.area_mu));
+    Ok(h)
+}
+
 pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     let frame = &summary_frame(eval)?;
     let mut yoy_all = Map::new();
@@ -194,6 +231,7 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         "industries": buckets(frame, "industry")?,
         "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
         "yoy": yoy_all,
+        "alerts": alert_counts(eval),
     });
     if let Some(reviews) = &eval.commitments {
         summary["commitments"] = super::commitments::summary(reviews);

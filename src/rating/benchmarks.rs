@@ -8,7 +8,8 @@ use super::status::{in_group, rated};
 use crate::config::{BenchmarkMethod, Config, Scope};
 use crate::domain::Group;
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
-use crate::quality::{At, Ledger};
+use crate::output::Lang;
+use crate::quality::{At, Ledger, Message};
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -134,22 +135,29 @@ pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledge
     for (group, scheme) in config.groups.iter() {
         for w in &scheme.indicators {
             let Some(b) = benchmarks.get(&group).and_then(|g| g.get(&w.name)) else { continue };
-            let report = |scope: &str, value: Option<f64>| {
+            let report = |industry: Option<&str>, value: Option<f64>| {
                 if !value.is_some_and(|v| v > 0.0) {
                     let shown = value.map_or("undefined".to_string(), |v| v.to_string());
+                    let shown_zh = value.map_or("无定义".to_string(), |v| v.to_string());
+                    let (zh_group, zh_name) = (Lang::Zh.group(group), Lang::Zh.indicator(&w.name));
+                    let scope = industry.map_or(String::new(), |i| format!(" in industry {i}"));
+                    let zh_scope = industry.map_or(String::new(), |i| format!("（行业{i}）"));
                     ledger.warning(
                         At::new("benchmarks", 0, group.as_str(), &w.name),
                         "benchmark_undefined",
-                        format!(
-                            "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
-                            w.name
+                        Message::new(
+                            format!(
+                                "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
+                                w.name
+                            ),
+                            format!("{zh_group}组{zh_name}{zh_scope}的基准值为{shown_zh}，该指标在此得0分"),
                         ),
                     );
                 }
             };
-            report("", b.value);
+            report(None, b.value);
             for (industry, value) in &b.industries {
-                report(&format!(" in industry {industry}"), *value);
+                report(Some(industry), *value);
             }
         }
     }

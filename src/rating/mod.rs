@@ -6,12 +6,14 @@ pub mod catalog;
 pub mod classes;
 pub mod indicators;
 pub mod scores;
+pub mod stability;
 pub mod status;
 
 use crate::config::Config;
 use crate::domain::{Class, Group, Status};
 use crate::input::tables::AdjustmentRow;
-use crate::quality::{At, Ledger};
+use crate::output::Lang;
+use crate::quality::{At, Ledger, Message};
 use benchmarks::Benchmarks;
 use foldhash::HashMap;
 use indicators::Indicator;
@@ -52,7 +54,10 @@ impl Rating {
                 ledger.notice(
                     At::new("adjustments", r.row, &r.code, "veto"),
                     "veto_unrated",
-                    format!("veto on {}, which is not rated ({status}); ignored", r.code),
+                    Message::new(
+                        format!("veto on {}, which is not rated ({status}); ignored", r.code),
+                        format!("{} 未参评（{}），其一票否决不予采用", r.code, Lang::Zh.status(status)),
+                    ),
                 );
             }
         }
@@ -65,7 +70,8 @@ impl Rating {
     }
 }
 
-/// Rates the facts of the evaluation year (one row per code; see `facts`).
+/// Rates the facts of one year (one row per code; see `facts`, whose `d_before` column holds
+/// each code's run of class-D years ending the year before).
 pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
     let indicators = Indicator::all(config);
     let values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
@@ -74,7 +80,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
     benchmarks::report_undefined(&benchmarks, config, ledger);
     let lf = scores::with_benchmarks(valued.lazy(), &indicators, &benchmarks);
     let lf = scores::with_scores(lf, config)?;
-    let lf = classes::with_surcharge(classes::with_classes(lf, config)?, config);
+    let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
     let frame = output_order(lf).collect()?;
     Ok(Rating { frame, benchmarks, indicators })
 }

@@ -3,7 +3,7 @@
 
 use super::SpatialParcel;
 use super::segments::{Segment, SegmentIndex, bounding_box};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use geo::{Contains, MultiPolygon, Point};
 use rayon::prelude::*;
 
@@ -60,9 +60,15 @@ pub fn report_overlaps(parcels: &[SpatialParcel], boundaries: &SegmentIndex, sna
         ledger.warning(
             At::new(crate::input::parcels::TABLE, o.second + 1, &second.parcel_id, "geometry"),
             "parcels_overlap",
-            format!(
-                "parcels {} and {} overlap: a vertex lies {:.2} m inside the other",
-                first.parcel_id, second.parcel_id, o.depth_m
+            Message::new(
+                format!(
+                    "parcels {} and {} overlap: a vertex lies {:.2} m inside the other",
+                    first.parcel_id, second.parcel_id, o.depth_m
+                ),
+                format!(
+                    "宗地 {} 与 {} 重叠：一个顶点深入另一宗地 {:.2} 米",
+                    first.parcel_id, second.parcel_id, o.depth_m
+                ),
             ),
         );
     }

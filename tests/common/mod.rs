@@ -92,11 +92,17 @@ pub fn parcels_for(holdings: &[(&str, f64)]) -> String {
 
 /// Runs `muchan run --quiet` on a data folder; panics unless it succeeds.
 pub fn run_muchan(data: &Path, out: &Path) {
+    run_muchan_with(data, out, &[]);
+}
+
+/// Runs `muchan run --quiet` on a data folder with `extra` flags; panics unless it succeeds.
+pub fn run_muchan_with(data: &Path, out: &Path, extra: &[&str]) {
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_muchan"))
         .args(["run", "--quiet", "--data"])
         .arg(data)
         .arg("--out")
         .arg(out)
+        .args(extra)
         .status();
     assert!(status.expect("runs").success(), "muchan run on {}", data.display());
 }

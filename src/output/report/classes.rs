@@ -29,7 +29,8 @@ impl ClassTable {
             .filter_map(|p| p.class.as_deref())
             .chain(data.class_counts.iter().map(|(c, _)| c.as_str()))
             .chain(data.park_classes.iter().flat_map(|(_, v)| v.iter().map(|(c, _)| c.as_str())))
-            .chain(data.top.iter().chain(&data.bottom).map(|e| e.class.as_str()));
+            .chain(data.rankings.iter().flat_map(|r| r.top.iter().chain(&r.bottom)).map(|e| e.class.as_str()))
+            .chain(data.zombies.iter().chain(&data.high_emission).map(|e| e.class.as_str()));
         for code in seen {
             if !code.is_empty() && !entries.iter().any(|(c, _, _)| c == code) {
                 entries.push((code.to_string(), code.to_string(), OTHER_COLOR));

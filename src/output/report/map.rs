@@ -1,6 +1,7 @@
 //! The map's data, embedded in the page as compact JSON: coordinates in decimetres relative to
 //! the data's min corner, each ring delta-encoded, repeated strings interned; above
-//! [`MAX_PARCELS_DRAWN`] parcels, parks as hulls instead of parcels.
+//! [`MAX_PARCELS_DRAWN`] parcels, parks as hulls instead of parcels, and the scattered plots
+//! as points (`marks`).
 
 use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
@@ -11,12 +12,13 @@ use serde::Serialize;
 
 /// A ring: integer decimetres, first point from the origin then deltas, `x0,y0,dx1,dy1,…`.
 type Ring = Vec<i64>;
-/// id, user index, class index, park index, area, block id, reasons index, rings (−1: none).
-type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>);
+/// id, user index, class index, park index, area, block id, reasons index, rings (−1: none),
+/// scattered (1) or not (0).
+type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>, u8);
 /// park index, parcels, area, main class index, hull ring, parcels per class (then none).
 type HullRow = (i64, u64, f64, i64, Ring, Vec<u64>);
 /// id, area, current tax, potential tax, gain, users, rings.
-type BlockRow<'a> = (usize, f64, f64, f64, f64, &'a str, Vec<Ring>);
+type BlockRow = (usize, f64, f64, f64, f64, String, Vec<Ring>);
 
 #[derive(Serialize)]
 pub(super) struct MapData<'a> {
@@ -31,7 +33,9 @@ pub(super) struct MapData<'a> {
     reasons: Vec<&'a str>,
     parcels: Vec<ParcelRow<'a>>,
     hulls: Vec<HullRow>,
-    blocks: Vec<BlockRow<'a>>,
+    blocks: Vec<BlockRow>,
+    /// Parks mode: the centre of each scattered plot's bounding box.
+    marks: Vec<[i64; 2]>,
     /// Histograms and class bars drawn (for the page's self-check).
     nhist: usize,
     nbars: usize,
@@ -83,6 +87,14 @@ impl Frame {
         out
     }
 
+    /// The centre of the bounding box of `rings`, quantised; `None` without a finite point.
+    fn centre(&self, rings: &[Vec<[f64; 2]>]) -> Option<[i64; 2]> {
+        let points: Vec<[i64; 2]> = rings.iter().flat_map(|r| self.points(r)).collect();
+        let (xs, ys) = (points.iter().map(|p| p[0]), points.iter().map(|p| p[1]));
+        let (x0, x1, y0, y1) = (xs.clone().min()?, xs.max()?, ys.clone().min()?, ys.max()?);
+        Some([(x0 + x1) / 2, (y0 + y1) / 2])
+    }
+
     fn rings(&self, rings: &[Vec<[f64; 2]>]) -> Vec<Ring> {
         rings.iter().map(|r| self.points(r)).filter(|r| r.len() >= 3).map(|r| delta(&r)).collect()
     }
@@ -131,12 +143,14 @@ impl<'a> MapData<'a> {
             parcels: Vec::new(),
             hulls: Vec::new(),
             blocks: data.blocks.iter().map(|b| block_row(b, &frame)).collect(),
+            marks: Vec::new(),
             nhist: data.scores.iter().filter(|(_, v)| v.iter().any(|x| x.is_finite())).count(),
             nbars: data.park_classes.len() + usize::from(data.class_counts.iter().any(|(_, n)| *n > 0)),
         };
         let mut parks = Interner::new();
         if by_parks {
             map.hulls = hulls(data, classes, &frame, &mut parks, t);
+            map.marks = data.parcels.iter().filter(|p| p.scattered).filter_map(|p| frame.centre(&p.rings)).collect();
         } else {
             map.parcels_rows(data, classes, &frame, &mut parks);
         }
@@ -162,6 +176,7 @@ impl<'a> MapData<'a> {
                 p.block_id.map_or(-1, |b| b as i64),
                 if p.reasons.is_empty() { -1 } else { reasons.get(&p.reasons) },
                 frame.rings(&p.rings),
+                u8::from(p.scattered),
             );
             self.parcels.push(row);
         }
@@ -170,14 +185,14 @@ impl<'a> MapData<'a> {
     }
 }
 
-fn block_row<'a>(b: &'a ReportBlock, frame: &Frame) -> BlockRow<'a> {
+fn block_row(b: &ReportBlock, frame: &Frame) -> BlockRow {
     (
         b.block_id,
         round2(b.area_mu),
         round2(b.current_tax),
         round2(b.potential_tax),
         round2(b.gain),
-        b.users.as_str(),
+        b.users.join("; "),
         frame.rings(&b.rings),
     )
 }

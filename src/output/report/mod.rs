@@ -1,7 +1,11 @@
-//! `report.html` (SPEC §10): one self-contained page a person reads — a map of the parcels
-//! coloured by their user's class with reclaim blocks outlined (pan, zoom, hover and click),
-//! score histograms per group, class counts per park, top and bottom lists, reclaim blocks
-//! ranked by gain and data problems by kind, in English or Chinese.
+//! `report.html` (SPEC §10): one self-contained page a person reads — the key figures (rated,
+//! zombie and 双高 enterprises, surcharge total, reclaimable land), a map of the parcels
+//! coloured by their user's class with reclaim blocks numbered and scattered plots marked, park
+//! labels, a scale bar and a north arrow (pan, zoom, hover and click), score histograms per
+//! group, class counts per park, each group's top and bottom enterprises, the zombie and 双高
+//! enterprises, reclaim blocks ranked by gain and data problems by kind, in English or
+//! Chinese; its tables keep every column at least as wide as its words at 1366×768, and a print
+//! stylesheet lays it out on A4.
 //!
 //! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
 //! writes the string [`report_html`] returns. The page needs no network: its CSS and script
@@ -9,8 +13,10 @@
 //! HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres relative
 //! to the data's min corner, each ring delta-encoded, repeated strings interned). Above
 //! [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull of its parcels,
-//! plus the blocks. When the page has rendered, its script sets `data-rendered="map charts"`
-//! on `<body>`; a script error is recorded in `data-errors`.
+//! plus the blocks and the scattered plots. When the page has rendered, its script sets
+//! `data-rendered="pick map charts"` on `<body>`, with what it drew (`data-drawn`,
+//! `data-labels`, `data-marks`, `data-extent`, …) for a browser test to check; a script error is
+//! recorded in `data-errors`.
 //!
 //! Files: this one holds the data the page shows and assembles it; [`page`] writes the static
 //! sections (header, charts, tables), [`map`] encodes the map's JSON, [`classes`] colours and
@@ -22,10 +28,13 @@ mod map;
 mod page;
 mod shapes;
 
+use super::Lang;
 use classes::ClassTable;
 use labels::{EN, ZH};
 use map::MapData;
-use page::{blocks_table, enterprise_table, header, map_section, park_classes_section, problems_table, scores_section};
+use page::{
+    blocks_table, flagged, header, map_section, park_classes_section, problems_table, rankings, scores_section,
+};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -49,7 +58,10 @@ pub struct ReportParcel {
     pub park: Option<String>,
     pub area_mu: f64,
     pub block_id: Option<usize>,
+    /// The reclaim reasons as a person reads them (in the page's language).
     pub reasons: String,
+    /// A scattered plot (插花地), marked on the map.
+    pub scattered: bool,
     /// Metres, x east, y north: exterior then holes of each part, flattened.
     pub rings: Vec<Vec<[f64; 2]>>,
 }
@@ -62,45 +74,85 @@ pub struct ReportBlock {
     pub current_tax: f64,
     pub potential_tax: f64,
     pub gain: f64,
-    pub users: String,
-    pub parcel_ids: String,
+    /// The users' names (their codes where they have none).
+    pub users: Vec<String>,
+    pub parcel_ids: Vec<String>,
     pub rings: Vec<Vec<[f64; 2]>>,
 }
 
-/// One row of the top or bottom list.
+/// One row of an enterprise list (ranking, zombies, 双高); texts as a person reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ReportEnterprise {
     pub credit_code: String,
     pub name: Option<String>,
     pub group: String,
     pub park: Option<String>,
-    pub total_score: f64,
-    pub rank: i64,
+    /// The industry with its GB/T 4754 division name.
+    pub industry: Option<String>,
+    pub total_score: Option<f64>,
+    pub rank: Option<i64>,
     pub class: String,
+    /// Why it is listed, when the list says (a zombie's fired rules).
+    pub note: String,
+}
+
+/// One group's top and bottom enterprises (never mixed with the other group's).
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    /// The group as a person reads it.
+    pub group: String,
+    /// The group's code (`above`, `below`), for the tables' ids.
+    pub key: String,
+    pub top: Vec<ReportEnterprise>,
+    pub bottom: Vec<ReportEnterprise>,
+}
+
+/// The figures a reader looks for first (summary.json's totals).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    pub rated: u64,
+    pub zombies: u64,
+    pub high_emission: u64,
+    pub surcharge_yuan: f64,
+    pub reclaimable_mu: f64,
+}
+
+/// One kind of data problem: its code, its name and an example message in the page's
+/// language, its severity and how many were met.
+#[derive(Debug, Clone, Default)]
+pub struct ReportProblem {
+    pub code: String,
+    pub name: String,
+    /// error, warning or notice.
+    pub severity: String,
+    pub count: u64,
+    pub example: String,
 }
 
 /// Everything the page shows.
 #[derive(Debug, Clone, Default)]
 pub struct ReportData {
     pub year: i32,
-    pub zh: bool,
+    pub lang: Lang,
     pub parcels: Vec<ReportParcel>,
     pub blocks: Vec<ReportBlock>,
+    pub figures: Figures,
     /// Enterprises per class (A B C D T N).
     pub class_counts: Vec<(String, u64)>,
     /// Per park, enterprises per class.
     pub park_classes: Vec<(String, Vec<(String, u64)>)>,
-    /// Per group, the total scores of its rated enterprises.
+    /// Per group (as a person reads it), the total scores of its rated enterprises.
     pub scores: Vec<(String, Vec<f64>)>,
-    pub top: Vec<ReportEnterprise>,
-    pub bottom: Vec<ReportEnterprise>,
-    /// Data problems: code, severity, count.
-    pub problems: Vec<(String, String, u64)>,
+    pub rankings: Vec<Ranking>,
+    pub zombies: Vec<ReportEnterprise>,
+    pub high_emission: Vec<ReportEnterprise>,
+    pub problems: Vec<ReportProblem>,
 }
 
 /// The page as one HTML string.
 pub fn report_html(data: &ReportData) -> String {
-    let t = if data.zh { &ZH } else { &EN };
+    let zh = data.lang == Lang::Zh;
+    let t = if zh { &ZH } else { &EN };
     let classes = ClassTable::new(data, t);
     let map = MapData::build(data, t, &classes);
     let mut html = String::with_capacity(4096 + data.parcels.len() * 160);
@@ -109,7 +161,7 @@ pub fn report_html(data: &ReportData) -> String {
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} {year}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<script>{ONERROR_JS}</script>\n",
-        lang = if data.zh { "zh-CN" } else { "en" },
+        lang = if zh { "zh-CN" } else { "en" },
         title = esc(t.title),
         year = data.year,
     );
@@ -120,8 +172,8 @@ pub fn report_html(data: &ReportData) -> String {
     html += &scores_section(data, t);
     html += &park_classes_section(data, t, &classes);
     html += "</div>\n</div>\n<div class=\"tables\">\n";
-    html += &enterprise_table("top", t.top, &data.top, t, &classes);
-    html += &enterprise_table("bottom", t.bottom, &data.bottom, t, &classes);
+    html += &rankings(data, t, &classes);
+    html += &flagged(data, t, &classes);
     html += &blocks_table(data, t);
     html += &problems_table(data, t);
     html += "</div>\n</main>\n";
@@ -182,12 +234,15 @@ mod tests {
                 area_mu: 1.5,
                 block_id: (i % 50 == 0).then_some(i / 50),
                 reasons: String::new(),
+                scattered: i % 7 == 0,
                 rings: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
             })
             .collect();
+        let top =
+            vec![ReportEnterprise { credit_code: "X1".into(), class: "A".into(), rank: Some(1), ..Default::default() }];
         ReportData {
             year: 2024,
-            zh,
+            lang: if zh { Lang::Zh } else { Lang::En },
             parcels,
             blocks: vec![ReportBlock {
                 block_id: 0,
@@ -199,9 +254,15 @@ mod tests {
             class_counts: vec![("A".into(), 3), ("D".into(), 1)],
             park_classes: vec![("Park 0".into(), vec![("A".into(), 2), ("D".into(), 1)])],
             scores: vec![("above".into(), vec![55.0, 70.0, 90.0])],
-            top: vec![ReportEnterprise { credit_code: "X1".into(), class: "A".into(), rank: 1, ..Default::default() }],
-            bottom: Vec::new(),
-            problems: vec![("unmatched_code".into(), "warning".into(), 4)],
+            rankings: vec![Ranking { group: "above".into(), key: "above".into(), top, bottom: Vec::new() }],
+            problems: vec![ReportProblem {
+                code: "unmatched_code".into(),
+                name: "unmatched_code".into(),
+                severity: "warning".into(),
+                count: 4,
+                example: String::new(),
+            }],
+            ..Default::default()
         }
     }
 
@@ -220,7 +281,7 @@ mod tests {
         let evil = "</script><script>alert(1)</script><!--";
         data.parcels[0].user_name = Some(evil.into());
         data.parcels[1].parcel_id = evil.into();
-        data.top[0].name = Some(evil.into());
+        data.rankings[0].top[0].name = Some(evil.into());
         data.scores[0].0 = evil.into();
         let html = report_html(&data);
         assert!(!html.contains("<script>alert"));

@@ -1,13 +1,15 @@
-//! The page's static sections: header, map frame and legend, score histograms, classes per
-//! park, top and bottom lists, reclaim blocks and data problems, as HTML/SVG.
+//! The page's static sections: header with the key figures, map frame (legend below it,
+//! scale bar and north arrow on it), score histograms, classes per park, rankings per group,
+//! zombie and 双高 enterprises, reclaim blocks and data problems, as HTML/SVG.
 
 use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
 use super::map::MapData;
 use super::shapes::histogram;
 use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, esc};
-use crate::domain::Class;
+use crate::domain::{Class, NO_BUCKET};
 use crate::numbers::with_thousands as num;
+use crate::quality::Severity;
 use std::fmt::Write as _;
 
 pub(super) fn header(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
@@ -26,7 +28,24 @@ pub(super) fn header(data: &ReportData, t: &Labels, classes: &ClassTable) -> Str
     for (code, n) in &data.class_counts {
         let _ = write!(html, "<span class=\"chip\">{} {}</span>", classes.badge(code), num(*n as f64, 0));
     }
-    html + "</div>\n</header>\n"
+    html + "</div>\n" + &figures(data, t) + "</header>\n"
+}
+
+/// The key figures: rated enterprises, zombies, 双高, surcharge total, reclaimable land.
+fn figures(data: &ReportData, t: &Labels) -> String {
+    let f = &data.figures;
+    let items = [
+        ("rated", num(f.rated as f64, 0), t.fig_rated),
+        ("zombies", num(f.zombies as f64, 0), t.fig_zombies),
+        ("high-emission", num(f.high_emission as f64, 0), t.fig_high),
+        ("surcharge", num(f.surcharge_yuan, 0), t.fig_surcharge),
+        ("reclaimable", num(f.reclaimable_mu, 2), t.fig_reclaimable),
+    ];
+    let mut html = format!("<section class=\"figures\" id=\"figures\" aria-label=\"{}\">", esc(t.figures));
+    for (key, value, label) in items {
+        let _ = write!(html, "<div class=\"fig\" data-fig=\"{key}\"><b>{value}</b><span>{}</span></div>", esc(label));
+    }
+    html + "</section>\n"
 }
 
 pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, map: &MapData) -> String {
@@ -43,6 +62,7 @@ pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, m
         let _ = write!(legend, "<li><i class=\"hull\"></i>{}</li>", esc(t.park_legend));
     }
     let _ = write!(legend, "<li><i class=\"blk\"></i>{}</li>", esc(t.block_legend));
+    let _ = write!(legend, "<li><i class=\"sct\"></i>{}</li>", esc(t.scattered_legend));
     let note = if parks {
         format!(
             "{} ({} {} &gt; {})",
@@ -63,16 +83,22 @@ pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, m
     format!(
         "<section class=\"card map-card\" id=\"map-card\" data-mode=\"{mode}\">\n<h2>{title}</h2>\n\
          <div class=\"map-wrap\" id=\"map-wrap\"><canvas id=\"map\" aria-label=\"{title}\"></canvas>\n\
-         <ul class=\"legend\">{legend}</ul>\n<dl class=\"info\" id=\"map-info\"></dl>\n\
+         <dl class=\"info\" id=\"map-info\"></dl>\n\
          <div class=\"zoom\"><button type=\"button\" data-zoom=\"in\" title=\"{zin}\">+</button>\
          <button type=\"button\" data-zoom=\"out\" title=\"{zout}\">−</button>\
-         <button type=\"button\" data-zoom=\"fit\" title=\"{fit}\">⤢</button></div></div>\n\
-         <p class=\"note\">{note}</p>\n</section>\n",
+         <button type=\"button\" data-zoom=\"fit\" title=\"{fit}\">⤢</button></div>\n\
+         <div class=\"north\" id=\"map-north\" title=\"{north}\"><svg viewBox=\"0 0 24 34\" aria-hidden=\"true\">\
+         <path d=\"M12 2 L20 24 L12 19 L4 24 Z\"/></svg><span>{north}</span></div>\n\
+         <div class=\"scale\" id=\"map-scale\"><i></i><span></span></div></div>\n\
+         <ul class=\"legend map-legend\" id=\"map-legend\">{legend}</ul>\n\
+         <p class=\"note\" id=\"map-note\"><span class=\"hint\">{hint}</span> · {note}</p>\n</section>\n",
         mode = map.mode,
         title = esc(t.map),
         zin = esc(t.zoom_in),
         zout = esc(t.zoom_out),
         fit = esc(t.fit),
+        north = esc(t.north),
+        hint = esc(if data.parcels.iter().any(|p| !p.rings.is_empty()) { t.hint } else { t.no_geometry }),
     )
 }
 
@@ -96,6 +122,7 @@ pub(super) fn park_classes_section(data: &ReportData, t: &Labels, classes: &Clas
         html += &bar_row(t.all, &data.class_counts, all_total, classes, "all");
     }
     for (park, counts) in &data.park_classes {
+        let park = if park == NO_BUCKET { t.no_park } else { park };
         html += &bar_row(park, counts, max, classes, "");
     }
     if data.park_classes.is_empty() && all_total == 0 {
@@ -136,52 +163,160 @@ fn bar_row(label: &str, counts: &[(String, u64)], max: u64, classes: &ClassTable
     )
 }
 
-/// A table card; `rows` are already escaped cells.
-fn table_card(id: &str, title: &str, note: &str, headers: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
-    let mut html = format!("<section class=\"card\" id=\"{id}\">\n<h2>{}</h2>\n{note}", esc(title));
+/// How a column's cells are laid out: numbers right-aligned and never wrapped, codes never
+/// wrapped, names and other text wrapped at a readable minimum width.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Num,
+    Code,
+    Name,
+    Text,
+}
+
+impl Col {
+    fn class(self) -> &'static str {
+        match self {
+            Col::Num => " class=\"num\"",
+            Col::Code => " class=\"code\"",
+            Col::Name => " class=\"name\"",
+            Col::Text => "",
+        }
+    }
+}
+
+/// A table card; `rows` are already escaped cells. `wide` cards span the page.
+fn table_card(id: &str, title: &str, note: &str, columns: &[(&str, Col)], rows: &[Vec<String>], wide: bool) -> String {
+    let wide = if wide { " wide" } else { "" };
+    let mut html = format!("<section class=\"card{wide}\" id=\"{id}\">\n<h2>{}</h2>\n{note}", esc(title));
+    if rows.is_empty() {
+        return html + "</section>\n";
+    }
     html += "<div class=\"scroll\"><table>\n<thead><tr>";
-    for (h, n) in headers.iter().zip(numeric) {
-        let _ = write!(html, "<th{}>{}</th>", if *n { " class=\"num\"" } else { "" }, esc(h));
+    for (h, c) in columns {
+        let _ = write!(html, "<th{}>{}</th>", c.class(), esc(h));
     }
     html += "</tr></thead>\n<tbody>\n";
     for row in rows {
         html += "<tr>";
-        for (cell, n) in row.iter().zip(numeric) {
-            let _ = write!(html, "<td{}>{cell}</td>", if *n { " class=\"num\"" } else { "" });
+        for (cell, (_, c)) in row.iter().zip(columns) {
+            let _ = write!(html, "<td{}>{cell}</td>", c.class());
         }
         html += "</tr>\n";
     }
     html + "</tbody></table></div>\n</section>\n"
 }
 
-pub(super) fn enterprise_table(
-    id: &str,
-    title: &str,
+/// A note under a table's title: "None." when empty, "first N of M" when cut.
+fn list_note(shown: usize, total: usize, t: &Labels) -> String {
+    if total == 0 {
+        format!("<p class=\"note\">{}</p>", esc(t.empty))
+    } else if total > shown {
+        let first = t.first_of.replace("{n}", &num(shown as f64, 0));
+        format!("<p class=\"note\">{} {}</p>", esc(&first), num(total as f64, 0))
+    } else {
+        String::new()
+    }
+}
+
+/// The first `shown` items `; `-joined, then "+n more"; every item in the tooltip.
+fn some_of(items: &[String], shown: usize, t: &Labels) -> String {
+    let head = items.iter().take(shown).map(|i| esc(i)).collect::<Vec<_>>().join("; ");
+    if items.len() <= shown {
+        return head;
+    }
+    format!(
+        "<span title=\"{}\">{head} <span class=\"more\">+{} {}</span></span>",
+        esc(&items.join("; ")),
+        items.len() - shown,
+        esc(t.more)
+    )
+}
+
+/// Rows of an enterprise list; `extra` is the list's last column (score or rules).
+fn enterprise_rows(
     rows: &[ReportEnterprise],
-    t: &Labels,
     classes: &ClassTable,
-) -> String {
-    let headers = [t.rank, t.code, t.name, t.group, t.park, t.score, t.class];
-    let numeric = [true, false, false, false, false, true, false];
-    let cells: Vec<Vec<String>> = rows
-        .iter()
+    ranked: bool,
+    extra: impl Fn(&ReportEnterprise) -> String,
+) -> Vec<Vec<String>> {
+    rows.iter()
         .map(|e| {
-            vec![
-                e.rank.to_string(),
+            let mut cells = Vec::with_capacity(8);
+            if ranked {
+                cells.push(e.rank.map_or(String::new(), |r| r.to_string()));
+            }
+            cells.extend([
                 esc(&e.credit_code),
                 esc(e.name.as_deref().unwrap_or("")),
-                esc(&e.group),
                 esc(e.park.as_deref().unwrap_or("")),
-                num(e.total_score, 2),
-                classes.badge(&e.class),
-            ]
+                esc(e.industry.as_deref().unwrap_or("")),
+            ]);
+            if !ranked {
+                cells.insert(2, esc(&e.group));
+            }
+            cells.push(extra(e));
+            cells.push(classes.badge(&e.class));
+            cells
         })
-        .collect();
-    let note = if rows.is_empty() { format!("<p class=\"note\">{}</p>", esc(t.empty)) } else { String::new() };
-    table_card(id, title, &note, &headers, &numeric, &cells)
+        .collect()
+}
+
+/// Each group's top and bottom enterprises, in tables of their own.
+pub(super) fn rankings(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+    let columns = [
+        (t.rank, Col::Num),
+        (t.code, Col::Code),
+        (t.name, Col::Name),
+        (t.park, Col::Name),
+        (t.industry, Col::Name),
+        (t.score, Col::Num),
+        (t.class, Col::Text),
+    ];
+    let score = |e: &ReportEnterprise| e.total_score.map_or(String::new(), |s| num(s, 2));
+    let mut html = String::new();
+    for r in &data.rankings {
+        for (id, title, list) in [("top", t.top, &r.top), ("bottom", t.bottom, &r.bottom)] {
+            let rows = enterprise_rows(list, classes, true, score);
+            let title = format!("{title} — {}", r.group);
+            let note = list_note(list.len(), list.len(), t);
+            html += &table_card(&format!("{id}-{}", r.key), &title, &note, &columns, &rows, false);
+        }
+    }
+    html
+}
+
+/// Enterprises listed at most in the zombie and 双高 tables.
+const FLAGGED_LISTED: usize = 100;
+
+/// The zombie and the 双高 enterprises.
+pub(super) fn flagged(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+    let columns = |last: &'static str| {
+        [
+            (t.code, Col::Code),
+            (t.name, Col::Name),
+            (t.group, Col::Text),
+            (t.park, Col::Name),
+            (t.industry, Col::Name),
+            (last, Col::Name),
+            (t.class, Col::Text),
+        ]
+    };
+    let shown = |list: &[ReportEnterprise]| list.len().min(FLAGGED_LISTED);
+    let zombies = &data.zombies[..shown(&data.zombies)];
+    let rules = enterprise_rows(zombies, classes, false, |e| esc(&e.note));
+    let score = enterprise_rows(&data.high_emission[..shown(&data.high_emission)], classes, false, |e| {
+        e.total_score.map_or(String::new(), |s| num(s, 2))
+    });
+    let zombie_note = list_note(zombies.len(), data.zombies.len(), t);
+    let high_note = list_note(shown(&data.high_emission), data.high_emission.len(), t);
+    table_card("zombies", t.zombies, &zombie_note, &columns(t.zombie_rules), &rules, true)
+        + &table_card("high-emission", t.high_emission, &high_note, &columns(t.score), &score, true)
 }
 
 const BLOCKS_LISTED: usize = 100;
+/// Users and parcel ids shown in a block's row (the rest in its tooltip).
+const USERS_SHOWN: usize = 3;
+const IDS_SHOWN: usize = 4;
 
 pub(super) fn blocks_table(data: &ReportData, t: &Labels) -> String {
     let mut blocks: Vec<&ReportBlock> = data.blocks.iter().collect();
@@ -196,44 +331,53 @@ pub(super) fn blocks_table(data: &ReportData, t: &Labels) -> String {
                 num(b.current_tax, 2),
                 num(b.potential_tax, 2),
                 num(b.gain, 2),
-                esc(&b.users),
-                format!("<span class=\"ids\">{}</span>", esc(&b.parcel_ids.replace(';', "; "))),
+                some_of(&b.users, USERS_SHOWN, t),
+                format!("<span class=\"ids\">{}</span>", some_of(&b.parcel_ids, IDS_SHOWN, t)),
             ]
         })
         .collect();
-    let note = if blocks.is_empty() {
-        format!("<p class=\"note\">{}</p>", esc(t.empty))
-    } else if blocks.len() > BLOCKS_LISTED {
-        format!("<p class=\"note\">{} {}</p>", esc(t.blocks_note), num(blocks.len() as f64, 0))
-    } else {
-        String::new()
-    };
-    let headers = [t.block, t.area, t.current, t.potential, t.gain, t.users, t.parcel_ids];
-    let numeric = [true, true, true, true, true, false, false];
-    table_card("blocks", t.blocks, &note, &headers, &numeric, &cells)
-}
-
-fn severity_rank(severity: &str) -> usize {
-    ["error", "warning", "notice"].iter().position(|s| *s == severity).unwrap_or(3)
+    let note = list_note(cells.len(), blocks.len(), t);
+    let columns = [
+        (t.block, Col::Num),
+        (t.area, Col::Num),
+        (t.current, Col::Num),
+        (t.potential, Col::Num),
+        (t.gain, Col::Num),
+        (t.users, Col::Name),
+        (t.parcel_ids, Col::Name),
+    ];
+    table_card("blocks", t.blocks, &note, &columns, &cells, true)
 }
 
 pub(super) fn problems_table(data: &ReportData, t: &Labels) -> String {
-    let mut problems: Vec<&(String, String, u64)> = data.problems.iter().collect();
-    problems.sort_by(|a, b| severity_rank(&a.1).cmp(&severity_rank(&b.1)).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let mut problems: Vec<_> = data.problems.iter().collect();
+    let rank = |s: &str| Severity::ALL.iter().position(|k| k.as_str() == s).unwrap_or(Severity::ALL.len());
+    problems.sort_by(|a, b| {
+        rank(&a.severity).cmp(&rank(&b.severity)).then(b.count.cmp(&a.count)).then(a.code.cmp(&b.code))
+    });
     let cells: Vec<Vec<String>> = problems
         .iter()
-        .map(|(code, severity, n)| {
-            let rank = severity_rank(severity);
-            let shown = t.severities.get(rank).copied().unwrap_or(severity);
-            let class = ["error", "warning", "notice"].get(rank).copied().unwrap_or("other");
+        .map(|p| {
+            let k = rank(&p.severity);
+            let shown = t.severities.get(k).copied().unwrap_or(&p.severity);
+            let class = Severity::ALL.get(k).map_or("other", |s| s.as_str());
             vec![
-                format!("<code>{}</code>", esc(code)),
+                esc(&p.name),
+                format!("<code>{}</code>", esc(&p.code)),
                 format!("<span class=\"sev {class}\">{}</span>", esc(shown)),
-                num(*n as f64, 0),
+                num(p.count as f64, 0),
+                format!("<span class=\"example\">{}</span>", esc(&p.example)),
             ]
         })
         .collect();
     let note =
         if problems.is_empty() { format!("<p class=\"note\">{}</p>", esc(t.no_problems)) } else { String::new() };
-    table_card("problems", t.problems, &note, &[t.problem, t.severity, t.count], &[false, false, true], &cells)
+    let columns = [
+        (t.problem, Col::Name),
+        (t.problem_code, Col::Code),
+        (t.severity, Col::Code),
+        (t.count, Col::Num),
+        (t.example, Col::Text),
+    ];
+    table_card("problems", t.problems, &note, &columns, &cells, true)
 }

@@ -1,5 +1,7 @@
 // The map of report.html: Canvas drawing with pan (drag), zoom (wheel, buttons), hover and
-// click; then the verdict for tests in the body's data-rendered, data-drawn. No network, no library.
+// click; park labels, numbered reclaim blocks, marked scattered plots, a scale bar; then the
+// verdict for tests in the body's data-rendered, data-drawn and what was drawn where
+// (data-labels, data-marks, data-block-labels, data-extent, data-mpp). No network, no library.
 (function () {
   'use strict';
   var body = document.body;
@@ -9,8 +11,12 @@
   var canvas = document.getElementById('map');
   var wrap = canvas.parentNode;
   var info = document.getElementById('map-info');
+  var scaleBar = document.getElementById('map-scale');
   var ctx = canvas.getContext('2d');
-  var BG = '#f7f7f4', BLOCK = '#7b1fa2';
+  var BG = '#f7f7f4', BLOCK = '#7b1fa2', MARK = '#111111';
+  // Room kept free of data around the map at "fit": zoom buttons left, north arrow right,
+  // scale bar below (CSS pixels).
+  var PAD = { l: 48, t: 12, r: 48, b: 40 };
 
   // ---- geometry --------------------------------------------------------------------------
   function decode(ring) {
@@ -71,6 +77,26 @@
   var main = parks
     ? D.hulls.map(function (h) { return feature('park', h, [h[4]], h[3]); })
     : D.parcels.map(function (p) { return feature('parcel', p, p[7], p[2]); });
+  // Scattered plots: their outlines (parcels mode) and a point each for the symbol.
+  var scatteredPath = new Path2D(), markPoints = [];
+  if (parks) {
+    markPoints = D.marks;
+  } else {
+    main.forEach(function (f) {
+      if (!f.row[8] || !f.rings.length) return;
+      trace(scatteredPath, f);
+      markPoints.push([(f.bb[0] + f.bb[2]) / 2, (f.bb[1] + f.bb[3]) / 2]);
+    });
+  }
+  // Where each park is named: the centre of its parcels' (or hull's) bounding box.
+  var parkBoxes = [];
+  main.forEach(function (f) {
+    var k = parks ? f.row[0] : f.row[3];
+    if (k < 0 || !f.rings.length) return;
+    var b = parkBoxes[k] || (parkBoxes[k] = [Infinity, Infinity, -Infinity, -Infinity]);
+    b[0] = Math.min(b[0], f.bb[0]); b[1] = Math.min(b[1], f.bb[1]);
+    b[2] = Math.max(b[2], f.bb[2]); b[3] = Math.max(b[3], f.bb[3]);
+  });
   var blocks = D.blocks.map(function (b) { return feature('block', b, b[6], -1); });
   var blockById = {};
   D.blocks.forEach(function (b) { blockById[b[0]] = b; });
@@ -97,8 +123,11 @@
     canvas.width = Math.max(1, Math.round(W * dpr)); canvas.height = Math.max(1, Math.round(H * dpr));
   }
   function fit() {
-    fitScale = Math.min(W / Math.max(D.w, 1), H / Math.max(D.h, 1)) * 0.94;
-    view.s = fitScale; view.x = (W - fitScale * D.w) / 2; view.y = (H + fitScale * D.h) / 2;
+    var w = Math.max(1, W - PAD.l - PAD.r), h = Math.max(1, H - PAD.t - PAD.b);
+    fitScale = Math.min(w / Math.max(D.w, 1), h / Math.max(D.h, 1));
+    view.s = fitScale;
+    view.x = PAD.l + (w - fitScale * D.w) / 2;
+    view.y = PAD.t + (h + fitScale * D.h) / 2;
   }
   function draw() {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -113,25 +142,83 @@
       ctx.strokeStyle = parks ? '#555' : 'rgba(255,255,255,0.85)';
       ctx.lineWidth = (parks ? 1.2 : 0.8) / view.s; ctx.stroke(outlines);
     }
+    ctx.fillStyle = 'rgba(123,31,162,0.16)'; ctx.fill(blockPath, 'evenodd');
     ctx.strokeStyle = BLOCK; ctx.lineWidth = 2 / view.s; ctx.stroke(blockPath);
+    ctx.setLineDash([4 / view.s, 3 / view.s]);
+    ctx.strokeStyle = MARK; ctx.lineWidth = 1.5 / view.s; ctx.stroke(scatteredPath);
+    ctx.setLineDash([]);
     var h = pinned || hover;
     if (h) {
       var p = new Path2D(); trace(p, h);
       ctx.fillStyle = 'rgba(0,0,0,0.18)'; ctx.fill(p, 'evenodd');
       ctx.strokeStyle = '#000'; ctx.lineWidth = 2.5 / view.s; ctx.stroke(p);
     }
-    if (parks) parkLabels();
-  }
-  function parkLabels() {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.font = '12px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    main.forEach(function (f) {
-      var name = D.parks[f.row[0]], wide = (f.bb[2] - f.bb[0]) * view.s;
-      if (ctx.measureText(name).width + 8 > wide) return;
-      var x = view.x + view.s * (f.bb[0] + f.bb[2]) / 2, y = view.y - view.s * (f.bb[1] + f.bb[3]) / 2;
-      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.strokeText(name, x, y);
-      ctx.fillStyle = '#222'; ctx.fillText(name, x, y);
+    drawn.marks = marks();
+    var taken = [];
+    drawn.labels = parkLabels(taken);
+    drawn.blockLabels = blockLabels(taken);
+    updateScale();
+  }
+  var drawn = { marks: 0, labels: 0, blockLabels: 0 };
+  function screen(x, y) { return [view.x + view.s * x, view.y - view.s * y]; }
+  function visible(p) { return p[0] >= 0 && p[1] >= 0 && p[0] <= W && p[1] <= H; }
+  // A diamond on each scattered plot, so that it shows at any zoom.
+  function marks() {
+    var n = 0;
+    ctx.fillStyle = MARK; ctx.strokeStyle = '#ffffff'; ctx.lineWidth = 1.5;
+    markPoints.forEach(function (m) {
+      var p = screen(m[0], m[1]);
+      if (!visible(p)) return;
+      ctx.beginPath();
+      ctx.moveTo(p[0], p[1] - 5); ctx.lineTo(p[0] + 4, p[1]); ctx.lineTo(p[0], p[1] + 5); ctx.lineTo(p[0] - 4, p[1]);
+      ctx.closePath(); ctx.stroke(); ctx.fill();
+      n++;
     });
+    return n;
+  }
+  // A text with a white halo at (x, y) unless it would overlap a text already placed.
+  function label(text, x, y, font, color, taken) {
+    ctx.font = font;
+    var w = ctx.measureText(text).width + 6, h = 16, r = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+    if (r[0] < 0 || r[1] < 0 || r[2] > W || r[3] > H) return false;
+    for (var i = 0; i < taken.length; i++) {
+      var o = taken[i];
+      if (r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]) return false;
+    }
+    taken.push(r);
+    ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3.5; ctx.strokeStyle = 'rgba(255,255,255,0.92)'; ctx.strokeText(text, x, y);
+    ctx.fillStyle = color; ctx.fillText(text, x, y);
+    return true;
+  }
+  function parkLabels(taken) {
+    var n = 0;
+    parkBoxes.forEach(function (b, k) {
+      if (!b) return;
+      var p = screen((b[0] + b[2]) / 2, (b[1] + b[3]) / 2);
+      if (label(D.parks[k], p[0], p[1], '600 13px system-ui, sans-serif', '#1d1d1d', taken)) n++;
+    });
+    return n;
+  }
+  // Blocks are in order of gain: the ten best get their number at any zoom, the others once
+  // they are drawn at least 24 px wide.
+  function blockLabels(taken) {
+    var n = 0;
+    blocks.forEach(function (f, k) {
+      if (!f.rings.length || (k >= 10 && (f.bb[2] - f.bb[0]) * view.s < 24)) return;
+      var p = screen((f.bb[0] + f.bb[2]) / 2, (f.bb[1] + f.bb[3]) / 2);
+      if (label('#' + f.row[0], p[0], p[1], '700 11px system-ui, sans-serif', BLOCK, taken)) n++;
+    });
+    return n;
+  }
+  // The scale bar: a round length (1, 2 or 5 × 10^k m) about 60–120 px long.
+  function updateScale() {
+    var mpp = 0.1 / view.s, want = mpp * 120, unit = Math.pow(10, Math.floor(Math.log10(want)));
+    var len = [5, 2, 1].map(function (k) { return k * unit; }).filter(function (l) { return l <= want; })[0] || unit;
+    scaleBar.firstChild.style.width = (len / mpp).toFixed(1) + 'px';
+    scaleBar.lastChild.textContent = len >= 1000 ? (len / 1000) + ' ' + T.kilometres : len + ' ' + T.metres;
+    scaleBar.dataset.metres = String(len);
   }
   function redraw() {
     if (pending) return;
@@ -178,12 +265,7 @@
   }
   function show(f) {
     info.textContent = '';
-    if (!f) {
-      var hint = document.createElement('dd');
-      hint.className = 'hint'; hint.textContent = main.length ? T.hint : T.no_geometry;
-      info.appendChild(hint);
-      return;
-    }
+    if (!f) return;
     rows(f).forEach(function (kv) {
       if (kv[1] === null || kv[1] === undefined || kv[1] === '') return;
       var dt = document.createElement('dt'), dd = document.createElement('dd');
@@ -230,6 +312,10 @@
     view.s = fitScale * k; view.x = W / 2 - cx * view.s; view.y = H / 2 + cy * view.s;
     redraw();
   });
+  // Printed, the map is drawn whole at the printed size.
+  function refit() { resize(); fit(); draw(); }
+  window.addEventListener('beforeprint', refit);
+  window.addEventListener('afterprint', refit);
 
   // ---- first draw and verdict --------------------------------------------------------------
   resize(); fit(); draw(); show(null);
@@ -265,5 +351,14 @@
   if (chartsOk()) verdict.push('charts');
   body.dataset.drawn = String(shapes);
   body.dataset.blocks = String(blocks.length);
+  body.dataset.labels = String(drawn.labels);
+  body.dataset.parks = String(parkBoxes.filter(Boolean).length);
+  body.dataset.marks = String(drawn.marks);
+  body.dataset.scattered = String(markPoints.length);
+  body.dataset.blockLabels = String(drawn.blockLabels);
+  body.dataset.extent = [view.x, view.y - view.s * D.h, view.x + view.s * D.w, view.y].map(function (v) {
+    return v.toFixed(1);
+  }).join(' ');
+  body.dataset.mpp = String(0.1 / view.s);
   body.dataset.rendered = verdict.join(' ');
 })();
