@@ -66,6 +66,22 @@ pub struct Review {
     /// without a land price.
     pub idle_fee: Option<f64>,
     pub due_next_year: bool,
+    /// completion_due and completed, the row's or else the parcel's (SPEC §15's `overdue`).
+    pub completion: Completion,
+}
+
+/// A parcel's completion dates: due (约定竣工日期) and done (实际竣工日期).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Completion {
+    pub due: Option<Date>,
+    pub done: Option<Date>,
+}
+
+impl Completion {
+    /// The parcel's own completion dates (its properties, or the ledger's applied to them).
+    pub fn of_parcel(f: &ParcelFeature) -> Completion {
+        Completion { due: parcel_date(Some(f), "completion_due"), done: parcel_date(Some(f), "completed") }
+    }
 }
 
 /// The reviews of a run: one per commitment row, in file order, and the committed indicator
@@ -309,6 +325,10 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
                 idle_years,
                 idle_fee,
                 due_next_year: review_year == Some(ctx.year + 1),
+                completion: Completion {
+                    due: row.completion_due.or_else(|| parcel_date(feature, "completion_due")),
+                    done: row.completed.or_else(|| parcel_date(feature, "completed")),
+                },
             }
         })
         .collect();

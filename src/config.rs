@@ -4,6 +4,7 @@
 
 use crate::domain::{Class, Group};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
@@ -23,6 +24,7 @@ pub struct Config {
     pub alerts: Alerts,
     pub stability: Stability,
     pub commitments: CommitmentSettings,
+    pub low_efficiency: LowEfficiencySettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -321,6 +323,52 @@ impl Default for CommitmentSettings {
     }
 }
 
+/// The `[low_efficiency]` settings (SPEC §15): the 低效用地 tests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowEfficiencySettings {
+    /// The minimum plot ratio per GB/T 4754-2017 division (two digits, `"33"`); a division's
+    /// entry in the configuration replaces the built-in one, the others stay.
+    pub min_plot_ratio: BTreeMap<String, f64>,
+    /// The minimum of a division not in `min_plot_ratio` (or of a user with no industry).
+    pub default_min_plot_ratio: f64,
+    pub min_coverage: f64,
+    /// low_tax: tax_per_mu under this share of the user's tax_per_mu benchmark …
+    pub low_tax_share: f64,
+    /// … or under this many 万元/亩 (no absolute floor by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_tax_per_mu: Option<f64>,
+    /// overdue: not completed this many years after completion_due.
+    pub overdue_years: i32,
+}
+
+/// SPEC §15's default minimum plot ratios: the national 工业项目建设用地控制指标 (2008), divisions
+/// renumbered to GB/T 4754-2017 (where two divisions merged, the lower minimum).
+const MIN_PLOT_RATIO: [(f64, &[u8]); 5] = [
+    (1.0, &[13, 14, 15, 16, 18, 19, 24, 39, 40, 41]),
+    (0.8, &[17, 20, 21, 22, 23, 28, 29]),
+    (0.7, &[27, 30, 33, 34, 35, 36, 37, 38, 42, 43]),
+    (0.6, &[26, 31, 32]),
+    (0.5, &[25]),
+];
+
+impl Default for LowEfficiencySettings {
+    fn default() -> Self {
+        let min_plot_ratio = MIN_PLOT_RATIO
+            .iter()
+            .flat_map(|&(min, divisions)| divisions.iter().map(move |d| (format!("{d:02}"), min)))
+            .collect();
+        LowEfficiencySettings {
+            min_plot_ratio,
+            default_min_plot_ratio: 0.7,
+            min_coverage: 0.30,
+            low_tax_share: 0.5,
+            low_tax_per_mu: None,
+            overdue_years: 2,
+        }
+    }
+}
+
 /// The `[spatial]` settings are the spatial stage's own.
 pub type Spatial = crate::spatial::SpatialSettings;
 
@@ -480,6 +528,7 @@ impl Config {
         if !(c.other_rate.is_finite() && c.other_rate >= 0.0 && c.idle_fee_rate.is_finite() && c.idle_fee_rate >= 0.0) {
             return Err("commitments: other_rate and idle_fee_rate must be ≥ 0".to_string());
         }
+        self.validate_low_efficiency()?;
         let known = |name: &str| {
             crate::rating::catalog::BUILT_IN.iter().any(|b| b.name == name)
                 || self.custom_indicators.iter().any(|c| c.name == name)
@@ -510,6 +559,21 @@ impl Config {
     }
 
     /// The settings of SPEC §16: history, the surcharge ladder, alerts, stability.
+    fn validate_low_efficiency(&self) -> Result<(), String> {
+        let l = &self.low_efficiency;
+        let two_digits = |k: &str| k.len() == 2 && k.bytes().all(|b| b.is_ascii_digit());
+        if let Some(key) = l.min_plot_ratio.keys().find(|k| !two_digits(k)) {
+            return Err(format!(
+                "low_efficiency.min_plot_ratio: `{key}` is not a two-digit GB/T 4754-2017 division (write \"33\")"
+            ));
+        }
+        let minima = l.min_plot_ratio.values().chain([&l.default_min_plot_ratio, &l.min_coverage, &l.low_tax_share]);
+        if minima.chain(&l.low_tax_per_mu).any(|x| !x.is_finite() || *x < 0.0) || l.overdue_years < 0 {
+            return Err("low_efficiency: minima, shares and overdue_years must be ≥ 0".into());
+        }
+        Ok(())
+    }
+
     fn validate_over_time(&self) -> Result<(), String> {
         let share = |x: f64| (0.0..=1.0).contains(&x);
         if let Some(ladder) = &self.surcharge.ladder

@@ -156,6 +156,22 @@ text_enum! {
         ZombieOwner = "zombie_owner",
         ClassDOwner = "class_d_owner",
         Scattered = "scattered",
+        /// 低效用地: low_plot_ratio, low_coverage or overdue fired (SPEC §15).
+        LowEfficiency = "low_efficiency",
+    }
+}
+
+text_enum! {
+    /// The 低效用地 tests of a parcel (SPEC §15), in the order they are listed.
+    pub enum LowTest {
+        /// Plot ratio under the minimum of the user's industry.
+        LowPlotRatio = "low_plot_ratio",
+        /// Coverage under `min_coverage`.
+        LowCoverage = "low_coverage",
+        /// The rated user's tax per mu under its share of the benchmark (or the absolute floor).
+        LowTax = "low_tax",
+        /// Not completed `overdue_years` after completion_due.
+        Overdue = "overdue",
     }
 }
 

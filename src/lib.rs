@@ -40,6 +40,7 @@ pub mod industry;
 pub mod input;
 pub mod keys;
 pub mod land;
+pub mod low_efficiency;
 pub(crate) mod numbers;
 pub mod output;
 pub mod parcels;

@@ -14,9 +14,11 @@
 //! assert!(Column::from_vec(vec![1.5], 2).is_err());
 //! ```
 
+use crate::buildings::Intensity;
 use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::land::MeasuredParcel;
+use crate::low_efficiency::LowEfficiency;
 use crate::reclaim::ParcelReclaim;
 use crate::spatial::{ParcelMetrics, SpatialParcel, metric_projection};
 use geo::MultiPolygon;
@@ -181,6 +183,10 @@ pub struct ParcelTable {
     pub neighbourhood: Column<ParcelMetrics>,
     /// Reclaim reasons and block (SPEC §9).
     pub reclaim: Column<ParcelReclaim>,
+    /// Buildings, plot ratio and coverage (SPEC §15).
+    pub intensity: Column<Intensity>,
+    /// The 低效 tests (SPEC §15).
+    pub low_efficiency: Column<LowEfficiency>,
 }
 
 /// One parcel's row of the table.
@@ -192,6 +198,8 @@ pub struct ParcelRow<'a> {
     pub metric: Option<&'a MultiPolygon<f64>>,
     pub neighbourhood: &'a ParcelMetrics,
     pub reclaim: &'a ParcelReclaim,
+    pub intensity: &'a Intensity,
+    pub low_efficiency: &'a LowEfficiency,
 }
 
 impl ParcelTable {
@@ -201,12 +209,16 @@ impl ParcelTable {
         metric: Column<Option<MultiPolygon<f64>>>,
         neighbourhood: Column<ParcelMetrics>,
         reclaim: Column<ParcelReclaim>,
+        intensity: Column<Intensity>,
+        low_efficiency: Column<LowEfficiency>,
     ) -> Result<ParcelTable, MisalignedColumn> {
         let n = parcels.len();
         Ok(ParcelTable {
             metric: metric.checked("metric", n)?,
             neighbourhood: neighbourhood.checked("neighbourhood", n)?,
             reclaim: reclaim.checked("reclaim", n)?,
+            intensity: intensity.checked("intensity", n)?,
+            low_efficiency: low_efficiency.checked("low_efficiency", n)?,
             parcels,
         })
     }
@@ -228,6 +240,8 @@ impl ParcelTable {
             metric: self.metric[ix].as_ref(),
             neighbourhood: &self.neighbourhood[ix],
             reclaim: &self.reclaim[ix],
+            intensity: &self.intensity[ix],
+            low_efficiency: &self.low_efficiency[ix],
         }
     }
 

@@ -12,7 +12,7 @@
 //! [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::alerts::{self, Alerts, TaxToDate};
-use crate::buildings::{self, Intensity};
+use crate::buildings;
 use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
 use crate::domain::Group;
@@ -23,6 +23,7 @@ use crate::input::energy::EnergyTotals;
 use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
 use crate::land::{self, leases::book_land};
+use crate::low_efficiency;
 use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
 use crate::quality::Ledger;
 use crate::rating::stability::{self, Stability};
@@ -89,8 +90,6 @@ pub struct Evaluation {
     /// The early warning at the latest month (SPEC §16).
     pub alerts: Alerts,
     pub blocks: Vec<ReclaimBlock>,
-    /// Each parcel's buildings, plot ratio and coverage (SPEC §15).
-    pub intensity: Column<Intensity>,
     /// The 标准地 reviews (SPEC §14); `None` without a commitments table.
     pub commitments: Option<CommitmentReviews>,
     /// The stages, in pipeline order.
@@ -163,15 +162,28 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         };
         Ok(Some(commitments::review_all(commitments, &ctx, ledger)?))
     })?;
+    let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
+        let users = low_efficiency::user_facts(&rating.frame)?;
+        let as_of = config.as_of(year);
+        let settings = &config.low_efficiency;
+        Ok(low_efficiency::judge_all(&parcels, &intensity, &users, commitments.as_ref(), as_of, settings))
+    })?;
     let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
         let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
         let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
-        let owners =
-            Owners { flags: &flags, classes: &classes, tax: &tax, tax_per_mu_benchmark, idle_parcels: &idle_parcels };
+        let owners = Owners {
+            flags: &flags,
+            classes: &classes,
+            tax: &tax,
+            tax_per_mu_benchmark,
+            idle_parcels: &idle_parcels,
+            low_efficiency: &low_efficiency,
+        };
         Ok(reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger))
     })?;
-    let parcels = ParcelTable::new(parcels, geometry.metric, geometry.neighbourhood, reclaim.parcels)?;
+    let (metric, neighbourhood) = (geometry.metric, geometry.neighbourhood);
+    let parcels = ParcelTable::new(parcels, metric, neighbourhood, reclaim.parcels, intensity, low_efficiency)?;
     Ok(Evaluation {
         year,
         config,
@@ -186,7 +198,6 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         flags,
         alerts,
         blocks: reclaim.blocks,
-        intensity,
         commitments,
         timings: watch.laps,
     })

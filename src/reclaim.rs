@@ -5,6 +5,7 @@
 use crate::domain::{Class, NO_BUCKET, ReclaimReason};
 use crate::flags::Flags;
 use crate::input::parcels::{ParcelFeature, TABLE};
+use crate::low_efficiency::LowEfficiency;
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, ParcelIx, ParcelTable, Parcels};
 use crate::quality::{At, Ledger, Message};
@@ -17,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A parcel's reclaim reasons and block.
 #[derive(Debug, Clone, Default)]
 pub struct ParcelReclaim {
-    /// Reasons in the SPEC's order: idle, zombie_owner, class_d_owner, scattered.
+    /// Reasons in the SPEC's order: idle, zombie_owner, class_d_owner, scattered,
+    /// low_efficiency.
     pub reasons: Vec<ReclaimReason>,
     /// The number of its block, when it is a candidate.
     pub block_id: Option<usize>,
@@ -62,6 +64,8 @@ pub struct Owners<'a> {
     pub tax_per_mu_benchmark: Option<f64>,
     /// Parcels idle for two whole years or more under their 标准地 commitment (SPEC §14).
     pub idle_parcels: &'a foldhash::HashSet<ParcelIx>,
+    /// Each parcel's 低效 tests (SPEC §15).
+    pub low_efficiency: &'a Column<LowEfficiency>,
 }
 
 fn reasons(ix: ParcelIx, f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Owners<'_>) -> Vec<ReclaimReason> {
@@ -74,6 +78,7 @@ fn reasons(ix: ParcelIx, f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Ow
         (zombie, ReclaimReason::ZombieOwner),
         (class_d, ReclaimReason::ClassDOwner),
         (metrics.scattered, ReclaimReason::Scattered),
+        (owners.low_efficiency[ix].reclaimable(), ReclaimReason::LowEfficiency),
     ]
     .into_iter()
     .filter_map(|(fires, reason)| fires.then_some(reason))

@@ -74,10 +74,11 @@ const SAMPLE_EN: &[&str] = &[
     "enterprises.csv 0a14e70e44e00251b9352537812f115eda27e3c6ed1aaa28f09c9d8d3f8fcac0",
     "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
     "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
-    "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
+    "low_efficiency.csv 6d27fbd78d75a970b22f6101b05af866408b1a57d38b374faebe62665a9c8cc9",
+    "parcels.geojson c5449173a4ef95c791a10bd454641c6b004577ae404e573960cf8fed6f994b0a",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html fcfeeda3d08f9693a7967fcbea7fd4f7efa87c9d17f95af49f388d42e1b81000",
-    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
+    "summary.json a93e859dabf38bcf0954f5b2b9962be6fa8ac88fbe80355c9ddc3403483b8d9f",
 ];
 const SAMPLE_ZH: &[&str] = &[
     "alerts.csv 6a1a9eb9dd6c0d93e257a8cede9052cc62b763d9c96700eaa29340b7d2d99719",
@@ -85,10 +86,11 @@ const SAMPLE_ZH: &[&str] = &[
     "enterprises.csv ec71b20dde57ea5dfdd34dc30f9dd50317ce4dd55714a27c420ea8d7c49578e6",
     "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
     "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
-    "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
+    "low_efficiency.csv 291c95ffa62c3b2f0fa7bc68abe9f74495edbc86cd84d97520688422d9e236c2",
+    "parcels.geojson c5449173a4ef95c791a10bd454641c6b004577ae404e573960cf8fed6f994b0a",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
     "report.html 967d23fefba76878b2d4dd5e4ddcc8f9231235702486f288f3c177f4edaecc0f",
-    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
+    "summary.json a93e859dabf38bcf0954f5b2b9962be6fa8ac88fbe80355c9ddc3403483b8d9f",
 ];
 const LONLAT_5: &[&str] = &[
     "alerts.csv 31d49c4e1a4127a78f1e8ecfa07b062e9a855bdd6a48345c188e15d690658aeb",
@@ -96,10 +98,11 @@ const LONLAT_5: &[&str] = &[
     "enterprises.csv 516366690ce8f072c93d8a05b8580d8e313f00caabddcf9a81c0471381647691",
     "enterprises.parquet 0efc9d9853ddfc31eb7016d6a0d0d07834486f4af50f2a7a497c3e681fd7a476",
     "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
-    "parcels.geojson 7d7c5f6f0a81331d9455e0a8ee9a688c97fa57536af37a5748ad0e4a1a6d5332",
+    "low_efficiency.csv c4aec6ad1be08c1625ce88f021df3707c9a12e33031e11a9aafde671fb4e4ba8",
+    "parcels.geojson 01beee7a494dc261c4e6863df2d41d44585a69a35fe6a2e9c84e5a78355caf45",
     "reclaim_blocks.geojson d44700cfa75177ad0c72daa09cf06c47281fef573bc0ba1f01ffb1769c7dfcca",
     "report.html 9677f6b106083aa0ce2df21bda57255e1be63c7e654bba40c5327b596a265c8b",
-    "summary.json 0d2d4eb12400cc19a40089281e7abed72dfea058f76b4e786b509cea363d5c0a",
+    "summary.json 07560a7ff84101a5489afd50ec0cfa901dddfc223747d3ee5414cf676409d709",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
     "alerts.csv 419554b6945536ee53c23434607f7b47c3997b32d2dbe521c9202ffdc5d02893",
@@ -107,8 +110,9 @@ const GAUSS_KRUGER_11: &[&str] = &[
     "enterprises.csv 4f786c6451ded2ccd1c22d922cd810e03533ffd894c34bee70e7f567cae5a754",
     "enterprises.parquet 7b5430addf830ad59bf4cd07608c88eb368f97ac8abe6cde74a0abf1a01a129e",
     "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
-    "parcels.geojson 6244bf4a6b553b7c7bd0261fecdc1b26a06898c4c0c0b1dc2147952f05814852",
+    "low_efficiency.csv 9406154404d1ceaeb14ce260600d802e3a5bee0c8ed403ec10a8373170014687",
+    "parcels.geojson ef1a27a00aecf5d0023498ae313d02c84f2e3d26e66e9b0cc79691447c0ea73a",
     "reclaim_blocks.geojson a33be0e02941585e1afb420a0b878e688e567be3c6561d4a841b70cf722ff2c5",
     "report.html b6458d6eca31c182ea0caa9ccce13a3cd57ef8795dce57ef99a68d91dd29d682",
-    "summary.json 1b3dbb2adb7bf3165707d331f2f1c482bb72d30b8b1dc82c41a1c1b85bbc9f12",
+    "summary.json 06eb0573ab4555f0bf07fac3355a77e0821e84158c93e8c4a028e596da2c345b",
 ];

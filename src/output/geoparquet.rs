@@ -36,6 +36,10 @@ const PARCEL_KINDS: &[(&str, Kind)] = &[
     ("surrounding_share", Kind::Float),
     ("scattered", Kind::Boolean),
     ("block_id", Kind::Integer),
+    ("floor_area_m2", Kind::Float),
+    ("footprint_m2", Kind::Float),
+    ("plot_ratio", Kind::Float),
+    ("coverage", Kind::Float),
 ];
 const BLOCK_KINDS: &[(&str, Kind)] = &[
     ("block_id", Kind::Integer),

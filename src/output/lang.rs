@@ -7,7 +7,7 @@
 //! The names of domain values are keyed by their types (`Class`, `Group`, …), not by text;
 //! the outputs that carry text columns parse them back first ([`Lang::value`]).
 
-use crate::domain::{Class, Group, ReclaimReason, Status, ZombieRule};
+use crate::domain::{Class, Group, LowTest, ReclaimReason, Status, ZombieRule};
 use crate::quality::{Issue, Severity};
 use crate::rating::catalog::BUILT_IN;
 
@@ -77,6 +77,16 @@ const HEADERS: &[(&str, &str)] = &[
     ("total_after", "调整后得分"),
     ("surcharge_before", "调整前电价加价(元)"),
     ("surcharge_after", "调整后电价加价(元)"),
+    ("parcel_id", "宗地编号"),
+    ("area_mu", "宗地面积(亩)"),
+    ("floor_area_m2", "建筑面积(平方米)"),
+    ("footprint_m2", "建筑基底面积(平方米)"),
+    ("plot_ratio", "容积率"),
+    ("min_plot_ratio", "容积率下限"),
+    ("coverage", "建筑系数"),
+    ("completion_due", "约定竣工日期"),
+    ("completed", "实际竣工日期"),
+    ("low_efficiency", "低效认定"),
 ];
 
 /// Chinese names of the input tables (SPEC §2, §13) and of the benchmarks, as data problems
@@ -231,6 +241,20 @@ impl Lang {
             ReclaimReason::ZombieOwner => "僵尸企业用地",
             ReclaimReason::ClassDOwner => "D类企业用地",
             ReclaimReason::Scattered => "插花地",
+            ReclaimReason::LowEfficiency => "低效用地",
+        }
+    }
+
+    /// The name of a 低效 test (SPEC §15): its code in English.
+    pub fn low_test(self, test: LowTest) -> &'static str {
+        if self == Lang::En {
+            return test.as_str();
+        }
+        match test {
+            LowTest::LowPlotRatio => "容积率不达标",
+            LowTest::LowCoverage => "建筑系数不达标",
+            LowTest::LowTax => "亩均税收偏低",
+            LowTest::Overdue => "逾期未竣工",
         }
     }
 
@@ -311,6 +335,7 @@ mod tests {
         assert!(Severity::ALL.iter().all(|&s| chinese(Lang::Zh.severity(s))));
         assert!(ZombieRule::ALL.iter().all(|&r| chinese(Lang::Zh.zombie_rule(r))));
         assert!(ReclaimReason::ALL.iter().all(|&r| chinese(Lang::Zh.reclaim_reason(r))));
+        assert!(LowTest::ALL.iter().all(|&t| chinese(Lang::Zh.low_test(t))));
         assert_eq!(Lang::Zh.value("zombie_rules", "no_tax;insolvent"), "连续零税收;资不抵债");
         assert_eq!(Lang::Zh.value("group", "above"), "规上");
         assert_eq!(Lang::Zh.problem("unmatched_code"), "无当年企业数据");

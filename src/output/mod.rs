@@ -9,6 +9,7 @@ pub mod enterprises;
 pub mod geoparquet;
 pub mod history;
 pub mod lang;
+pub mod low_efficiency;
 pub mod manifest;
 pub mod parcels;
 pub mod projjson;
@@ -164,6 +165,12 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
             let Some(reviews) = &eval.commitments else { return Ok(()) };
             timed(laps, "write commitments", || {
                 write_atomic_with(out, "commitments.csv", |w| commitments::write_csv(reviews, issues, w))?;
+                Ok(())
+            })
+        }),
+        Box::new(|laps| {
+            timed(laps, "write low_efficiency", || {
+                write_atomic_with(out, "low_efficiency.csv", |w| low_efficiency::low_efficiency_csv(eval, lang, w))?;
                 Ok(())
             })
         }),

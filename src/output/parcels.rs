@@ -1,7 +1,8 @@
 //! `parcels.geojson`: every input feature in input order, geometry as read (repaired per
 //! SPEC §4), with the evaluation's properties first and the input's other properties after.
 //! Besides SPEC §10's properties, each parcel says who its user is as a planner styles a map
-//! by it: `user_name`, `total_score` and `zombie`, right after `user_class`.
+//! by it: `user_name`, `total_score` and `zombie`, right after `user_class`. After `block_id`,
+//! SPEC §15's building figures and 低效 tests.
 
 use crate::domain::Class;
 use crate::parcels::{ParcelIx, ParcelRow};
@@ -16,7 +17,7 @@ use serde_json::{Map, Value};
 use std::io::Write;
 
 /// The properties muchan writes on each parcel, in order.
-pub const PROPERTIES: [&str; 16] = [
+pub const PROPERTIES: [&str; 21] = [
     "parcel_id",
     "credit_code",
     "land_use",
@@ -33,6 +34,11 @@ pub const PROPERTIES: [&str; 16] = [
     "scattered",
     "reasons",
     "block_id",
+    "floor_area_m2",
+    "footprint_m2",
+    "plot_ratio",
+    "coverage",
+    "low_efficiency",
 ];
 
 /// A property value, borrowed from the evaluation where it can be, written as serde_json
@@ -87,6 +93,18 @@ fn spatial_properties<'a>(p: &ParcelRow<'a>, props: &mut Vec<(&'a str, Prop<'a>)
         ("scattered", Prop::Bool(m.scattered)),
         ("reasons", Prop::Owned(r.reasons_text())),
         ("block_id", Prop::Id(r.block_id)),
+    ]);
+}
+
+/// SPEC §15's properties: the parcel's buildings, intensity and fired 低效 tests.
+fn building_properties<'a>(p: &ParcelRow<'a>, props: &mut Vec<(&'a str, Prop<'a>)>) {
+    let i = p.intensity;
+    props.extend([
+        ("floor_area_m2", Prop::Number(i.floor_area_m2)),
+        ("footprint_m2", Prop::Number(i.footprint_m2)),
+        ("plot_ratio", Prop::Number(i.plot_ratio)),
+        ("coverage", Prop::Number(i.coverage)),
+        ("low_efficiency", Prop::Owned(p.low_efficiency.tests_text())),
     ]);
 }
 
@@ -175,6 +193,7 @@ pub fn write_collection(
 pub struct User<'a> {
     pub class: Option<Class>,
     pub name: Option<&'a str>,
+    pub industry: Option<&'a str>,
     pub total_score: Option<f64>,
     /// `None` for a code with no zombie verdict.
     pub zombie: Option<bool>,
@@ -184,13 +203,14 @@ pub struct User<'a> {
 pub fn users(eval: &Evaluation) -> PolarsResult<HashMap<&str, User<'_>>> {
     let f = &eval.rating.frame;
     let (codes, names, classes) = (f.column("code")?.str()?, f.column("name")?.str()?, f.column("class")?.str()?);
-    let totals = f.column("total_score")?.f64()?;
+    let (totals, industries) = (f.column("total_score")?.f64()?, f.column("industry")?.str()?);
     Ok((0..f.height())
         .filter_map(|i| {
             let code = codes.get(i)?;
             let user = User {
                 class: classes.get(i).and_then(Class::parse),
                 name: names.get(i),
+                industry: industries.get(i),
                 total_score: totals.get(i),
                 zombie: eval.flags.get(code).map(|flags| flags.zombie.zombie),
             };
@@ -217,6 +237,7 @@ pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User
         ("zombie", user.zombie.map_or(Prop::Text(None), Prop::Bool)),
     ];
     spatial_properties(&p, &mut props);
+    building_properties(&p, &mut props);
     let others = f.other_properties.iter().filter(|(key, _)| !PROPERTIES.contains(&key.as_str()));
     props.extend(others.map(|(key, value)| (key.as_str(), Prop::Input(value))));
     Props(props)

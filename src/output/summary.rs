@@ -165,7 +165,8 @@ fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
     Ok(frame)
 }
 
-/// Parks keyed by the parcels' own park for reclaimable land (SPEC §10).
+/// Parks keyed by the parcels' own park for reclaimable land (SPEC §10) and their 低效
+/// parcels' count and mu (SPEC §15).
 fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
     let mut parks = buckets(frame, "park")?;
     let by_parcel = reclaimable_by_park(&eval.parcels);
@@ -175,6 +176,15 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
     for (park, mu) in by_parcel {
         let entry = parks.entry(park).or_insert_with(|| json!({}));
         entry["reclaimable_mu"] = json!(mu);
+    }
+    let low = super::low_efficiency::by_park(&eval.parcels);
+    for park in low.keys() {
+        parks.entry(park.clone()).or_insert_with(|| json!({ "reclaimable_mu": 0.0 }));
+    }
+    for (park, entry) in parks.iter_mut() {
+        let (n, mu) = low.get(park).copied().unwrap_or_default();
+        entry["low_efficiency_parcels"] = json!(n);
+        entry["low_efficiency_mu"] = json!(mu);
     }
     Ok(parks)
 }
