@@ -11,12 +11,13 @@ use crate::config::Land;
 use crate::input::cells;
 use crate::input::crs::Crs;
 use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
+use crate::input::parcels::TABLE as PARCELS;
 use crate::input::parcels::{ParcelFeature, read_parcels};
-use crate::input::{Folder, InputError, Table};
+use crate::input::{Folder, InputError, InputFile, Table, sha256_of};
 use crate::land::{MeasuredParcel, measure_parcels};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use crate::spatial::metric_projection;
 use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
 use rayon::prelude::*;
@@ -42,13 +43,25 @@ pub struct Intensity {
     pub coverage: Option<f64>,
 }
 
-/// The parcel's value of a ledger column (by its name or any alias), as a number ≥ 0.
-fn property_number(f: &ParcelFeature, spec: &ColumnSpec) -> Option<f64> {
-    std::iter::once(spec.name)
-        .chain(spec.aliases.iter().copied())
-        .find_map(|name| f.property_text(name))
-        .and_then(|t| cells::number(&t).ok().flatten())
-        .filter(|x| *x >= 0.0)
+/// The parcel's value of a ledger column (by its name or any alias), as a number ≥ 0; a
+/// negative or unreadable value is a warning `unreadable_number` and missing.
+fn property_number(f: &ParcelFeature, spec: &ColumnSpec, ledger: &Ledger) -> Option<f64> {
+    let text = std::iter::once(spec.name).chain(spec.aliases.iter().copied()).find_map(|name| f.property_text(name))?;
+    match cells::number(&text) {
+        Ok(Some(x)) if x >= 0.0 => Some(x),
+        Ok(None) => None,
+        _ => {
+            ledger.warning(
+                At::new(PARCELS, f.index, &f.parcel_id, spec.name),
+                "unreadable_number",
+                Message::new(
+                    format!("{} `{text}` is not an area ≥ 0 (m²); left out", spec.name),
+                    format!("{} `{text}` 不是非负面积（平方米），不予采用", spec.name),
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn spec(name: &str) -> Option<&'static ColumnSpec> {
@@ -63,12 +76,12 @@ pub fn intensity(floor_area_m2: Option<f64>, footprint_m2: Option<f64>, area_mu:
     Intensity { floor_area_m2, footprint_m2, plot_ratio: per_area(floor_area_m2), coverage: per_area(footprint_m2) }
 }
 
-fn of_parcel(f: &ParcelFeature, m: &MeasuredParcel, layer: Option<(f64, f64)>) -> Intensity {
+fn of_parcel(f: &ParcelFeature, m: &MeasuredParcel, layer: Option<(f64, f64)>, ledger: &Ledger) -> Intensity {
     let (floor_area, footprint) = match layer {
         Some((floor_area, footprint)) => (Some(floor_area), Some(footprint)),
         None => (
-            spec("floor_area").and_then(|s| property_number(f, s)),
-            spec("footprint").and_then(|s| property_number(f, s)),
+            spec("floor_area").and_then(|s| property_number(f, s, ledger)),
+            spec("footprint").and_then(|s| property_number(f, s, ledger)),
         ),
     };
     intensity(floor_area, footprint, m.area_mu, f.is_industrial() && !f.user.is_empty())
@@ -76,8 +89,12 @@ fn of_parcel(f: &ParcelFeature, m: &MeasuredParcel, layer: Option<(f64, f64)>) -
 
 /// Every parcel's intensity: from the buildings layer where a building touches it, else from
 /// its properties (and the ledger applied to them).
-pub fn intensities(parcels: &Parcels, layer: Option<&Column<Option<(f64, f64)>>>) -> Column<Intensity> {
-    parcels.par_map(|ix, f, m| of_parcel(f, m, layer.and_then(|l| l[ix])))
+pub fn intensities(
+    parcels: &Parcels,
+    layer: Option<&Column<Option<(f64, f64)>>>,
+    ledger: &Ledger,
+) -> Column<Intensity> {
+    parcels.par_map(|ix, f, m| of_parcel(f, m, layer.and_then(|l| l[ix]), ledger))
 }
 
 /// One building of the layer, repaired, in metres, with its floors and storey factor.
@@ -107,17 +124,26 @@ fn first_number(f: &ParcelFeature, names: &[&str]) -> Option<f64> {
 type ToMetres = Box<dyn Fn(&MultiPolygon<f64>) -> MultiPolygon<f64> + Sync>;
 
 /// Reads the buildings layer of the data folder (`None` without one), repaired and in the
-/// parcels' metres. Its problems are data_quality rows of table `buildings`.
+/// parcels' metres, with its manifest entry. Its problems are data_quality rows of table
+/// `buildings`.
 pub fn read_layer(
     folder: &Folder,
     parcels: &Parcels,
     land: &Land,
     ledger: &Ledger,
-) -> Result<Option<Vec<Building>>, InputError> {
+) -> Result<Option<(Vec<Building>, InputFile)>, InputError> {
     let Some(path) = folder.find(Table::Buildings)? else { return Ok(None) };
     let own = Ledger::new();
     let land = Land { parcels: None, ..land.clone() };
     let file = read_parcels(&path, &land, &own)?;
+    let entry = InputFile {
+        table: Table::Buildings.name().into(),
+        sha256: sha256_of(&path)?,
+        path,
+        rows: file.features.len(),
+        converted: Vec::new(),
+        encoding: file.encoding.clone(),
+    };
     let measured = measure_parcels(&file.features, file.crs, &land, &own);
     let metres: Option<ToMetres> = match (parcels.crs, file.crs) {
         (Crs::LonLat, Crs::LonLat) => {
@@ -140,7 +166,7 @@ pub fn read_layer(
                     own.notice(
                         At::new(TABLE, f.index, "", "floors"),
                         "floors_assumed",
-                        "no floors given; one storey counted",
+                        Message::new("no floors given; one storey counted", "未给出层数，按一层计"),
                     );
                 }
                 let floors = floors.unwrap_or(1.0);
@@ -158,10 +184,13 @@ pub fn read_layer(
             own.error(
                 At::new(TABLE, 0, "", "geometry"),
                 "crs_mismatch",
-                format!(
-                    "the buildings are in {} but the parcels in {}; the layer is not used",
-                    file.crs.name(),
-                    parcels.crs.name()
+                Message::new(
+                    format!(
+                        "the buildings are in {} but the parcels in {}; the layer is not used",
+                        file.crs.name(),
+                        parcels.crs.name()
+                    ),
+                    format!("建筑图层坐标系为 {}，宗地为 {}，建筑图层不予采用", file.crs.name(), parcels.crs.name()),
                 ),
             );
             Vec::new()
@@ -173,10 +202,13 @@ pub fn read_layer(
             issue.severity,
             At::new(TABLE, issue.row, key, &issue.field),
             issue.code,
-            issue.message.replace("parcel", "building"),
+            match &issue.message_zh {
+                Some(zh) => Message::new(issue.message.replace("parcel", "building"), zh.replace("宗地", "建筑")),
+                None => Message::from(issue.message.replace("parcel", "building")),
+            },
         );
     }
-    Ok(Some(buildings))
+    Ok(Some((buildings, entry)))
 }
 
 /// Floor area and footprint of each parcel touched by a building (SPEC §15): footprint = Σ
@@ -215,7 +247,7 @@ pub fn layer_figures(
                 ledger.notice(
                     At::new(TABLE, b.index, "", "geometry"),
                     "building_outside",
-                    "the building lies in no parcel",
+                    Message::new("the building lies in no parcel", "该建筑不在任何宗地内"),
                 );
             }
             found

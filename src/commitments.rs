@@ -11,11 +11,12 @@ use crate::buildings::Intensity;
 use crate::config::CommitmentSettings;
 use crate::dates::Date;
 use crate::domain::ReviewStatus;
+use crate::input::headers::PARCEL_LEDGER;
 use crate::input::parcels::ParcelFeature;
 use crate::input::tables::{COMMITTED, CommitmentRow, Commitments};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, ParcelIx, Parcels};
-use crate::quality::{At, Ledger};
+use crate::quality::{At, Ledger, Message};
 use crate::rating::catalog::BUILT_IN;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
@@ -230,9 +231,15 @@ pub fn idle_years(start_due: Option<Date>, started: Option<Date>, as_of: Date) -
     }
 }
 
-/// A ledger (or feature) date property of the parcel, when the commitment has none.
+/// A ledger (or feature) date property of the parcel, by its name or any alias of the
+/// parcel ledger (`约定竣工日期`), when the commitment has none.
 fn parcel_date(f: Option<&ParcelFeature>, column: &str) -> Option<Date> {
-    f.and_then(|f| f.property_text(column)).and_then(|t| Date::parse(&t))
+    let aliases = PARCEL_LEDGER.iter().find(|c| c.name == column).map_or(&[][..], |c| c.aliases);
+    let f = f?;
+    std::iter::once(column)
+        .chain(aliases.iter().copied())
+        .find_map(|n| f.property_text(n))
+        .and_then(|t| Date::parse(&t))
 }
 
 /// Each code's land_mu (SPEC §4) and name.
@@ -277,9 +284,12 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
                 ledger.warning(
                     At::new(TABLE, row.row, &row.parcel_id, "parcel_id"),
                     "unknown_parcel",
-                    format!(
-                        "parcel `{}` is not in the parcel file; the commitment is reviewed without its land",
-                        row.parcel_id
+                    Message::new(
+                        format!(
+                            "parcel `{}` is not in the parcel file; the commitment is reviewed without its land",
+                            row.parcel_id
+                        ),
+                        format!("宗地 `{}` 不在宗地图层中，该承诺在无宗地信息下复核", row.parcel_id),
                     ),
                 );
             }

@@ -113,7 +113,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     );
     let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
     tables.files.extend(parcel_entries);
-    let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, files } = tables;
+    let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, mut files } = tables;
     let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
@@ -145,8 +145,11 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     drop((energy, tax_to_date));
     let intensity = watch.time("buildings", || -> Result<_, RunError> {
         let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
-        let figures = layer.map(|b| buildings::layer_figures(&b, &geometry.metric, ledger));
-        Ok(buildings::intensities(&parcels, figures.as_ref()))
+        let figures = layer.map(|(b, entry)| {
+            files.push(entry);
+            buildings::layer_figures(&b, &geometry.metric, ledger)
+        });
+        Ok(buildings::intensities(&parcels, figures.as_ref(), ledger))
     })?;
     let commitments = watch.time("commitments", || -> Result<_, RunError> {
         let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };

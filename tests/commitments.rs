@@ -161,7 +161,7 @@ fn a_buildings_layer_gives_plot_ratio_and_coverage_to_the_review() {
     write(dir.path(), "commitments.csv", "parcel_id,review_year,容积率,建筑系数(%)\nP1,2024,1.0,20\n");
     let (eval, ledger) = evaluate(dir.path(), "");
     let ix = eval.parcels.parcels.features.ixs().next().expect("P1");
-    let i = eval.intensity[ix];
+    let i = eval.parcels.intensity[ix];
     assert_close(i.footprint_m2, 2200.0, 1e-6);
     assert_close(i.floor_area_m2, 4400.0, 1e-6);
     assert_close(i.plot_ratio, 0.44, 1e-9);

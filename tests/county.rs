@@ -90,7 +90,11 @@ fn outputs_are_byte_identical_across_reruns_and_thread_counts() {
     run(&data, &b, None);
     run(&data, &c, Some("1"));
     let (fa, fb, fc) = (files(&a), files(&b), files(&c));
-    assert_eq!(fa.len(), 9, "eight data outputs (history.csv and alerts.csv among them) and report.html");
+    assert_eq!(
+        fa.len(),
+        11,
+        "ten data outputs (history, alerts, commitments and low_efficiency among them) and report.html"
+    );
     for ((name, x), (_, y)) in fa.iter().zip(&fb) {
         assert!(x == y, "{name} differs between reruns");
     }

@@ -7,9 +7,9 @@ use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use polars::prelude::*;
 use std::path::Path;
 
-const TABLES: [&str; 5] = ["enterprises", "tax", "energy", "leases", "adjustments"];
+const TABLES: [&str; 6] = ["enterprises", "tax", "energy", "leases", "adjustments", "commitments"];
 /// Columns that hold codes or ids: kept as text in the workbook.
-const TEXT_COLUMNS: [&str; 3] = ["统一社会信用代码", "承租方代码", "宗地编号"];
+const TEXT_COLUMNS: [&str; 4] = ["统一社会信用代码", "承租方代码", "宗地编号", "受让人代码"];
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let text = muchan::input::text::decode_text(std::fs::read(path).expect("read"));
@@ -63,7 +63,9 @@ fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
     let (xlsx_dir, parquet_dir) = (dir.path().join("xlsx"), dir.path().join("parquet"));
     for d in [&xlsx_dir, &parquet_dir] {
         std::fs::create_dir_all(d).expect("mkdir");
-        std::fs::copy(csv_dir.join("parcels.geojson"), d.join("parcels.geojson")).expect("copy");
+        for layer in ["parcels.geojson", "buildings.geojson"] {
+            std::fs::copy(csv_dir.join(layer), d.join(layer)).expect("copy");
+        }
     }
     for table in TABLES {
         let (headers, rows) = read_csv(&csv_dir.join(format!("{table}.csv")));
@@ -74,7 +76,8 @@ fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
     for (data, out) in [&csv_dir, &xlsx_dir, &parquet_dir].iter().zip(&outs) {
         run_muchan(data, out);
     }
-    for file in ["enterprises.csv", "summary.json", "parcels.geojson", "reclaim_blocks.geojson", "data_quality.csv"] {
+    let files = ["enterprises.csv", "summary.json", "parcels.geojson", "reclaim_blocks.geojson", "data_quality.csv"];
+    for file in files.into_iter().chain(["commitments.csv", "low_efficiency.csv"]) {
         let base = std::fs::read(outs[0].join(file)).expect("csv output");
         for out in &outs[1..] {
             assert!(std::fs::read(out.join(file)).expect("output") == base, "{file} differs in {}", out.display());

@@ -238,7 +238,7 @@ proptest! {
         run_muchan(&data, &b);
         let (first, second) = (manifest(&a), manifest(&b));
         let inputs = first["inputs"].as_array().expect("inputs");
-        prop_assert_eq!(inputs.len(), 6);
+        prop_assert_eq!(inputs.len(), 8, "six tables and layers, buildings and commitments");
         for input in inputs {
             let bytes = std::fs::read(input["path"].as_str().expect("path")).expect("input");
             let sha = format!("{:x}", Sha256::digest(&bytes));

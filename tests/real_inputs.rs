@@ -306,12 +306,10 @@ fn write_cadastre_txt(data: &Path, to: &Path) {
     write(to, "宗地台账.csv", &ledger);
 }
 
-/// GeoJSON without a CRS, each position written [northing, zone 40 easting].
+/// GeoJSON without a CRS, each position written [northing, zone 40 easting]: the parcels and
+/// the buildings alike.
 fn write_north_first(data: &Path, to: &Path) {
     tables_only(data, to);
-    let mut file: Value =
-        serde_json::from_slice(&std::fs::read(data.join("parcels.geojson")).expect("read")).expect("json");
-    file.as_object_mut().expect("object").remove("crs");
     fn swap(v: &mut Value) {
         match v.as_array_mut() {
             Some(a) if a.len() == 2 && a.iter().all(Value::is_number) => {
@@ -322,10 +320,14 @@ fn write_north_first(data: &Path, to: &Path) {
             None => {}
         }
     }
-    for f in file["features"].as_array_mut().expect("features") {
-        swap(&mut f["geometry"]["coordinates"]);
+    for layer in ["parcels.geojson", "buildings.geojson"].into_iter().filter(|l| data.join(l).exists()) {
+        let mut file: Value = serde_json::from_slice(&std::fs::read(data.join(layer)).expect("read")).expect("json");
+        file.as_object_mut().expect("object").remove("crs");
+        for f in file["features"].as_array_mut().expect("features") {
+            swap(&mut f["geometry"]["coordinates"]);
+        }
+        std::fs::write(to.join(layer), serde_json::to_vec(&file).expect("json")).expect("write");
     }
-    std::fs::write(to.join("parcels.geojson"), serde_json::to_vec(&file).expect("json")).expect("write");
 }
 
 fn muchan(args: &[&str], data: &Path, out: &Path) -> String {

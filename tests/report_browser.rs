@@ -14,7 +14,8 @@
 
 use muchan::output::Lang;
 use muchan::output::report::{
-    MAX_PARCELS_DRAWN, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem, report_html,
+    LandWork, MAX_PARCELS_DRAWN, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem,
+    ReportReview, report_html,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -136,6 +137,7 @@ fn grid(side: usize, zh: bool) -> ReportData {
                 block_id: block_of(i, j),
                 reasons: if k.is_multiple_of(7) { "idle".into() } else { String::new() },
                 scattered: k.is_multiple_of(13),
+                low_efficiency: k.is_multiple_of(17),
                 rings,
             });
         }
@@ -198,7 +200,27 @@ fn grid(side: usize, zh: bool) -> ReportData {
             problem("invalid_geometry", "error", 3),
             problem("area_mismatch", "notice", 41),
         ],
+        land_work: Some(land_work(zh)),
         ..Default::default()
+    }
+}
+
+/// 标准地 lists long enough to wrap: shortfalls with two short indicators, idle land, reviews
+/// due next year.
+fn land_work(zh: bool) -> LandWork {
+    let review = |k: usize, detail: &str, amount: Option<f64>| ReportReview {
+        parcel_id: format!("330100-{k:06}"),
+        name: format!("Enterprise {k} Precision Machinery Manufacturing Co., Ltd."),
+        area_mu: Some(12.5 + k as f64),
+        review_year: Some(2024),
+        detail: detail.to_string(),
+        amount,
+    };
+    let short = if zh { "亩均税收 75%; 容积率 64%" } else { "tax_per_mu 75%; plot_ratio 64%" };
+    LandWork {
+        shortfalls: (1..=12).map(|k| review(k, short, Some(1234.5 * k as f64))).collect(),
+        idle: (20..=23).map(|k| review(k, "3", Some(80.0))).collect(),
+        due_next_year: (30..=35).map(|k| review(k, short, None)).collect(),
     }
 }
 

@@ -72,7 +72,7 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let report = write_data(&options, &args.out)?;
     if !args.quiet {
         println!(
-            "muchan: wrote {} enterprises ({} rows), {} parcels, {} tax rows, {} energy rows, {} leases, {} adjustments to {}",
+            "muchan: wrote {} enterprises ({} rows), {} parcels, {} tax rows, {} energy rows, {} leases, {} adjustments, {} buildings, {} commitments to {}",
             report.enterprises,
             report.enterprise_rows,
             report.parcels,
@@ -80,6 +80,8 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
             report.energy_rows,
             report.lease_rows,
             report.adjustment_rows,
+            report.buildings,
+            report.commitment_rows,
             args.out.display()
         );
     }

@@ -1,5 +1,6 @@
 //! Explanations: how one enterprise's class came about, step by step — its figures year by
-//! year, adjustments, parcels and leases, land, each indicator's numbers, total, rank, class
+//! year, adjustments, parcels (with their building intensity and 低效 tests), leases and 标准地
+//! commitments, land, each indicator's numbers, total, rank, class
 //! and why in plain words, how far the next class is, flags with their evidence, and the data
 //! problems touching it. [`explain`] gathers the numbers (`muchan explain --json` prints them);
 //! [`Explanation::text`] tells them in English or Chinese ([`text`]).
@@ -9,7 +10,8 @@ mod text;
 pub use text::readable;
 
 use crate::config::{ClassMode, Config};
-use crate::domain::{Class, Evidence, Group, Status};
+use crate::domain::{Class, Evidence, Group, LowTest, ReviewStatus, Status};
+use crate::input::tables::COMMITTED;
 use crate::numbers::round6;
 use crate::pipeline::Evaluation;
 use crate::quality::{Issue, Message};
@@ -67,6 +69,34 @@ pub struct ParcelLine {
     pub land_use: Option<String>,
     pub reasons: String,
     pub block_id: Option<usize>,
+    /// Building intensity and the 低效 tests (SPEC §15).
+    pub plot_ratio: Option<f64>,
+    pub coverage: Option<f64>,
+    pub min_plot_ratio: Option<f64>,
+    pub low_efficiency: Vec<LowTest>,
+}
+
+/// One committed indicator of a 标准地 review.
+#[derive(Debug, Serialize)]
+pub struct CommittedLine {
+    pub indicator: &'static str,
+    pub committed: Option<f64>,
+    pub actual: Option<f64>,
+    pub ratio: Option<f64>,
+}
+
+/// One 标准地 commitment of the code (SPEC §14).
+#[derive(Debug, Serialize)]
+pub struct CommitmentLine {
+    pub parcel_id: String,
+    pub review_year: Option<i32>,
+    pub review_status: ReviewStatus,
+    pub indicators: Vec<CommittedLine>,
+    /// Damages (万元); `None` while pending.
+    pub penalty_total: Option<f64>,
+    pub idle_years: u32,
+    pub idle_fee: Option<f64>,
+    pub due_next_year: bool,
 }
 
 /// A lease of one of the code's parcels, or to the code.
@@ -134,6 +164,8 @@ pub struct Explanation {
     pub adjustments: Vec<AdjustmentLine>,
     pub parcels: Vec<ParcelLine>,
     pub leases: Vec<LeaseLine>,
+    /// Its 标准地 commitments, in file order.
+    pub commitments: Vec<CommitmentLine>,
     pub land_mu: Option<f64>,
     pub indicators: Vec<IndicatorLine>,
     pub adjustment: Option<f64>,
@@ -202,6 +234,7 @@ pub fn explain(eval: &Evaluation, issues: &[Issue], code: &str) -> Option<Explan
             .collect(),
         parcels: parcels(eval, code),
         leases: leases(eval, code),
+        commitments: commitments(eval, code),
         land_mu: row.f64("land_mu"),
         indicators: indicator_lines(eval, &row, group),
         adjustment: row.f64("adjustment"),
@@ -257,6 +290,35 @@ fn parcels(eval: &Evaluation, code: &str) -> Vec<ParcelLine> {
             land_use: p.feature.land_use.clone(),
             reasons: p.reclaim.reasons_text(),
             block_id: p.reclaim.block_id,
+            plot_ratio: p.intensity.plot_ratio,
+            coverage: p.intensity.coverage,
+            min_plot_ratio: p.low_efficiency.min_plot_ratio,
+            low_efficiency: p.low_efficiency.tests.clone(),
+        })
+        .collect()
+}
+
+/// The code's 标准地 commitments (the committed enterprise is the row's, else the parcel's user).
+fn commitments(eval: &Evaluation, code: &str) -> Vec<CommitmentLine> {
+    let Some(reviews) = &eval.commitments else { return Vec::new() };
+    reviews
+        .reviews
+        .iter()
+        .filter(|r| r.code.as_deref() == Some(code))
+        .map(|r| CommitmentLine {
+            parcel_id: r.parcel_id.clone(),
+            review_year: r.review_year,
+            review_status: r.status,
+            indicators: COMMITTED
+                .iter()
+                .zip(&r.indicators)
+                .filter(|(_, i)| i.committed.is_some())
+                .map(|(k, i)| CommittedLine { indicator: k, committed: i.committed, actual: i.actual, ratio: i.ratio })
+                .collect(),
+            penalty_total: r.damages.map(|d| d.total),
+            idle_years: r.idle_years,
+            idle_fee: r.idle_fee,
+            due_next_year: r.due_next_year,
         })
         .collect()
 }

@@ -1,7 +1,7 @@
 //! An explanation told in words, in English or Chinese, with numbers rounded for reading
 //! (`764.262`, not `764.2620000000001`): what `muchan explain` prints.
 
-use super::{Band, ClassReason, Explanation, LeaseLine, YearLine};
+use super::{Band, ClassReason, Explanation, LeaseLine, ParcelLine, YearLine};
 use crate::domain::{Class, Evidence, Group, ReclaimReason};
 use crate::numbers::with_thousands;
 use crate::output::Lang;
@@ -69,6 +69,11 @@ struct Words {
     points: &'static str,
     /// benchmark, ratio, cap
     scoring: [&'static str; 3],
+    /// plot ratio, coverage, minimum, 低效
+    intensity: [&'static str; 4],
+    commitments: &'static str,
+    /// review year, damages (万元), idle years, idle fee (万元), due next year
+    review: [&'static str; 5],
 }
 
 const EN: Words = Words {
@@ -97,6 +102,9 @@ const EN: Words = Words {
     veto: "veto",
     points: "points",
     scoring: ["benchmark", "ratio", "cap"],
+    intensity: ["plot ratio", "coverage", "minimum", "低效"],
+    commitments: "标准地 commitments (committed → actual, ratio)",
+    review: ["review", "damages (万元)", "idle years", "idle fee (万元)", "review due next year"],
 };
 
 const ZH: Words = Words {
@@ -125,6 +133,9 @@ const ZH: Words = Words {
     veto: "一票否决",
     points: "分",
     scoring: ["基准值", "比值", "封顶"],
+    intensity: ["容积率", "建筑系数", "下限", "低效认定"],
+    commitments: "标准地承诺（承诺值 → 实际值，比值）",
+    review: ["复核年度", "违约金（万元）", "闲置年数", "闲置费（万元）", "明年到期复核"],
 };
 
 impl Explanation {
@@ -286,6 +297,9 @@ impl Explanation {
                 p.land_use.as_deref().unwrap_or(""),
                 reasons.join(", ")
             );
+            if let Some(line) = intensity_text(p, w, lang) {
+                let _ = writeln!(out, "    {line}");
+            }
         }
         if !self.leases.is_empty() {
             let _ = writeln!(out, "{}:", w.leases);
@@ -294,6 +308,33 @@ impl Explanation {
             let _ = writeln!(out, "  {}", lease_text(l, w, lang));
         }
         let _ = writeln!(out, "{} {} {}", w.land, readable(self.land_mu), w.mu);
+        self.commitments_text(out, w, lang);
+    }
+
+    fn commitments_text(&self, out: &mut String, w: &Words, lang: Lang) {
+        if self.commitments.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n{}:", w.commitments);
+        for c in &self.commitments {
+            let year = c.review_year.map_or(String::new(), |y| y.to_string());
+            let mut head = format!("{} {} {year}: {}", c.parcel_id, w.review[0], lang.review_status(c.review_status));
+            if let Some(p) = c.penalty_total {
+                let _ = write!(head, ", {} {}", w.review[1], readable(Some(p)));
+            }
+            if c.idle_years > 0 {
+                let _ = write!(head, ", {} {}, {} {}", w.review[2], c.idle_years, w.review[3], readable(c.idle_fee));
+            }
+            if c.due_next_year {
+                let _ = write!(head, ", {}", w.review[4]);
+            }
+            let _ = writeln!(out, "  {head}");
+            for i in &c.indicators {
+                let ratio = i.ratio.map_or(String::new(), |r| format!(", {}", percent(r)));
+                let name = lang.committed_indicator(i.indicator);
+                let _ = writeln!(out, "    {name}: {} → {}{ratio}", readable(i.committed), readable(i.actual));
+            }
+        }
     }
 
     fn scores(&self, out: &mut String, w: &Words, lang: Lang) {
@@ -427,6 +468,26 @@ fn year_text(y: &YearLine, w: &Words) -> String {
         readable(y.emissions),
         f[9]
     )
+}
+
+/// A parcel's building intensity and fired 低效 tests, when it has either.
+fn intensity_text(p: &ParcelLine, w: &Words, lang: Lang) -> Option<String> {
+    if p.plot_ratio.is_none() && p.coverage.is_none() && p.low_efficiency.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if let Some(r) = p.plot_ratio {
+        let min = p.min_plot_ratio.map_or(String::new(), |m| format!(" ({} {})", w.intensity[2], readable(Some(m))));
+        parts.push(format!("{} {}{min}", w.intensity[0], readable(Some(r))));
+    }
+    if let Some(c) = p.coverage {
+        parts.push(format!("{} {}", w.intensity[1], readable(Some(c))));
+    }
+    if !p.low_efficiency.is_empty() {
+        let tests: Vec<&str> = p.low_efficiency.iter().map(|t| lang.low_test(*t)).collect();
+        parts.push(format!("{}: {}", w.intensity[3], tests.join(", ")));
+    }
+    Some(parts.join(", "))
 }
 
 fn lease_text(l: &LeaseLine, w: &Words, lang: Lang) -> String {

@@ -441,7 +441,8 @@ pub fn draw_registered_factors(rng: &mut SmallRng, parcels: &mut [Parcel]) {
     }
 }
 
-fn is_industrial(land_use: &str) -> bool {
+/// Whether a land use is industrial (codes such as `M2`, or a use naming 工业).
+pub fn is_industrial(land_use: &str) -> bool {
     !land_use.ends_with("用地") || land_use.contains("工业")
 }
 

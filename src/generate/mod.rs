@@ -1,6 +1,7 @@
 //! `muchan generate`: a synthetic but realistic county, province or nation data folder in the
 //! input format of the evaluation (SPEC §2): `enterprises.csv`, `tax.csv`, `energy.csv`,
-//! `leases.csv`, `adjustments.csv` and `parcels.geojson`.
+//! `leases.csv`, `adjustments.csv` and `parcels.geojson`; and the land work of SPEC §14–§15,
+//! `buildings.geojson` and `commitments.csv`.
 //!
 //! The country is a grid of counties (about 2,000 firms each, region codes 33xxxx first), each
 //! with 3–6 parks (经开区, 高新区, town parks). A park's firms are made, its land laid out as
@@ -10,6 +11,7 @@
 //! problems from another.
 
 mod enterprises;
+mod land_work;
 mod layout;
 mod messy;
 mod names;
@@ -28,6 +30,7 @@ use rand::rngs::SmallRng;
 
 use crate::land::area::M2_PER_MU;
 use enterprises::{Firm, FirmContext};
+use land_work::{LandWork, ParkLand};
 use layout::ParkLayout;
 use messy::Messer;
 use shapes::{Frame, PARK_SLOT_M};
@@ -68,6 +71,8 @@ pub struct GenerateReport {
     pub energy_rows: usize,
     pub lease_rows: usize,
     pub adjustment_rows: usize,
+    pub buildings: usize,
+    pub commitment_rows: usize,
 }
 
 /// Enterprises of a named scale: `county`, `province` or `nation`.
@@ -91,6 +96,7 @@ const ORPHAN_BASE: u64 = 1 << 40;
 const COUNTY_STREAM: u64 = 1;
 const PARK_STREAM: u64 = 2;
 const MESSY_STREAM: u64 = 3;
+const LAND_STREAM: u64 = 4;
 
 /// Writes a synthetic data folder into `out_dir` (created when missing).
 pub fn generate(options: &GenerateOptions, out_dir: &Path) -> io::Result<GenerateReport> {
@@ -99,6 +105,7 @@ pub fn generate(options: &GenerateOptions, out_dir: &Path) -> io::Result<Generat
         options,
         tables: Tables::create(out_dir, options.messy)?,
         geo: GeoSink::create(&out_dir.join("parcels.geojson"), options.crs)?,
+        land: LandWork::create(out_dir, options.crs)?,
         grid: Grid::new(options.enterprises.div_ceil(COUNTY_FIRMS)),
         next_firm: 0,
         parks: 0,
@@ -113,7 +120,7 @@ pub fn generate(options: &GenerateOptions, out_dir: &Path) -> io::Result<Generat
             }
         }
     }
-    let Run { tables, geo, .. } = run;
+    let Run { tables, geo, land, .. } = run;
     let rows = tables.finish()?;
     Ok(GenerateReport {
         enterprises: options.enterprises,
@@ -123,6 +130,8 @@ pub fn generate(options: &GenerateOptions, out_dir: &Path) -> io::Result<Generat
         energy_rows: rows.energy,
         lease_rows: rows.leases,
         adjustment_rows: rows.adjustments,
+        buildings: land.buildings.finish()?,
+        commitment_rows: land.commitments.finish()?,
     })
 }
 
@@ -173,6 +182,7 @@ struct Run<'a> {
     options: &'a GenerateOptions,
     tables: Tables,
     geo: GeoSink,
+    land: LandWork,
     grid: Grid,
     next_firm: u64,
     parks: u64,
@@ -206,6 +216,15 @@ impl Run<'_> {
         let frame = Frame::new(&mut rng, self.grid.slot_centre(county, index), layout.width, layout.height);
         let ids = parcel_ids(&mut messer, &region, index, layout.parcels.len());
         self.parcels(&mut messer, &layout, &firms, &ids, &park_name, &frame)?;
+        let land = ParkLand {
+            parcels: &layout.parcels,
+            ids: &ids,
+            firms: &firms,
+            frame: &frame,
+            year: opts.year,
+            messy: opts.messy,
+        };
+        self.land.park(&mut stream(opts.seed, LAND_STREAM, self.parks - 1), &land)?;
         self.leases(&mut messer, &layout, &firms, &ids)
     }
 
@@ -241,7 +260,7 @@ impl Run<'_> {
                 status: parcel.status,
             };
             let fault = messer.fault();
-            self.geo.feature(&props, &shapes::parcel_shape(&parcel.corners, fault, frame))?;
+            self.geo.feature(&props.fields(), &shapes::parcel_shape(&parcel.corners, fault, frame))?;
         }
         Ok(())
     }

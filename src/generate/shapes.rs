@@ -37,9 +37,9 @@ fn bilinear(c: &[[f64; 2]; 4], u: f64, v: f64) -> [f64; 2] {
     [0, 1].map(|k| (0..4).map(|i| w[i] * c[i][k]).sum())
 }
 
-/// A closed ring over the (u, v) rectangle [u0, u1] × [v0, v1], counter-clockwise unless
-/// `clockwise` (for holes).
-fn sub_ring(
+/// A closed ring over the (u, v) rectangle [u0, u1] × [v0, v1] of the parcel's corners (beyond
+/// 0–1 it reaches past the parcel), counter-clockwise unless `clockwise` (for holes).
+pub fn sub_ring(
     c: &[[f64; 2]; 4],
     [u0, u1]: [f64; 2],
     [v0, v1]: [f64; 2],

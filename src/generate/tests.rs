@@ -7,8 +7,16 @@ use std::path::Path;
 use super::*;
 use crate::keys::{check_code, normalize_code};
 
-const FILES: [&str; 6] =
-    ["enterprises.csv", "tax.csv", "energy.csv", "leases.csv", "adjustments.csv", "parcels.geojson"];
+const FILES: [&str; 8] = [
+    "enterprises.csv",
+    "tax.csv",
+    "energy.csv",
+    "leases.csv",
+    "adjustments.csv",
+    "parcels.geojson",
+    "buildings.geojson",
+    "commitments.csv",
+];
 
 fn options(enterprises: usize, crs: OutputCrs, messy: bool) -> GenerateOptions {
     GenerateOptions { enterprises, seed: 7, crs, year: 2024, messy }
@@ -347,4 +355,32 @@ fn tiny_runs_work() {
         let (_, report) = run(&options(n, OutputCrs::GaussKruger, false));
         assert_eq!(report.enterprises, n);
     }
+}
+
+#[test]
+fn land_work_shows_buildings_shortfalls_and_idle_land() {
+    let (dir, report) = run(&options(600, OutputCrs::GaussKruger, false));
+    let d = dir.path();
+    assert_eq!(rows(d, "commitments.csv").len(), report.commitment_rows);
+    let doc: serde_json::Value = serde_json::from_str(&read(d, "buildings.geojson")).expect("valid JSON");
+    let features = doc["features"].as_array().expect("features");
+    assert_eq!(features.len(), report.buildings);
+    assert!(report.buildings > report.parcels / 2, "most parcels built: {} buildings", report.buildings);
+    let tall_single = features.iter().filter(|f| {
+        let p = &f["properties"];
+        p["层数"] == "1" && p["建筑高度"].as_str().and_then(|h| h.parse::<f64>().ok()).is_some_and(|h| h > 8.0)
+    });
+    assert!(tall_single.count() > 10, "tall single-storey workshops");
+    let ledger = crate::quality::Ledger::new();
+    let eval = crate::pipeline::evaluate(d, crate::config::Config::default(), crate::pipeline::Context::new(&ledger))
+        .expect("the generated county evaluates");
+    let reviews = eval.commitments.as_ref().expect("commitments read");
+    let count = |s: crate::domain::ReviewStatus| reviews.reviews.iter().filter(|r| r.status == s).count();
+    assert!(count(crate::domain::ReviewStatus::Shortfall) > 0, "some 标准地 fall short");
+    assert!(count(crate::domain::ReviewStatus::Met) > 0, "some meet their commitments");
+    assert!(reviews.reviews.iter().any(|r| r.idle_years >= 1), "idle land");
+    let outside = ledger.sorted().iter().filter(|i| i.code == "building_outside").count();
+    assert_eq!(outside, 0, "a building reaching past its parcel (into a road or the next parcel) is still in one");
+    let low = eval.parcels.rows().filter(|p| p.reclaim.reasons.contains(&crate::domain::ReclaimReason::LowEfficiency));
+    assert!(low.count() > 0, "低效 parcels among the reclaim candidates");
 }

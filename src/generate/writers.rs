@@ -139,6 +139,12 @@ pub enum Shape {
     MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
 }
 
+/// A property value of a feature: text, or a number with a fixed count of decimals.
+pub enum Field<'a> {
+    Text(&'a str),
+    Number(f64, usize),
+}
+
 /// The properties of one parcel feature.
 pub struct ParcelProps<'a> {
     pub parcel_id: &'a str,
@@ -149,7 +155,22 @@ pub struct ParcelProps<'a> {
     pub status: &'a str,
 }
 
-/// `parcels.geojson`, written a feature at a time.
+impl<'a> ParcelProps<'a> {
+    /// The properties in order, under the names cadastres use.
+    pub fn fields(&self) -> [(&'static str, Field<'a>); 6] {
+        [
+            ("宗地编号", Field::Text(self.parcel_id)),
+            ("权利人代码", Field::Text(self.holder)),
+            ("土地用途", Field::Text(self.land_use)),
+            ("园区", Field::Text(self.park)),
+            ("登记面积", Field::Number(self.registered_mu, 2)),
+            ("状态", Field::Text(self.status)),
+        ]
+    }
+}
+
+/// A GeoJSON FeatureCollection (`parcels.geojson`, `buildings.geojson`), written a feature
+/// at a time.
 pub struct GeoSink {
     out: BufWriter<File>,
     crs: OutputCrs,
@@ -171,18 +192,20 @@ impl GeoSink {
     }
 
     /// Writes one feature.
-    pub fn feature(&mut self, props: &ParcelProps, shape: &Shape) -> io::Result<()> {
+    pub fn feature(&mut self, fields: &[(&str, Field<'_>)], shape: &Shape) -> io::Result<()> {
         self.buf.clear();
         if self.features > 0 {
             self.buf.push_str(",\n");
         }
         self.buf.push_str("{\"type\":\"Feature\",\"properties\":{");
-        self.property("宗地编号", props.parcel_id, true);
-        self.property("权利人代码", props.holder, false);
-        self.property("土地用途", props.land_use, false);
-        self.property("园区", props.park, false);
-        let _ = write!(self.buf, ",\"登记面积\":{:.2}", props.registered_mu);
-        self.property("状态", props.status, false);
+        for (i, (name, value)) in fields.iter().enumerate() {
+            match value {
+                Field::Text(text) => self.property(name, text, i == 0),
+                Field::Number(x, decimals) => {
+                    let _ = write!(self.buf, "{}\"{name}\":{x:.decimals$}", if i == 0 { "" } else { "," });
+                }
+            }
+        }
         self.buf.push_str("},\"geometry\":");
         match shape {
             Shape::Polygon(rings) => {

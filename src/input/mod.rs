@@ -49,7 +49,7 @@ pub struct InputFile {
 }
 
 /// The SHA-256 of a file, read in pieces so that a large file is not held twice.
-fn sha256_of(path: &Path) -> Result<String, InputError> {
+pub(crate) fn sha256_of(path: &Path) -> Result<String, InputError> {
     let unreadable = |e: std::io::Error| InputError::new(path, format!("cannot read the file: {e}"));
     let mut hasher = Sha256::new();
     std::io::copy(&mut std::fs::File::open(path).map_err(unreadable)?, &mut hasher).map_err(unreadable)?;

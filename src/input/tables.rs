@@ -511,8 +511,11 @@ impl RowReader<'_> {
             self.ledger.warning(
                 self.at(field),
                 "unreadable_date",
-                format!(
-                    "`{cell}` is not a date (2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501); read as missing"
+                Message::new(
+                    format!(
+                        "`{cell}` is not a date (2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501); read as missing"
+                    ),
+                    format!("`{cell}` 不是日期（2023-05-01、2023/5/1、2023.5.1、2023年5月1日、20230501），按缺失处理"),
                 ),
             );
         }

@@ -7,7 +7,7 @@
 //! The names of domain values are keyed by their types (`Class`, `Group`, …), not by text;
 //! the outputs that carry text columns parse them back first ([`Lang::value`]).
 
-use crate::domain::{Class, Group, LowTest, ReclaimReason, Status, ZombieRule};
+use crate::domain::{Class, Group, LowTest, ReclaimReason, ReviewStatus, Status, ZombieRule};
 use crate::quality::{Issue, Severity};
 use crate::rating::catalog::BUILT_IN;
 
@@ -82,6 +82,7 @@ const HEADERS: &[(&str, &str)] = &[
     ("floor_area_m2", "建筑面积(平方米)"),
     ("footprint_m2", "建筑基底面积(平方米)"),
     ("plot_ratio", "容积率"),
+    ("investment_intensity", "投资强度"),
     ("min_plot_ratio", "容积率下限"),
     ("coverage", "建筑系数"),
     ("completion_due", "约定竣工日期"),
@@ -144,6 +145,8 @@ const PROBLEMS: &[(&str, &str)] = &[
     ("unreadable_date", "无法识别的日期"),
     ("floors_assumed", "层数按一层计"),
     ("building_outside", "建筑不在宗地内"),
+    ("unknown_parcel", "宗地编号不存在"),
+    ("crs_mismatch", "坐标系不一致"),
     ("no_county", "无区县"),
     ("unreadable_line", "无法识别的行"),
     ("shapefile_mismatch", "图形与属性记录数不符"),
@@ -164,6 +167,12 @@ impl Lang {
             }
         }
         name.to_string()
+    }
+
+    /// A committed indicator's name (SPEC §14): §6's built-in names, else its column header
+    /// (投资强度, 容积率, 建筑系数).
+    pub fn committed_indicator(self, name: &str) -> String {
+        if BUILT_IN.iter().any(|b| b.name == name) { self.indicator(name).to_string() } else { self.header(name) }
     }
 
     /// An indicator's name (a custom indicator keeps its own).
@@ -242,6 +251,19 @@ impl Lang {
             ReclaimReason::ClassDOwner => "D类企业用地",
             ReclaimReason::Scattered => "插花地",
             ReclaimReason::LowEfficiency => "低效用地",
+        }
+    }
+
+    /// The name of a 标准地 review status (SPEC §14): its code in English.
+    pub fn review_status(self, status: ReviewStatus) -> &'static str {
+        if self == Lang::En {
+            return status.as_str();
+        }
+        match status {
+            ReviewStatus::Pending => "待复核",
+            ReviewStatus::NoData => "数据不全",
+            ReviewStatus::Met => "达标",
+            ReviewStatus::Shortfall => "未达标",
         }
     }
 
@@ -336,6 +358,7 @@ mod tests {
         assert!(ZombieRule::ALL.iter().all(|&r| chinese(Lang::Zh.zombie_rule(r))));
         assert!(ReclaimReason::ALL.iter().all(|&r| chinese(Lang::Zh.reclaim_reason(r))));
         assert!(LowTest::ALL.iter().all(|&t| chinese(Lang::Zh.low_test(t))));
+        assert!(ReviewStatus::ALL.iter().all(|&s| chinese(Lang::Zh.review_status(s))));
         assert_eq!(Lang::Zh.value("zombie_rules", "no_tax;insolvent"), "连续零税收;资不抵债");
         assert_eq!(Lang::Zh.value("group", "above"), "规上");
         assert_eq!(Lang::Zh.problem("unmatched_code"), "无当年企业数据");

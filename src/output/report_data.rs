@@ -1,13 +1,19 @@
 //! The data of `report.html`, gathered from an evaluation: parcels and blocks in metres, the
 //! key figures, class counts, score distributions, each group's top and bottom enterprises,
-//! the zombie and 双高 enterprises, and problems by kind — every text in the page's language.
+//! the zombie and 双高 enterprises, the 标准地 land work, and problems by kind — every text in
+//! the page's language.
 
 use super::Lang;
 use super::parcels::{User, users};
-use super::report::{Figures, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem};
+use super::report::{
+    Figures, LandWork, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem, ReportReview,
+};
 use super::summary::headline;
+use crate::commitments::{CommitmentReviews, Review};
+use crate::domain::ReviewStatus;
 use crate::domain::{Class, Group, NO_BUCKET, ReclaimReason};
 use crate::industry::describe;
+use crate::input::tables::COMMITTED;
 use crate::parcels::ParcelRow;
 use crate::pipeline::Evaluation;
 use crate::quality::Issue;
@@ -114,6 +120,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
                 block_id: r.block_id,
                 reasons: reasons_text(&r.reasons, lang),
                 scattered: n.scattered,
+                low_efficiency: r.reasons.contains(&ReclaimReason::LowEfficiency),
                 rings: rings(projected, None),
             }
         })
@@ -159,7 +166,51 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
         zombies: flagged(eval, &rated, lang, |f| f.zombie.zombie),
         high_emission: flagged(eval, &rated, lang, |f| f.high_energy_emission == Some(true)),
         problems: problems(issues, lang),
+        land_work: eval.commitments.as_ref().map(|c| land_work(c, lang)),
     })
+}
+
+/// A review as a land-work list shows it, with what the list says of it.
+fn listed_review(r: &Review, detail: String, amount: Option<f64>) -> ReportReview {
+    ReportReview {
+        parcel_id: r.parcel_id.clone(),
+        name: r.name.clone().or_else(|| r.code.clone()).unwrap_or_default(),
+        area_mu: r.area_mu,
+        review_year: r.review_year,
+        detail,
+        amount,
+    }
+}
+
+/// The land work of SPEC §14: shortfalls (the short indicators as actual ÷ committed in %,
+/// with the damages), idle land (idle_years ≥ 1, with the idle fee) and the reviews due next
+/// year (what they committed to), each in file order.
+fn land_work(reviews: &CommitmentReviews, lang: Lang) -> LandWork {
+    let short = |r: &Review| -> String {
+        let parts = COMMITTED.iter().zip(&r.indicators).filter_map(|(k, i)| {
+            let ratio = i.ratio.filter(|x| *x < 1.0)?;
+            Some(format!("{} {:.0}%", lang.committed_indicator(k), ratio * 100.0))
+        });
+        parts.collect::<Vec<_>>().join("; ")
+    };
+    let committed = |r: &Review| -> String {
+        let parts = COMMITTED.iter().zip(&r.indicators).filter(|(_, i)| i.committed.is_some_and(|c| c > 0.0));
+        parts.map(|(k, _)| lang.committed_indicator(k)).collect::<Vec<_>>().join("; ")
+    };
+    let list = reviews.reviews.iter();
+    LandWork {
+        shortfalls: list
+            .clone()
+            .filter(|r| r.status == ReviewStatus::Shortfall)
+            .map(|r| listed_review(r, short(r), r.damages.map(|d| d.total)))
+            .collect(),
+        idle: list
+            .clone()
+            .filter(|r| r.idle_years >= 1)
+            .map(|r| listed_review(r, r.idle_years.to_string(), r.idle_fee))
+            .collect(),
+        due_next_year: list.filter(|r| r.due_next_year).map(|r| listed_review(r, committed(r), None)).collect(),
+    }
 }
 
 /// Per group, the totals of its rated enterprises, and its top and bottom enterprises (the

@@ -136,15 +136,20 @@ pub fn reorder_features(from: &Path, to: &Path, order: &mut dyn FnMut(usize) -> 
 }
 
 /// Copies the generated county in `data` to `to` with the rows of every reorderable table and
-/// the parcels' features in the order `order(n)` gives for n items; leases are copied as they are.
+/// the features of the parcels and buildings in the order `order(n)` gives for n items; leases
+/// and commitments are copied as they are.
 pub fn write_reordered_county(data: &Path, to: &Path, order: &mut dyn FnMut(usize) -> Vec<usize>) {
     std::fs::create_dir_all(to).expect("mkdir");
     for table in REORDERABLE_TABLES {
         let name = format!("{table}.csv");
         reorder_csv(&data.join(&name), &to.join(&name), order);
     }
-    std::fs::copy(data.join("leases.csv"), to.join("leases.csv")).expect("copy");
-    reorder_features(&data.join("parcels.geojson"), &to.join("parcels.geojson"), order);
+    for kept in ["leases.csv", "commitments.csv"].into_iter().filter(|f| data.join(f).exists()) {
+        std::fs::copy(data.join(kept), to.join(kept)).expect("copy");
+    }
+    for layer in ["parcels.geojson", "buildings.geojson"].into_iter().filter(|l| data.join(l).exists()) {
+        reorder_features(&data.join(layer), &to.join(layer), order);
+    }
 }
 
 /// The features of a GeoJSON file as JSON strings, sorted.

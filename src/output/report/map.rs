@@ -13,8 +13,8 @@ use serde::Serialize;
 /// A ring: integer decimetres, first point from the origin then deltas, `x0,y0,dx1,dy1,…`.
 type Ring = Vec<i64>;
 /// id, user index, class index, park index, area, block id, reasons index, rings (−1: none),
-/// scattered (1) or not (0).
-type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>, u8);
+/// scattered (1) or not (0), 低效 (1) or not (0).
+type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>, u8, u8);
 /// park index, parcels, area, main class index, hull ring, parcels per class (then none).
 type HullRow = (i64, u64, f64, i64, Ring, Vec<u64>);
 /// id, area, current tax, potential tax, gain, users, rings.
@@ -177,6 +177,7 @@ impl<'a> MapData<'a> {
                 if p.reasons.is_empty() { -1 } else { reasons.get(&p.reasons) },
                 frame.rings(&p.rings),
                 u8::from(p.scattered),
+                u8::from(p.low_efficiency),
             );
             self.parcels.push(row);
         }

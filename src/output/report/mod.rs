@@ -3,7 +3,9 @@
 //! coloured by their user's class with reclaim blocks numbered and scattered plots marked, park
 //! labels, a scale bar and a north arrow (pan, zoom, hover and click), score histograms per
 //! group, class counts per park, each group's top and bottom enterprises, the zombie and 双高
-//! enterprises, reclaim blocks ranked by gain and data problems by kind, in English or
+//! enterprises, reclaim blocks ranked by gain, the land work of SPEC §14 (shortfalls with their
+//! damages, idle land, reviews due next year; 低效 parcels outlined on the map) and data
+//! problems by kind, in English or
 //! Chinese; its tables keep every column at least as wide as its words at 1366×768, and a print
 //! stylesheet lays it out on A4.
 //!
@@ -33,7 +35,8 @@ use classes::ClassTable;
 use labels::{EN, ZH};
 use map::MapData;
 use page::{
-    blocks_table, flagged, header, map_section, park_classes_section, problems_table, rankings, scores_section,
+    blocks_table, flagged, header, land_work_tables, map_section, park_classes_section, problems_table, rankings,
+    scores_section,
 };
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -62,6 +65,9 @@ pub struct ReportParcel {
     pub reasons: String,
     /// A scattered plot (插花地), marked on the map.
     pub scattered: bool,
+    /// A 低效 parcel (low_plot_ratio, low_coverage or overdue: a reclaim reason), outlined on
+    /// the map.
+    pub low_efficiency: bool,
     /// Metres, x east, y north: exterior then holes of each part, flattened.
     pub rings: Vec<Vec<[f64; 2]>>,
 }
@@ -129,6 +135,28 @@ pub struct ReportProblem {
     pub example: String,
 }
 
+/// One 标准地 commitment in a land-work list (SPEC §14): texts in the page's language.
+#[derive(Debug, Clone, Default)]
+pub struct ReportReview {
+    pub parcel_id: String,
+    /// The committed enterprise's name (its code where it has none).
+    pub name: String,
+    pub area_mu: Option<f64>,
+    pub review_year: Option<i32>,
+    /// What the list says of it: the short indicators with their ratios, or the idle years.
+    pub detail: String,
+    /// Damages (shortfalls) or the idle fee (idle land), 万元.
+    pub amount: Option<f64>,
+}
+
+/// The land work of SPEC §14: shortfalls with their damages, idle land, reviews due next year.
+#[derive(Debug, Clone, Default)]
+pub struct LandWork {
+    pub shortfalls: Vec<ReportReview>,
+    pub idle: Vec<ReportReview>,
+    pub due_next_year: Vec<ReportReview>,
+}
+
 /// Everything the page shows.
 #[derive(Debug, Clone, Default)]
 pub struct ReportData {
@@ -147,6 +175,8 @@ pub struct ReportData {
     pub zombies: Vec<ReportEnterprise>,
     pub high_emission: Vec<ReportEnterprise>,
     pub problems: Vec<ReportProblem>,
+    /// `None` without a commitments table (the section is left out).
+    pub land_work: Option<LandWork>,
 }
 
 /// The page as one HTML string.
@@ -175,6 +205,7 @@ pub fn report_html(data: &ReportData) -> String {
     html += &rankings(data, t, &classes);
     html += &flagged(data, t, &classes);
     html += &blocks_table(data, t);
+    html += &land_work_tables(data, t);
     html += &problems_table(data, t);
     html += "</div>\n</main>\n";
     let _ = write!(
@@ -235,6 +266,7 @@ mod tests {
                 block_id: (i % 50 == 0).then_some(i / 50),
                 reasons: String::new(),
                 scattered: i % 7 == 0,
+                low_efficiency: i % 11 == 0,
                 rings: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
             })
             .collect();

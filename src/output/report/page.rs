@@ -6,7 +6,7 @@ use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
 use super::map::MapData;
 use super::shapes::histogram;
-use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, esc};
+use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, ReportReview, esc};
 use crate::domain::{Class, NO_BUCKET};
 use crate::numbers::with_thousands as num;
 use crate::quality::Severity;
@@ -63,6 +63,9 @@ pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, m
     }
     let _ = write!(legend, "<li><i class=\"blk\"></i>{}</li>", esc(t.block_legend));
     let _ = write!(legend, "<li><i class=\"sct\"></i>{}</li>", esc(t.scattered_legend));
+    if data.parcels.iter().any(|p| p.low_efficiency) {
+        let _ = write!(legend, "<li><i class=\"low\"></i>{}</li>", esc(t.low_legend));
+    }
     let note = if parks {
         format!(
             "{} ({} {} &gt; {})",
@@ -347,6 +350,60 @@ pub(super) fn blocks_table(data: &ReportData, t: &Labels) -> String {
         (t.parcel_ids, Col::Name),
     ];
     table_card("blocks", t.blocks, &note, &columns, &cells, true)
+}
+
+/// Reviews listed per land-work table.
+const REVIEWS_LISTED: usize = 100;
+
+/// The land work's three tables (SPEC §14); nothing without a commitments table.
+pub(super) fn land_work_tables(data: &ReportData, t: &Labels) -> String {
+    let Some(work) = &data.land_work else { return String::new() };
+    [
+        ("shortfalls", t.shortfalls, t.short_of, Some(t.damages), &work.shortfalls),
+        ("idle-land", t.idle_land, t.idle_years, Some(t.idle_fee), &work.idle),
+        ("due-next-year", t.due_next_year, t.committed, None, &work.due_next_year),
+    ]
+    .into_iter()
+    .map(|(id, title, detail, amount, list)| review_table(id, title, (detail, amount), list, t))
+    .collect()
+}
+
+/// One land-work list: parcel, enterprise, area, review year, what it says, and its amount
+/// (万元) when the list has one.
+fn review_table(
+    id: &str,
+    title: &str,
+    (detail, amount): (&str, Option<&str>),
+    list: &[ReportReview],
+    t: &Labels,
+) -> String {
+    let cells: Vec<Vec<String>> = list
+        .iter()
+        .take(REVIEWS_LISTED)
+        .map(|r| {
+            let mut row = vec![
+                format!("<span class=\"ids\">{}</span>", esc(&r.parcel_id)),
+                esc(&r.name),
+                r.area_mu.map_or(String::new(), |a| num(a, 2)),
+                r.review_year.map_or(String::new(), |y| y.to_string()),
+                esc(&r.detail),
+            ];
+            if amount.is_some() {
+                row.push(r.amount.map_or(String::new(), |a| num(a, 2)));
+            }
+            row
+        })
+        .collect();
+    let note = list_note(cells.len(), list.len(), t);
+    let mut columns = vec![
+        (t.parcel, Col::Code),
+        (t.name, Col::Name),
+        (t.area, Col::Num),
+        (t.review_year, Col::Num),
+        (detail, Col::Text),
+    ];
+    columns.extend(amount.map(|a| (a, Col::Num)));
+    table_card(id, title, &note, &columns, &cells, true)
 }
 
 pub(super) fn problems_table(data: &ReportData, t: &Labels) -> String {

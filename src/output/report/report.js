@@ -13,7 +13,7 @@
   var info = document.getElementById('map-info');
   var scaleBar = document.getElementById('map-scale');
   var ctx = canvas.getContext('2d');
-  var BG = '#f7f7f4', BLOCK = '#7b1fa2', MARK = '#111111';
+  var BG = '#f7f7f4', BLOCK = '#7b1fa2', MARK = '#111111', LOW = '#e65100';
   // Room kept free of data around the map at "fit": zoom buttons left, north arrow right,
   // scale bar below (CSS pixels).
   var PAD = { l: 48, t: 12, r: 48, b: 40 };
@@ -78,11 +78,12 @@
     ? D.hulls.map(function (h) { return feature('park', h, [h[4]], h[3]); })
     : D.parcels.map(function (p) { return feature('parcel', p, p[7], p[2]); });
   // Scattered plots: their outlines (parcels mode) and a point each for the symbol.
-  var scatteredPath = new Path2D(), markPoints = [];
+  var scatteredPath = new Path2D(), markPoints = [], lowPath = new Path2D();
   if (parks) {
     markPoints = D.marks;
   } else {
     main.forEach(function (f) {
+      if (f.row[9] && f.rings.length) trace(lowPath, f);
       if (!f.row[8] || !f.rings.length) return;
       trace(scatteredPath, f);
       markPoints.push([(f.bb[0] + f.bb[2]) / 2, (f.bb[1] + f.bb[3]) / 2]);
@@ -144,6 +145,8 @@
     }
     ctx.fillStyle = 'rgba(123,31,162,0.16)'; ctx.fill(blockPath, 'evenodd');
     ctx.strokeStyle = BLOCK; ctx.lineWidth = 2 / view.s; ctx.stroke(blockPath);
+    ctx.setLineDash([1.5 / view.s, 2 / view.s]);
+    ctx.strokeStyle = LOW; ctx.lineWidth = 2 / view.s; ctx.stroke(lowPath);
     ctx.setLineDash([4 / view.s, 3 / view.s]);
     ctx.strokeStyle = MARK; ctx.lineWidth = 1.5 / view.s; ctx.stroke(scatteredPath);
     ctx.setLineDash([]);
