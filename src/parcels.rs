@@ -14,6 +14,7 @@
 //! assert!(Column::from_vec(vec![1.5], 2).is_err());
 //! ```
 
+use crate::domain::County;
 use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::land::MeasuredParcel;
@@ -181,6 +182,8 @@ pub struct ParcelTable {
     pub neighbourhood: Column<ParcelMetrics>,
     /// Reclaim reasons and block (SPEC §9).
     pub reclaim: Column<ParcelReclaim>,
+    /// Its county (SPEC §17; the empty county unless the run is partitioned).
+    pub county: Column<County>,
 }
 
 /// One parcel's row of the table.
@@ -192,6 +195,7 @@ pub struct ParcelRow<'a> {
     pub metric: Option<&'a MultiPolygon<f64>>,
     pub neighbourhood: &'a ParcelMetrics,
     pub reclaim: &'a ParcelReclaim,
+    pub county: &'a County,
 }
 
 impl ParcelTable {
@@ -201,12 +205,14 @@ impl ParcelTable {
         metric: Column<Option<MultiPolygon<f64>>>,
         neighbourhood: Column<ParcelMetrics>,
         reclaim: Column<ParcelReclaim>,
+        county: Column<County>,
     ) -> Result<ParcelTable, MisalignedColumn> {
         let n = parcels.len();
         Ok(ParcelTable {
             metric: metric.checked("metric", n)?,
             neighbourhood: neighbourhood.checked("neighbourhood", n)?,
             reclaim: reclaim.checked("reclaim", n)?,
+            county: county.checked("county", n)?,
             parcels,
         })
     }
@@ -228,6 +234,7 @@ impl ParcelTable {
             metric: self.metric[ix].as_ref(),
             neighbourhood: &self.neighbourhood[ix],
             reclaim: &self.reclaim[ix],
+            county: &self.county[ix],
         }
     }
 

@@ -13,7 +13,8 @@
 
 use crate::alerts::{self, Alerts, TaxToDate};
 use crate::config::{Config, ConfigError};
-use crate::domain::Group;
+use crate::counties;
+use crate::domain::{County, Group};
 use crate::facts;
 use crate::flags::{self, Flags, zombie::Verdict};
 use crate::history::{self, History};
@@ -110,6 +111,9 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     tables.files.extend(parcel_entries);
     let Tables { year, mut enterprises, tax, energy, leases, adjustments, files } = tables;
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
+    if config.evaluation.partition.is_some() {
+        counties::report_codes_without_county(&enterprises.rows, year, ledger);
+    }
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
     let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
     let month = alerts::latest_month(&config, &energy, year);
@@ -137,13 +141,20 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         alerts::judge(&inputs)
     })?;
     drop((energy, tax_to_date));
-    let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
+    let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
+        let counties = Column::from_vec(counties::parcel_counties(&parcels, &rating, ledger)?, parcels.len())?;
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
-        let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
-        let owners = Owners { flags: &flags, classes: &classes, tax: &tax, tax_per_mu_benchmark };
-        Ok(reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger))
+        let tax_per_mu_benchmark = |county: &County| rating.benchmark(county, Group::Above, "tax_per_mu");
+        let owners = Owners {
+            flags: &flags,
+            classes: &classes,
+            tax: &tax,
+            counties: &counties,
+            tax_per_mu_benchmark: &tax_per_mu_benchmark,
+        };
+        Ok((reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger), counties))
     })?;
-    let parcels = ParcelTable::new(parcels, geometry.metric, geometry.neighbourhood, reclaim.parcels)?;
+    let parcels = ParcelTable::new(parcels, geometry.metric, geometry.neighbourhood, reclaim.parcels, counties)?;
     Ok(Evaluation {
         year,
         config,
@@ -246,7 +257,7 @@ fn rate_enterprises(
         Ok(rating)
     })?;
     let history = earlier.with_evaluation_year(&rating, year)?;
-    let stability = watch.time("stability", || stability::stability(&rating.frame, config))?;
+    let stability = watch.time("stability", || stability::stability(&rating, config))?;
     Ok(Rated { yearly, rating, history, stability, tax_to_date, zombies })
 }
 

@@ -42,7 +42,7 @@ fn assert_hashes(out: &Path, expected: &[&str]) {
 }
 
 fn generated(dir: &Path, crs: OutputCrs, seed: u64) {
-    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true };
+    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true, counties: None };
     generate(&options, dir).expect("generate");
 }
 

@@ -116,7 +116,8 @@ fn history_of_year(eval: &Evaluation, year: i32) -> Results {
 #[test]
 fn history_agrees_with_an_evaluation_of_each_year() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = GenerateOptions { enterprises: 300, seed: 3, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises: 300, seed: 3, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, dir.path()).expect("generate");
     // The generated adjustments have no year: they would count in whichever year is evaluated.
     std::fs::remove_file(dir.path().join("adjustments.csv")).expect("remove");

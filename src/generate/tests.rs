@@ -11,7 +11,7 @@ const FILES: [&str; 6] =
     ["enterprises.csv", "tax.csv", "energy.csv", "leases.csv", "adjustments.csv", "parcels.geojson"];
 
 fn options(enterprises: usize, crs: OutputCrs, messy: bool) -> GenerateOptions {
-    GenerateOptions { enterprises, seed: 7, crs, year: 2024, messy }
+    GenerateOptions { enterprises, seed: 7, crs, year: 2024, messy, counties: None }
 }
 
 fn run(opts: &GenerateOptions) -> (tempfile::TempDir, GenerateReport) {

@@ -145,6 +145,8 @@ pub struct ParcelProps<'a> {
     pub holder: &'a str,
     pub land_use: &'a str,
     pub park: &'a str,
+    /// Written only when counties are named.
+    pub county: Option<&'a str>,
     pub registered_mu: f64,
     pub status: &'a str,
 }
@@ -181,6 +183,9 @@ impl GeoSink {
         self.property("权利人代码", props.holder, false);
         self.property("土地用途", props.land_use, false);
         self.property("园区", props.park, false);
+        if let Some(county) = props.county {
+            self.property("区县", county, false);
+        }
         let _ = write!(self.buf, ",\"登记面积\":{:.2}", props.registered_mu);
         self.property("状态", props.status, false);
         self.buf.push_str("},\"geometry\":");

@@ -77,6 +77,14 @@ const HEADERS: &[(&str, &str)] = &[
     ("total_after", "调整后得分"),
     ("surcharge_before", "调整前电价加价(元)"),
     ("surcharge_after", "调整后电价加价(元)"),
+    ("county", "区县"),
+    ("rated", "参评企业数"),
+    ("tax_per_mu_yoy", "亩均税收同比"),
+    ("va_per_mu_yoy", "亩均增加值同比"),
+    ("a", "A类"),
+    ("b", "B类"),
+    ("c", "C类"),
+    ("d", "D类"),
 ];
 
 /// Chinese names of the input tables (SPEC §2, §13) and of the benchmarks, as data problems

@@ -6,6 +6,7 @@ use super::Lang;
 use super::parcels::{User, users};
 use super::report::{Figures, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem};
 use super::summary::headline;
+use crate::counties::indicators::work_report;
 use crate::domain::{Class, Group, NO_BUCKET, ReclaimReason};
 use crate::industry::describe;
 use crate::parcels::ParcelRow;
@@ -140,6 +141,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
     }
     let (scores, rankings) = group_lists(&rated, lang);
     let h = headline(eval)?;
+    let work = work_report(&eval.yearly, eval.year, eval.rating.partitioned, &eval.config.targets)?;
     Ok(ReportData {
         year: eval.year,
         lang,
@@ -159,6 +161,8 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
         zombies: flagged(eval, &rated, lang, |f| f.zombie.zombie),
         high_emission: flagged(eval, &rated, lang, |f| f.high_energy_emission == Some(true)),
         problems: problems(issues, lang),
+        indicators: work.all,
+        county_indicators: work.counties.into_iter().collect(),
     })
 }
 

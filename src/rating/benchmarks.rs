@@ -6,7 +6,7 @@
 use super::indicators::{Indicator, value_column};
 use super::status::{in_group, rated};
 use crate::config::{BenchmarkMethod, Config, Scope};
-use crate::domain::Group;
+use crate::domain::{County, Group};
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
 use crate::output::Lang;
 use crate::quality::{At, Ledger, Message};
@@ -130,8 +130,13 @@ pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> 
     Ok(out)
 }
 
-/// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores.
-pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledger) {
+/// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores (of `county`,
+/// when the run is partitioned).
+pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, county: Option<&County>, ledger: &Ledger) {
+    let (of_county, of_county_zh) = match county {
+        Some(c) => (format!("county {}: ", c.bucket()), format!("{}：", c.bucket())),
+        None => (String::new(), String::new()),
+    };
     for (group, scheme) in config.groups.iter() {
         for w in &scheme.indicators {
             let Some(b) = benchmarks.get(&group).and_then(|g| g.get(&w.name)) else { continue };
@@ -147,10 +152,10 @@ pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledge
                         "benchmark_undefined",
                         Message::new(
                             format!(
-                                "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
+                                "{of_county}the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
                                 w.name
                             ),
-                            format!("{zh_group}组{zh_name}{zh_scope}的基准值为{shown_zh}，该指标在此得0分"),
+                            format!("{of_county_zh}{zh_group}组{zh_name}{zh_scope}的基准值为{shown_zh}，该指标在此得0分"),
                         ),
                     );
                 }

@@ -17,6 +17,7 @@
 //! A draw's random numbers come from a generator seeded with (seed, i) alone, and a tally is
 //! a count, a minimum and a maximum, so the result is the same on any number of threads.
 
+use super::Rating;
 use super::classes::{class_by_cuts, ranks_within, score_cuts};
 use super::indicators::score_column;
 use crate::config::{ClassMode, Classes, Config, Stability as Settings};
@@ -26,6 +27,7 @@ use polars::prelude::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// One rated enterprise's classes over the draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -92,7 +94,7 @@ impl GroupDraws {
     }
 
     /// The rated enterprises of `group` in a rating frame.
-    fn from_frame(frame: &DataFrame, group: Group, config: &Config) -> PolarsResult<GroupDraws> {
+    fn from_frame(frame: &DataFrame, rows: Range<usize>, group: Group, config: &Config) -> PolarsResult<GroupDraws> {
         let scheme = config.groups.scheme(group);
         let (status, groups) = (frame.column("status")?.str()?, frame.column("group")?.str()?);
         let (veto, class) = (frame.column("veto")?.bool()?, frame.column("class")?.str()?);
@@ -110,7 +112,7 @@ impl GroupDraws {
             scheme.classes.clone(),
         );
         draws.rows.clear();
-        for i in 0..frame.height() {
+        for i in rows {
             let rated = status.get(i).and_then(Status::parse) == Some(Status::Rated)
                 && groups.get(i).and_then(Group::parse) == Some(group);
             let scores: Option<Vec<f64>> = score_columns.iter().map(|c| c.get(i)).collect();
@@ -430,15 +432,21 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
     tallies.iter().map(|t| t.spreads(settings.draws)).collect()
 }
 
-/// The class stability of every rated enterprise of a rating frame.
-pub fn stability(frame: &DataFrame, config: &Config) -> PolarsResult<Stability> {
-    let groups: Vec<GroupDraws> =
-        Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, *g, config)).collect::<PolarsResult<_>>()?;
-    let spreads = run_draws(&groups, &config.stability);
+/// The class stability of every rated enterprise of a rating, county by county (each
+/// county's draws as if it were run alone).
+pub fn stability(rating: &Rating, config: &Config) -> PolarsResult<Stability> {
+    let frame = &rating.frame;
     let mut by_row = vec![None; frame.height()];
-    for (g, spreads) in groups.iter().zip(spreads) {
-        for (&row, spread) in g.rows.iter().zip(spreads) {
-            by_row[row] = spread;
+    for county in &rating.counties {
+        let groups: Vec<GroupDraws> = Group::ALL
+            .iter()
+            .map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config))
+            .collect::<PolarsResult<_>>()?;
+        let spreads = run_draws(&groups, &config.stability);
+        for (g, spreads) in groups.iter().zip(spreads) {
+            for (&row, spread) in g.rows.iter().zip(spreads) {
+                by_row[row] = spread;
+            }
         }
     }
     Ok(Stability { by_row })

@@ -3,7 +3,8 @@
 //! coloured by their user's class with reclaim blocks numbered and scattered plots marked, park
 //! labels, a scale bar and a north arrow (pan, zoom, hover and click), score histograms per
 //! group, class counts per park, each group's top and bottom enterprises, the zombie and 双高
-//! enterprises, reclaim blocks ranked by gain and data problems by kind, in English or
+//! enterprises, reclaim blocks ranked by gain, the work report's figures (per county when
+//! partitioned) and data problems by kind, in English or
 //! Chinese; its tables keep every column at least as wide as its words at 1366×768, and a print
 //! stylesheet lays it out on A4.
 //!
@@ -20,15 +21,18 @@
 //!
 //! Files: this one holds the data the page shows and assembles it; [`page`] writes the static
 //! sections (header, charts, tables), [`map`] encodes the map's JSON, [`classes`] colours and
-//! names the classes, [`shapes`] draws park hulls and score histograms.
+//! names the classes, [`shapes`] draws park hulls and score histograms, [`work`] writes the
+//! work report's paragraph.
 
 mod classes;
 mod labels;
 mod map;
 mod page;
 mod shapes;
+mod work;
 
 use super::Lang;
+use crate::counties::indicators::Indicators;
 use classes::ClassTable;
 use labels::{EN, ZH};
 use map::MapData;
@@ -147,6 +151,9 @@ pub struct ReportData {
     pub zombies: Vec<ReportEnterprise>,
     pub high_emission: Vec<ReportEnterprise>,
     pub problems: Vec<ReportProblem>,
+    /// The work report's indicators over all counties, then per county when partitioned.
+    pub indicators: Indicators,
+    pub county_indicators: Vec<(String, Indicators)>,
 }
 
 /// The page as one HTML string.
@@ -175,6 +182,7 @@ pub fn report_html(data: &ReportData) -> String {
     html += &rankings(data, t, &classes);
     html += &flagged(data, t, &classes);
     html += &blocks_table(data, t);
+    html += &work::work_section(&data.indicators, &data.county_indicators, data.year, data.lang);
     html += &problems_table(data, t);
     html += "</div>\n</main>\n";
     let _ = write!(

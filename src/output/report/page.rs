@@ -166,7 +166,7 @@ fn bar_row(label: &str, counts: &[(String, u64)], max: u64, classes: &ClassTable
 /// How a column's cells are laid out: numbers right-aligned and never wrapped, codes never
 /// wrapped, names and other text wrapped at a readable minimum width.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
+pub(super) enum Col {
     Num,
     Code,
     Name,
@@ -185,7 +185,14 @@ impl Col {
 }
 
 /// A table card; `rows` are already escaped cells. `wide` cards span the page.
-fn table_card(id: &str, title: &str, note: &str, columns: &[(&str, Col)], rows: &[Vec<String>], wide: bool) -> String {
+pub(super) fn table_card(
+    id: &str,
+    title: &str,
+    note: &str,
+    columns: &[(&str, Col)],
+    rows: &[Vec<String>],
+    wide: bool,
+) -> String {
     let wide = if wide { " wide" } else { "" };
     let mut html = format!("<section class=\"card{wide}\" id=\"{id}\">\n<h2>{}</h2>\n{note}", esc(title));
     if rows.is_empty() {
