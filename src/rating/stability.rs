@@ -102,14 +102,8 @@ impl GroupDraws {
             .iter()
             .map(|w| frame.column(&score_column(&w.name)).and_then(|c| c.f64()))
             .collect::<PolarsResult<_>>()?;
-        let mut draws = GroupDraws::new(
-            vec![Vec::new(); score_columns.len()],
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            scheme.classes.clone(),
-        );
-        draws.rows.clear();
+        let no_scores = vec![Vec::new(); score_columns.len()];
+        let mut draws = GroupDraws::new(no_scores, Vec::new(), Vec::new(), Vec::new(), scheme.classes.clone());
         for i in 0..frame.height() {
             let rated = status.get(i).and_then(Status::parse) == Some(Status::Rated)
                 && groups.get(i).and_then(Group::parse) == Some(group);
