@@ -85,6 +85,8 @@ fn a_mid_year_run_warns_at_the_latest_month() {
     assert_eq!(alerts[0], ["统一社会信用代码", "企业名称", "园区", "类别", "预警规则", "依据", "月份"]);
     let fired: Vec<(&str, &str, &str)> =
         alerts[1..].iter().map(|a| (a[0].as_str(), a[4].as_str(), a[6].as_str())).collect();
-    assert_eq!(fired, [(r.as_str(), "tax_drop", "5"), (r.as_str(), "sliding", "5")]);
+    assert_eq!(fired, [(r.as_str(), "税收下降", "5"), (r.as_str(), "效益下滑", "5")], "rules in Chinese");
     assert!(alerts[1][5].starts_with("2024-01..05 tax 25 vs 50"), "{}", alerts[1][5]);
+    let enterprises = rows(&out.join("enterprises.csv"));
+    assert_eq!(column(&enterprises, &r, "预警"), "税收下降;效益下滑");
 }

@@ -80,9 +80,9 @@ const SAMPLE_EN: &[&str] = &[
     "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
 ];
 const SAMPLE_ZH: &[&str] = &[
-    "alerts.csv 6a1a9eb9dd6c0d93e257a8cede9052cc62b763d9c96700eaa29340b7d2d99719",
+    "alerts.csv 9ceceb8cd504046f4109e124e1bbeaa353c24b974f854e92d6dc83871e586b4a",
     "data_quality.csv 84642753270e99063bd9261440aa9a2c6532768ae80af320c608386b2519bd0a",
-    "enterprises.csv ec71b20dde57ea5dfdd34dc30f9dd50317ce4dd55714a27c420ea8d7c49578e6",
+    "enterprises.csv a1fed3fe6aa3c6f836e6969182036da478c6456211f874538b116f4bdf526333",
     "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
     "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
