@@ -53,7 +53,7 @@ impl TaxToDate {
 }
 
 /// One fired rule with its evidence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Alert {
     pub rule: AlertRule,
     pub evidence: String,

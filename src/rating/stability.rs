@@ -28,7 +28,7 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 /// One rated enterprise's classes over the draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Spread {
     /// The share of draws giving the enterprise its class, in [0, 1].
     pub share: f64,
