@@ -76,19 +76,19 @@ const SAMPLE_EN: &[&str] = &[
     "history.csv 0d011d15b9cde182178251806f9619ee9775d36a85d9d34106665e82d9abefff",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
-    "report.html fcfeeda3d08f9693a7967fcbea7fd4f7efa87c9d17f95af49f388d42e1b81000",
-    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
+    "report.html 7de62f9e5ff4eaee047e4b224670a4fbba667824cc964a20131af451b358555e",
+    "summary.json 4375527ff1d54091e4ce4a19eda276007884d84671ad6f8dac2c101da39669a3",
 ];
 const SAMPLE_ZH: &[&str] = &[
-    "alerts.csv 6a1a9eb9dd6c0d93e257a8cede9052cc62b763d9c96700eaa29340b7d2d99719",
+    "alerts.csv 9ceceb8cd504046f4109e124e1bbeaa353c24b974f854e92d6dc83871e586b4a",
     "data_quality.csv 84642753270e99063bd9261440aa9a2c6532768ae80af320c608386b2519bd0a",
-    "enterprises.csv ec71b20dde57ea5dfdd34dc30f9dd50317ce4dd55714a27c420ea8d7c49578e6",
+    "enterprises.csv a1fed3fe6aa3c6f836e6969182036da478c6456211f874538b116f4bdf526333",
     "enterprises.parquet 7a333594cfcf2349738057b4d16f489b4ba82565473ad2df3e3e9828bd666d5d",
     "history.csv 6b794dec4a3d89439a5182f3396d4bdef37cfe211704383f02008545f7f53757",
     "parcels.geojson 159e93acf6457421a019050035314afa3a17dc45e589d4458cc470a454fdeae0",
     "reclaim_blocks.geojson db69071ccfa596151efd5b6ffb55329bdf85b5df4dc9611e2f3de77c71017ff6",
-    "report.html 967d23fefba76878b2d4dd5e4ddcc8f9231235702486f288f3c177f4edaecc0f",
-    "summary.json 445cc20f6498b07949a758599592f189fb1bd00944a842bfb97ed672358899b9",
+    "report.html 9dc49fdf5dd430e2bc5c866012c48a47a7f59629f3a5d7fda5bff5a9f55ae8a6",
+    "summary.json 4375527ff1d54091e4ce4a19eda276007884d84671ad6f8dac2c101da39669a3",
 ];
 const LONLAT_5: &[&str] = &[
     "alerts.csv 31d49c4e1a4127a78f1e8ecfa07b062e9a855bdd6a48345c188e15d690658aeb",
@@ -98,8 +98,8 @@ const LONLAT_5: &[&str] = &[
     "history.csv 879b6c9780c5f5ee2f4af8d7d10bfae8fcb41f2084a88e0f63de63bdb014e071",
     "parcels.geojson 7d7c5f6f0a81331d9455e0a8ee9a688c97fa57536af37a5748ad0e4a1a6d5332",
     "reclaim_blocks.geojson d44700cfa75177ad0c72daa09cf06c47281fef573bc0ba1f01ffb1769c7dfcca",
-    "report.html 9677f6b106083aa0ce2df21bda57255e1be63c7e654bba40c5327b596a265c8b",
-    "summary.json 0d2d4eb12400cc19a40089281e7abed72dfea058f76b4e786b509cea363d5c0a",
+    "report.html 342db9c6b85961725c52631c0094b46dccfb3a938d0dcdb1de0f5e23f77ba074",
+    "summary.json 0f4c962e1e3fc078db972444527d72b87562af1da36c5bd4aa514d5c6e198233",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
     "alerts.csv 419554b6945536ee53c23434607f7b47c3997b32d2dbe521c9202ffdc5d02893",
@@ -109,6 +109,6 @@ const GAUSS_KRUGER_11: &[&str] = &[
     "history.csv 61f63051b28211841f4b28f1c54e9f585906e23f4cb2687371093f400a970f9c",
     "parcels.geojson 6244bf4a6b553b7c7bd0261fecdc1b26a06898c4c0c0b1dc2147952f05814852",
     "reclaim_blocks.geojson a33be0e02941585e1afb420a0b878e688e567be3c6561d4a841b70cf722ff2c5",
-    "report.html b6458d6eca31c182ea0caa9ccce13a3cd57ef8795dce57ef99a68d91dd29d682",
-    "summary.json 1b3dbb2adb7bf3165707d331f2f1c482bb72d30b8b1dc82c41a1c1b85bbc9f12",
+    "report.html 702807400ab0018e4d5042c7c18502bd83575bd3afc6b07dc4527ffcd74842e7",
+    "summary.json 77e9872afb5405a6e76e5ec1518ed70b91e51aeb5eb1d3faf34c814fbbe83802",
 ];

@@ -52,8 +52,21 @@ pub struct CountyRow {
     pub reclaimable_mu: f64,
 }
 
+/// A figure and the land it stands on, either missing.
+type OnLand = (Option<f64>, Option<f64>);
+
+/// One county's figures on land: tax and value added of the evaluation year and the year
+/// before.
+#[derive(Default)]
+struct Intensities {
+    tax: Vec<OnLand>,
+    va: Vec<OnLand>,
+    tax_before: Vec<OnLand>,
+    va_before: Vec<OnLand>,
+}
+
 /// Σ numerator ÷ Σ land over the pairs where both are present and land > 0.
-fn per_mu(pairs: &[(Option<f64>, Option<f64>)]) -> Option<f64> {
+fn per_mu(pairs: &[OnLand]) -> Option<f64> {
     let both: Vec<(f64, f64)> =
         pairs.iter().filter_map(|&(n, land)| Some((n?, land?))).filter(|(_, land)| *land > 0.0).collect();
     let land = sorted_sum(both.iter().map(|(_, l)| *l));
@@ -67,7 +80,7 @@ pub fn county_rows(eval: &Evaluation) -> PolarsResult<Vec<CountyRow>> {
     let (land, tax, va) = (f.column("land_mu")?.f64()?, f.column("tax")?.f64()?, f.column("value_added")?.f64()?);
     let before = year_before(eval)?;
     let mut rows: BTreeMap<&County, CountyRow> = BTreeMap::new();
-    let mut pairs: HashMap<&County, [Vec<(Option<f64>, Option<f64>)>; 4]> = HashMap::default();
+    let mut intensities: HashMap<&County, Intensities> = HashMap::default();
     for (i, county) in eval.rating.county_of_rows().enumerate() {
         if status.get(i) != Some(Status::Rated.as_str()) {
             continue;
@@ -79,23 +92,23 @@ pub fn county_rows(eval: &Evaluation) -> PolarsResult<Vec<CountyRow>> {
         }
         let (l, (tax_before, va_before)) =
             (land.get(i), ids.get(i).and_then(|id| before.get(&id)).copied().unwrap_or_default());
-        let p = pairs.entry(county).or_default();
-        p[0].push((tax.get(i), l));
-        p[1].push((va.get(i), l));
-        p[2].push((tax_before, l));
-        p[3].push((va_before, l));
+        let on_land = intensities.entry(county).or_default();
+        on_land.tax.push((tax.get(i), l));
+        on_land.va.push((va.get(i), l));
+        on_land.tax_before.push((tax_before, l));
+        on_land.va_before.push((va_before, l));
     }
     let reclaimable = reclaimable_by_county(&eval.parcels);
     let mut out: Vec<CountyRow> = rows
         .into_iter()
         .map(|(county, mut row)| {
-            let p = &pairs[county];
-            row.land_mu = sorted_sum(p[0].iter().filter_map(|(_, l)| *l));
-            row.tax = sorted_sum(p[0].iter().filter_map(|(t, _)| *t));
-            row.tax_per_mu = per_mu(&p[0]);
-            row.va_per_mu = per_mu(&p[1]);
-            row.tax_per_mu_yoy = change(row.tax_per_mu, per_mu(&p[2]));
-            row.va_per_mu_yoy = change(row.va_per_mu, per_mu(&p[3]));
+            let on_land = &intensities[county];
+            row.land_mu = sorted_sum(on_land.tax.iter().filter_map(|(_, l)| *l));
+            row.tax = sorted_sum(on_land.tax.iter().filter_map(|(t, _)| *t));
+            row.tax_per_mu = per_mu(&on_land.tax);
+            row.va_per_mu = per_mu(&on_land.va);
+            row.tax_per_mu_yoy = change(row.tax_per_mu, per_mu(&on_land.tax_before));
+            row.va_per_mu_yoy = change(row.va_per_mu, per_mu(&on_land.va_before));
             row.reclaimable_mu = reclaimable.get(county).copied().unwrap_or(0.0);
             row
         })
@@ -107,8 +120,11 @@ pub fn county_rows(eval: &Evaluation) -> PolarsResult<Vec<CountyRow>> {
     Ok(out)
 }
 
+/// A code's tax and value added in one year, either missing.
+type TaxAndVa = (Option<f64>, Option<f64>);
+
 /// Each code's tax and value added of the year before, by code id.
-fn year_before(eval: &Evaluation) -> PolarsResult<HashMap<u32, (Option<f64>, Option<f64>)>> {
+fn year_before(eval: &Evaluation) -> PolarsResult<HashMap<u32, TaxAndVa>> {
     let rows = eval.yearly.clone().lazy().filter(col("year").eq(lit(eval.year - 1)).and(col("has_row"))).collect()?;
     let (ids, tax, va) =
         (rows.column("code_id")?.u32()?, rows.column("tax")?.f64()?, rows.column("value_added")?.f64()?);

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 /// One rated enterprise's classes over the draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Spread {
     /// The share of draws giving the enterprise its class, in [0, 1].
     pub share: f64,
@@ -104,14 +104,8 @@ impl GroupDraws {
             .iter()
             .map(|w| frame.column(&score_column(&w.name)).and_then(|c| c.f64()))
             .collect::<PolarsResult<_>>()?;
-        let mut draws = GroupDraws::new(
-            vec![Vec::new(); score_columns.len()],
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            scheme.classes.clone(),
-        );
-        draws.rows.clear();
+        let no_scores = vec![Vec::new(); score_columns.len()];
+        let mut draws = GroupDraws::new(no_scores, Vec::new(), Vec::new(), Vec::new(), scheme.classes.clone());
         for i in rows {
             let rated = status.get(i).and_then(Status::parse) == Some(Status::Rated)
                 && groups.get(i).and_then(Group::parse) == Some(group);
