@@ -107,15 +107,18 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
     let values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
     let valued = status::with_status(facts.lazy(), config, year).with_columns(values).collect()?;
     let parts = match config.evaluation.partition {
-        None => vec![(County::default(), valued)],
-        Some(Partition::County) => by_county(valued)?,
+        None => vec![(County::default(), valued.clone())],
+        Some(Partition::County) => by_county(&valued)?,
     };
     let partitioned = config.evaluation.partition.is_some();
+    let counties: Vec<County> = parts.iter().map(|(county, _)| county.clone()).collect();
+    let benchmarks = benchmarks::compute(&valued.lazy(), &indicators, config, &counties, partitioned)?;
     let rated: Vec<(County, DataFrame, Benchmarks)> = parts
         .into_par_iter()
-        .map(|(county, valued)| {
-            let shown = partitioned.then_some(&county);
-            let (frame, benchmarks) = rate_alone(valued, &indicators, config, shown, ledger)?;
+        .zip(benchmarks)
+        .map(|((county, valued), benchmarks)| {
+            benchmarks::report_undefined(&benchmarks, config, partitioned.then_some(&county), ledger);
+            let frame = rate_alone(valued, &indicators, &benchmarks, config)?;
             Ok((county, frame, benchmarks))
         })
         .collect::<PolarsResult<_>>()?;
@@ -137,7 +140,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
 
 /// The valued facts split by county (the empty county for a code with none, whose `county`
 /// stays null), counties in order.
-fn by_county(valued: DataFrame) -> PolarsResult<Vec<(County, DataFrame)>> {
+fn by_county(valued: &DataFrame) -> PolarsResult<Vec<(County, DataFrame)>> {
     let names = valued.column("county")?.str()?;
     let mut rows: BTreeMap<County, Vec<IdxSize>> = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
@@ -146,21 +149,18 @@ fn by_county(valued: DataFrame) -> PolarsResult<Vec<(County, DataFrame)>> {
     rows.into_iter().map(|(county, rows)| Ok((county, valued.take(&IdxCa::from_vec("rows".into(), rows))?))).collect()
 }
 
-/// Benchmarks, scores, ranks, classes and surcharge over one set of valued facts, as if it
-/// were the whole run; `county` names it in data-quality rows when partitioned.
+/// Scores, ranks, classes and surcharge over one set of valued facts with its benchmarks, as
+/// if it were the whole run.
 fn rate_alone(
     valued: DataFrame,
     indicators: &[Indicator],
+    benchmarks: &Benchmarks,
     config: &Config,
-    county: Option<&County>,
-    ledger: &Ledger,
-) -> PolarsResult<(DataFrame, Benchmarks)> {
-    let benchmarks = benchmarks::compute(&valued.clone().lazy(), indicators, config)?;
-    benchmarks::report_undefined(&benchmarks, config, county, ledger);
-    let lf = scores::with_benchmarks(valued.lazy(), indicators, &benchmarks);
+) -> PolarsResult<DataFrame> {
+    let lf = scores::with_benchmarks(valued.lazy(), indicators, benchmarks);
     let lf = scores::with_scores(lf, config)?;
     let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
-    Ok((output_order(lf).collect()?, benchmarks))
+    output_order(lf).collect()
 }
 
 /// SPEC §7: rated above, then rated below, each by rounded total descending then code

@@ -398,23 +398,34 @@ impl Tally {
 }
 
 /// Runs the draws over groups (above, then below) and tallies each enterprise's classes:
-/// per group, per enterprise, its spread (`None` for all when there are no draws).
+/// per group, per enterprise, its spread (`None` for all when there are no draws). The groups
+/// are one run alone: one county, or the whole evaluation.
 pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<Spread>>> {
+    run_counties(&[groups], settings).pop().unwrap_or_default()
+}
+
+/// [`run_draws`] for several counties at once, each as if it were run alone: every county's
+/// draw `i` takes the factors of (seed, i) for its groups in order, so the draws are shared,
+/// one pass over the draws for all of them.
+fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
+    let groups: Vec<(usize, &GroupDraws)> =
+        counties.iter().flat_map(|county| county.iter().enumerate()).collect();
+    let template = counties.first().copied().unwrap_or_default();
     let within: Vec<[usize; 3]> = groups
         .iter()
-        .map(|g| [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize))
+        .map(|(_, g)| [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize))
         .collect();
-    let empty = || groups.iter().map(|g| Tally::new(g.len())).collect::<Vec<_>>();
+    let empty = || groups.iter().map(|(_, g)| Tally::new(g.len())).collect::<Vec<_>>();
     let tallies = (0..settings.draws)
         .into_par_iter()
         .with_min_len(8)
         .fold(
             || (empty(), groups.iter().map(|_| Scratch::default()).collect::<Vec<_>>()),
             |(mut tallies, mut scratch), draw| {
-                let factors = factors(settings, draw, groups);
-                let each = groups.iter().zip(factors).zip(&within).zip(tallies.iter_mut().zip(&mut scratch));
-                for (((g, f), within), (tally, scratch)) in each {
-                    draw_totals(g, &f, &mut scratch.totals);
+                let factors = factors(settings, draw, template);
+                let each = groups.iter().zip(&within).zip(tallies.iter_mut().zip(&mut scratch));
+                for (((k, g), within), (tally, scratch)) in each {
+                    draw_totals(g, &factors[*k], &mut scratch.totals);
                     draw_classes(g, within, scratch);
                     tally.add(g, &scratch.classes);
                 }
@@ -423,20 +434,22 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
         )
         .map(|(tallies, _)| tallies)
         .reduce(empty, |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect());
-    tallies.iter().map(|t| t.spreads(settings.draws)).collect()
+    let mut spreads = tallies.iter().map(|t| t.spreads(settings.draws));
+    counties.iter().map(|county| spreads.by_ref().take(county.len()).collect()).collect()
 }
 
 /// The class stability of every rated enterprise of a rating, county by county (each
 /// county's draws as if it were run alone).
 pub fn stability(rating: &Rating, config: &Config) -> PolarsResult<Stability> {
     let frame = &rating.frame;
+    let counties: Vec<Vec<GroupDraws>> = rating
+        .counties
+        .iter()
+        .map(|county| Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config)).collect())
+        .collect::<PolarsResult<_>>()?;
+    let slices: Vec<&[GroupDraws]> = counties.iter().map(Vec::as_slice).collect();
     let mut by_row = vec![None; frame.height()];
-    for county in &rating.counties {
-        let groups: Vec<GroupDraws> = Group::ALL
-            .iter()
-            .map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config))
-            .collect::<PolarsResult<_>>()?;
-        let spreads = run_draws(&groups, &config.stability);
+    for (groups, spreads) in counties.iter().zip(run_counties(&slices, &config.stability)) {
         for (g, spreads) in groups.iter().zip(spreads) {
             for (&row, spread) in g.rows.iter().zip(spreads) {
                 by_row[row] = spread;
