@@ -10,9 +10,9 @@ use crate::domain::{County, Group};
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
 use crate::output::Lang;
 use crate::quality::{At, Ledger, Message};
+use foldhash::HashMap;
 use polars::prelude::*;
 use serde::Serialize;
-use foldhash::HashMap;
 use std::collections::BTreeMap;
 
 /// Fewer defined values than this in an industry: the group benchmark applies.
@@ -59,7 +59,11 @@ fn stats_exprs(k: usize, ind: &Indicator) -> [Expr; 4] {
 
 /// The statistics of every indicator (in order) over the rated enterprises of each set the
 /// `by` columns make, in one query; keyed by the sets' values (a missing value as `""`).
-fn stats_by(facts: &LazyFrame, indicators: &[Indicator], by: &[&str]) -> PolarsResult<HashMap<Vec<String>, Vec<Stats>>> {
+fn stats_by(
+    facts: &LazyFrame,
+    indicators: &[Indicator],
+    by: &[&str],
+) -> PolarsResult<HashMap<Vec<String>, Vec<Stats>>> {
     let aggs: Vec<Expr> = indicators.iter().enumerate().flat_map(|(k, ind)| stats_exprs(k, ind)).collect();
     let plan = facts.clone().filter(rated()).group_by(by.iter().map(|c| col(*c)).collect::<Vec<_>>()).agg(aggs);
     let df = keep_sorts(plan).collect()?;
@@ -140,7 +144,9 @@ pub fn compute(
                     by_industry
                         .iter()
                         .filter(|(key, all)| key[..here.len()] == here[..] && all[k].count >= MIN_INDUSTRY_MEMBERS)
-                        .filter_map(|(key, all)| Some((key.last().filter(|i| !i.is_empty())?.clone(), pick(Some(&all[k]), s.benchmark))))
+                        .filter_map(|(key, all)| {
+                            Some((key.last().filter(|i| !i.is_empty())?.clone(), pick(Some(&all[k]), s.benchmark)))
+                        })
                         .collect()
                 } else {
                     BTreeMap::new()

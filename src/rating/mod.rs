@@ -134,7 +134,9 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
             None => frame = Some(part),
         }
     }
-    let frame = frame.unwrap_or_default();
+    let mut frame = frame.unwrap_or_default();
+    // One chunk per column again, not one per county: rows are read by index downstream.
+    frame.rechunk_mut();
     Ok(Rating { frame, counties, partitioned, indicators })
 }
 

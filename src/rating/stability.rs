@@ -408,8 +408,7 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
 /// draw `i` takes the factors of (seed, i) for its groups in order, so the draws are shared,
 /// one pass over the draws for all of them.
 fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
-    let groups: Vec<(usize, &GroupDraws)> =
-        counties.iter().flat_map(|county| county.iter().enumerate()).collect();
+    let groups: Vec<(usize, &GroupDraws)> = counties.iter().flat_map(|county| county.iter().enumerate()).collect();
     let template = counties.first().copied().unwrap_or_default();
     let within: Vec<[usize; 3]> = groups
         .iter()
@@ -445,7 +444,9 @@ pub fn stability(rating: &Rating, config: &Config) -> PolarsResult<Stability> {
     let counties: Vec<Vec<GroupDraws>> = rating
         .counties
         .iter()
-        .map(|county| Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config)).collect())
+        .map(|county| {
+            Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config)).collect()
+        })
         .collect::<PolarsResult<_>>()?;
     let slices: Vec<&[GroupDraws]> = counties.iter().map(Vec::as_slice).collect();
     let mut by_row = vec![None; frame.height()];
