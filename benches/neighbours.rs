@@ -12,8 +12,14 @@ use std::hint::black_box;
 fn neighbours(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     // ~1.23 parcels per enterprise: 162,000 enterprises give about 200,000 parcels.
-    let options =
-        GenerateOptions { enterprises: 162_000, seed: 3, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
+    let options = GenerateOptions {
+        enterprises: 162_000,
+        seed: 3,
+        crs: OutputCrs::GaussKruger,
+        year: 2024,
+        messy: false,
+        counties: None,
+    };
     generate(&options, dir.path()).expect("generate");
     let config = Config {
         land: muchan::config::Land { crs: Some("EPSG:4549".into()), ..Default::default() },

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 fn county(enterprises: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = GenerateOptions { enterprises, seed: 7, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises, seed: 7, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, dir.path()).expect("generate");
     dir
 }

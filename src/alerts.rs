@@ -53,7 +53,7 @@ impl TaxToDate {
 }
 
 /// One fired rule with its evidence.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Alert {
     pub rule: AlertRule,
     pub evidence: String,
@@ -157,7 +157,7 @@ fn code_alerts(inputs: &Inputs<'_>, c: &Code<'_>) -> Vec<Alert> {
 /// The electricity of month `m` of `y`, when that month has rows with a value.
 fn kwh_at(energy: &[(CompactString, i32, YearEnergy)], y: i32, m: u32) -> Option<f64> {
     let (_, _, e) = energy.iter().find(|(_, year, _)| *year == y)?;
-    (*e.months.as_ref()?.get(m as usize - 1)?)?
+    e.months.as_ref()?.get(m)?
 }
 
 /// The month `back` months before month `m` of `y`.

@@ -25,6 +25,8 @@ pub struct Config {
     pub stability: Stability,
     pub commitments: CommitmentSettings,
     pub low_efficiency: LowEfficiencySettings,
+    #[serde(default, skip_serializing_if = "Targets::is_unset")]
+    pub targets: Targets,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +40,41 @@ pub struct Evaluation {
     /// the evaluation year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
+    /// `"county"`: every county evaluated on its own (SPEC §17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+}
+
+/// How one run splits its enterprises into evaluations of their own (SPEC §17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Partition {
+    County,
+}
+
+/// The year's targets of the work report's indicators (SPEC §17): `revenue` is an amount
+/// (万元), the `*_growth` targets are rates, the counts are counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub va_growth: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_growth: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electricity_growth: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_above: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_over_100m: Option<f64>,
+}
+
+impl Targets {
+    fn is_unset(&self) -> bool {
+        *self == Targets::default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,7 +411,7 @@ pub type Spatial = crate::spatial::SpatialSettings;
 
 impl Default for Evaluation {
     fn default() -> Self {
-        Evaluation { year: None, min_mu_below: 3.0, new_years: 2, as_of: None }
+        Evaluation { year: None, min_mu_below: 3.0, new_years: 2, as_of: None, partition: None }
     }
 }
 

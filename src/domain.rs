@@ -1,6 +1,6 @@
 //! The evaluation's domain values as types (SPEC §5, §7, §8, §9, §16): the group an enterprise
 //! is scored in, its status, its class, the zombie rules (and the evidence of one that fired),
-//! the early-warning rules and the reclaim reasons.
+//! the early-warning rules, the reclaim reasons and the county a code or parcel belongs to.
 //!
 //! Polars frames and outputs carry these as text; `as_str` gives that text and `parse` reads it
 //! back, so that no stage compares strings such as `"D"` or `"above"`. A text that is none of a
@@ -186,6 +186,39 @@ text_enum! {
         Met = "met",
         /// Some committed indicator short.
         Shortfall = "shortfall",
+    }
+}
+
+/// The county (区县) a code or parcel belongs to (SPEC §17): its name as the input writes it,
+/// trimmed; the empty county holds those with none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct County(String);
+
+impl County {
+    /// The county named `name` (trimmed; an empty or missing name is the empty county).
+    pub fn new(name: Option<&str>) -> County {
+        County(name.map(str::trim).unwrap_or_default().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is the county of those with none.
+    pub fn is_none(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Its name as summaries and messages key it: the empty county as `(none)`.
+    pub fn bucket(&self) -> &str {
+        if self.is_none() { NO_BUCKET } else { &self.0 }
+    }
+}
+
+impl std::fmt::Display for County {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(&self.0)
     }
 }
 

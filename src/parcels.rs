@@ -15,6 +15,7 @@
 //! ```
 
 use crate::buildings::Intensity;
+use crate::domain::County;
 use crate::input::crs::Crs;
 use crate::input::parcels::{ParcelFeature, ParcelFile};
 use crate::land::MeasuredParcel;
@@ -187,6 +188,8 @@ pub struct ParcelTable {
     pub intensity: Column<Intensity>,
     /// The 低效 tests (SPEC §15).
     pub low_efficiency: Column<LowEfficiency>,
+    /// Its county (SPEC §17; the empty county unless the run is partitioned).
+    pub county: Column<County>,
 }
 
 /// One parcel's row of the table.
@@ -200,6 +203,7 @@ pub struct ParcelRow<'a> {
     pub reclaim: &'a ParcelReclaim,
     pub intensity: &'a Intensity,
     pub low_efficiency: &'a LowEfficiency,
+    pub county: &'a County,
 }
 
 impl ParcelTable {
@@ -211,6 +215,7 @@ impl ParcelTable {
         reclaim: Column<ParcelReclaim>,
         intensity: Column<Intensity>,
         low_efficiency: Column<LowEfficiency>,
+        county: Column<County>,
     ) -> Result<ParcelTable, MisalignedColumn> {
         let n = parcels.len();
         Ok(ParcelTable {
@@ -219,6 +224,7 @@ impl ParcelTable {
             reclaim: reclaim.checked("reclaim", n)?,
             intensity: intensity.checked("intensity", n)?,
             low_efficiency: low_efficiency.checked("low_efficiency", n)?,
+            county: county.checked("county", n)?,
             parcels,
         })
     }
@@ -242,6 +248,7 @@ impl ParcelTable {
             reclaim: &self.reclaim[ix],
             intensity: &self.intensity[ix],
             low_efficiency: &self.low_efficiency[ix],
+            county: &self.county[ix],
         }
     }
 

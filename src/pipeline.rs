@@ -15,7 +15,8 @@ use crate::alerts::{self, Alerts, TaxToDate};
 use crate::buildings;
 use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
-use crate::domain::Group;
+use crate::counties;
+use crate::domain::{County, Group};
 use crate::facts;
 use crate::flags::{self, Flags, zombie::Verdict};
 use crate::history::{self, History};
@@ -116,6 +117,9 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, mut files } = tables;
     let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
+    if config.evaluation.partition.is_some() {
+        counties::report_codes_without_county(&enterprises.rows, year, ledger);
+    }
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
     let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
     let month = alerts::latest_month(&config, &energy, year);
@@ -171,22 +175,25 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         let settings = &config.low_efficiency;
         Ok(low_efficiency::judge_all(&parcels, &intensity, &users, commitments.as_ref(), as_of, settings))
     })?;
-    let reclaim = watch.time("reclaim", || -> Result<_, RunError> {
+    let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
+        let counties = Column::from_vec(counties::parcel_counties(&parcels, &rating, ledger)?, parcels.len())?;
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
-        let tax_per_mu_benchmark = rating.benchmark(Group::Above, "tax_per_mu");
+        let tax_per_mu_benchmark = |county: &County| rating.benchmark(county, Group::Above, "tax_per_mu");
         let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
         let owners = Owners {
             flags: &flags,
             classes: &classes,
             tax: &tax,
-            tax_per_mu_benchmark,
+            counties: &counties,
+            tax_per_mu_benchmark: &tax_per_mu_benchmark,
             idle_parcels: &idle_parcels,
             low_efficiency: &low_efficiency,
         };
-        Ok(reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger))
+        Ok((reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger), counties))
     })?;
     let (metric, neighbourhood) = (geometry.metric, geometry.neighbourhood);
-    let parcels = ParcelTable::new(parcels, metric, neighbourhood, reclaim.parcels, intensity, low_efficiency)?;
+    let parcels =
+        ParcelTable::new(parcels, metric, neighbourhood, reclaim.parcels, intensity, low_efficiency, counties)?;
     Ok(Evaluation {
         year,
         config,
@@ -301,7 +308,7 @@ fn rate_enterprises(
         Ok(rating)
     })?;
     let history = earlier.with_evaluation_year(&rating, year)?;
-    let stability = watch.time("stability", || stability::stability(&rating.frame, config))?;
+    let stability = watch.time("stability", || stability::stability(&rating, config))?;
     Ok(Rated { yearly, rating, history, stability, tax_to_date, zombies })
 }
 

@@ -1,13 +1,13 @@
 //! Reclaimable land for 腾笼换鸟 (SPEC §9): each parcel's reclaim reasons, and the reclaim
 //! blocks — connected candidates with their union, users, area, current tax, potential tax at
-//! the above group's tax_per_mu benchmark, and gain.
+//! the above group's tax_per_mu benchmark (of each parcel's county, SPEC §17), and gain.
 
-use crate::domain::{Class, NO_BUCKET, ReclaimReason};
+use crate::domain::{Class, County, NO_BUCKET, ReclaimReason};
 use crate::flags::Flags;
 use crate::input::parcels::{ParcelFeature, TABLE};
 use crate::low_efficiency::LowEfficiency;
 use crate::numbers::sorted_sum;
-use crate::parcels::{Column, ParcelIx, ParcelTable, Parcels};
+use crate::parcels::{Column, ParcelIx, ParcelRow, ParcelTable, Parcels};
 use crate::quality::{At, Ledger, Message};
 use crate::spatial::{self, ParcelMetrics};
 use foldhash::{HashMap, HashMapExt};
@@ -60,8 +60,10 @@ pub struct Owners<'a> {
     pub classes: &'a HashMap<&'a str, Class>,
     /// Evaluation-year tax per code (missing counts as 0 in current tax).
     pub tax: &'a HashMap<&'a str, f64>,
-    /// The above group's tax_per_mu benchmark.
-    pub tax_per_mu_benchmark: Option<f64>,
+    /// Each parcel's county.
+    pub counties: &'a Column<County>,
+    /// The above group's tax_per_mu benchmark of each county.
+    pub tax_per_mu_benchmark: &'a (dyn Fn(&County) -> Option<f64> + Sync),
     /// Parcels idle for two whole years or more under their 标准地 commitment (SPEC §14).
     pub idle_parcels: &'a foldhash::HashSet<ParcelIx>,
     /// Each parcel's 低效 tests (SPEC §15).
@@ -140,7 +142,15 @@ fn block(
         let tax = owners.tax.get(user).copied().unwrap_or(0.0);
         if total > 0.0 { tax * land[p].area_mu / total } else { 0.0 }
     }));
-    let potential_tax = area_mu * owners.tax_per_mu_benchmark.unwrap_or(0.0);
+    let mut county_areas: BTreeMap<&County, Vec<f64>> = BTreeMap::new();
+    for &p in &members {
+        county_areas.entry(&owners.counties[p]).or_default().push(land[p].area_mu);
+    }
+    let potential_tax = sorted_sum(
+        county_areas
+            .into_iter()
+            .map(|(county, areas)| sorted_sum(areas) * (owners.tax_per_mu_benchmark)(county).unwrap_or(0.0)),
+    );
     let users: BTreeSet<String> = members.iter().map(|&p| features[p].user.clone()).filter(|u| !u.is_empty()).collect();
     ReclaimBlock {
         id: 0,
@@ -180,9 +190,18 @@ fn union_of(b: &ReclaimBlock, parcels: &Parcels, ledger: &Ledger) -> Option<Mult
 
 /// Reclaimable mu per parcel park (candidates only).
 pub fn reclaimable_by_park(table: &ParcelTable) -> BTreeMap<String, f64> {
-    let mut areas: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    reclaimable_by(table, |p| p.feature.park.clone().unwrap_or_else(|| NO_BUCKET.into()))
+}
+
+/// Reclaimable mu per parcel county (candidates only).
+pub fn reclaimable_by_county(table: &ParcelTable) -> BTreeMap<County, f64> {
+    reclaimable_by(table, |p| p.county.clone())
+}
+
+fn reclaimable_by<K: Ord>(table: &ParcelTable, key: impl Fn(&ParcelRow<'_>) -> K) -> BTreeMap<K, f64> {
+    let mut areas: BTreeMap<K, Vec<f64>> = BTreeMap::new();
     for p in table.rows().filter(|p| p.reclaim.block_id.is_some()) {
-        areas.entry(p.feature.park.clone().unwrap_or_else(|| NO_BUCKET.into())).or_default().push(p.land.area_mu);
+        areas.entry(key(&p)).or_default().push(p.land.area_mu);
     }
-    areas.into_iter().map(|(park, a)| (park, sorted_sum(a))).collect()
+    areas.into_iter().map(|(k, a)| (k, sorted_sum(a))).collect()
 }

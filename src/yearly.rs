@@ -70,6 +70,7 @@ pub fn enterprise_frame(
         Column::new("above".into(), rows.iter().map(|r| r.above).collect::<Vec<_>>()),
         text_column("industry", rows.iter().map(|r| r.industry.as_deref())),
         text_column("park", rows.iter().map(|r| r.park.as_deref())),
+        text_column("county", rows.iter().map(|r| r.county.as_deref())),
         Column::new("start_year".into(), rows.iter().map(|r| r.start_year).collect::<Vec<_>>()),
         Column::new("exempt".into(), rows.iter().map(|r| r.exempt).collect::<Vec<_>>()),
     ];

@@ -85,6 +85,30 @@ fn a_mid_year_run_warns_at_the_latest_month() {
     assert_eq!(alerts[0], ["统一社会信用代码", "企业名称", "园区", "类别", "预警规则", "依据", "月份"]);
     let fired: Vec<(&str, &str, &str)> =
         alerts[1..].iter().map(|a| (a[0].as_str(), a[4].as_str(), a[6].as_str())).collect();
-    assert_eq!(fired, [(r.as_str(), "tax_drop", "5"), (r.as_str(), "sliding", "5")]);
+    assert_eq!(fired, [(r.as_str(), "税收下降", "5"), (r.as_str(), "效益下滑", "5")], "rules in Chinese");
     assert!(alerts[1][5].starts_with("2024-01..05 tax 25 vs 50"), "{}", alerts[1][5]);
+    let enterprises = rows(&out.join("enterprises.csv"));
+    assert_eq!(column(&enterprises, &r, "预警"), "税收下降;效益下滑");
+}
+
+/// `explain` tells R's classes by year (A in 2023, C now) and its two warnings at June.
+#[test]
+fn explain_tells_the_class_by_year_and_the_warnings() {
+    use muchan::domain::Class;
+    use muchan::output::Lang;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, _, r) = mid_year(dir.path());
+    let (eval, _) = evaluate(dir.path(), "");
+    let e = muchan::explain::explain(&eval, &[], &r).expect("explained");
+    assert_eq!(e.history.iter().map(|y| (y.year, y.class)).collect::<Vec<_>>(), [(2023, Class::A), (2024, Class::C)]);
+    assert_eq!((e.class_prev, e.d_streak, e.alert_month), (Some(Class::A), Some(0), Some(6)));
+    let en = e.text(Lang::En);
+    assert!(en.contains("class last year A; consecutive years of class D 0\n"), "{en}");
+    let warnings = "early warnings (month 6):\n  tax_drop: 2024-01..06 tax 30 vs 60 a year before (−50%)\n  \
+                    sliding: class A (2023) → C (2024)\n";
+    assert!(en.contains(warnings), "{en}");
+    let zh = e.text(Lang::Zh);
+    assert!(zh.contains("上年类别 A类; 连续D类年数 0\n"), "{zh}");
+    assert!(zh.contains("监测预警（6月）:\n  税收下降 (tax_drop): 2024-01..06 tax 30 vs 60"), "{zh}");
+    assert!(zh.contains("历年类别: 2023年 A类（综合得分 "), "{zh}");
 }

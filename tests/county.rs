@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 fn county(dir: &Path, crs: OutputCrs, seed: u64) {
-    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true };
+    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true, counties: None };
     generate(&options, dir).expect("generate");
 }
 

@@ -11,7 +11,14 @@ use muchan::quality::Ledger;
 
 fn county() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = GenerateOptions { enterprises: 500, seed: 21, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options = GenerateOptions {
+        enterprises: 500,
+        seed: 21,
+        crs: OutputCrs::LonLat,
+        year: 2024,
+        messy: false,
+        counties: None,
+    };
     generate(&options, dir.path()).expect("generate");
     dir
 }

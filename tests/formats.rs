@@ -58,7 +58,8 @@ fn write_parquet(headers: &[String], rows: &[Vec<String>], path: &Path) {
 fn csv_xlsx_and_parquet_tables_give_identical_outputs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let csv_dir = dir.path().join("csv");
-    let options = GenerateOptions { enterprises: 200, seed: 4, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises: 200, seed: 4, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, &csv_dir).expect("generate");
     let (xlsx_dir, parquet_dir) = (dir.path().join("xlsx"), dir.path().join("parquet"));
     for d in [&xlsx_dir, &parquet_dir] {

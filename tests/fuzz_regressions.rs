@@ -352,13 +352,18 @@ fn shapefile_seeds_read_with_their_gbk_attributes() {
 }
 
 /// Found by the `shapefile` target (fuzz/regressions/shapefile_huge_part_count.bin, and
-/// shapefile_huge_count_polyline.bin: a polyline's): a .shp record claiming 10⁸-odd parts made the `shapefile` crate reserve gigabytes and abort the
-/// process. The record sizes are now checked first: the run stops naming the record.
+/// shapefile_huge_count_polyline.bin: a polyline's): a .shp record claiming 10⁸-odd parts made
+/// the `shapefile` crate reserve gigabytes and abort the process; and
+/// shapefile_part_start_past_points.bin: a polygon of 10 points whose second part starts at
+/// point 1,409,286,149, so the crate reserved the difference of two part starts, 22.5 GB, for
+/// its first part. Record sizes and part starts are now checked first: the run stops naming
+/// the record.
 #[test]
 fn a_damaged_shapefile_record_is_an_error_not_an_abort() {
-    let inputs: [&[u8]; 2] = [
+    let inputs: [&[u8]; 3] = [
         include_bytes!("../fuzz/regressions/shapefile_huge_part_count.bin"),
         include_bytes!("../fuzz/regressions/shapefile_huge_count_polyline.bin"),
+        include_bytes!("../fuzz/regressions/shapefile_part_start_past_points.bin"),
     ];
     for bytes in inputs {
         let split = usize::from(u16::from_le_bytes([bytes[0], bytes[1]])).min(bytes.len() - 2);
@@ -369,6 +374,6 @@ fn a_damaged_shapefile_record_is_an_error_not_an_abort() {
         let err = muchan::input::shp::read_layer(&dir.path().join("parcels.shp"), None, &Ledger::new())
             .err()
             .expect("a damaged record is an error");
-        assert!(err.message.contains("damaged") || err.message.contains("not a readable"), "{}", err.message);
+        assert!(err.message.contains("is damaged"), "stopped by muchan's check, not the crate: {}", err.message);
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 /// A generated county whose parcels carry extra properties of each JSON type, one feature
 /// without geometry and one of two parts.
 fn county(dir: &Path, crs: OutputCrs) {
-    let options = GenerateOptions { enterprises: 150, seed: 5, crs, year: 2024, messy: true };
+    let options = GenerateOptions { enterprises: 150, seed: 5, crs, year: 2024, messy: true, counties: None };
     generate(&options, dir).expect("generate");
     let path = dir.join("parcels.geojson");
     let mut collection: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");

@@ -42,7 +42,7 @@ fn assert_hashes(out: &Path, expected: &[&str]) {
 }
 
 fn generated(dir: &Path, crs: OutputCrs, seed: u64) {
-    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true };
+    let options = GenerateOptions { enterprises: 400, seed, crs, year: 2024, messy: true, counties: None };
     generate(&options, dir).expect("generate");
 }
 
@@ -78,21 +78,21 @@ const SAMPLE_EN: &[&str] = &[
     "low_efficiency.csv 1e8bd5649268d89b41abb2000002e0a55aca525f49969ec1e8bef8e7e166bb97",
     "parcels.geojson ea4d0d0406dd0f32cbdb0bfbff3252b66f3822d172f06b96c4257d210dd2d513",
     "reclaim_blocks.geojson f9d0263596c6caeb3de303d04d6cf89816e52e57e92ea64528152e42ee627a5b",
-    "report.html af1d6ebd96031d009bd16a0285b6d8f7d133f8e45ac5dc970e4b89b8d25d42bc",
-    "summary.json 39ea3ea930bdff00ab94ea8f089025eb6f03efbd1cf05f8d819a2fb582f8c47b",
+    "report.html 61936d3061144535e65cae8b9afba90d288b4f6c896fa061b02c57ab0f4dd636",
+    "summary.json bab76a5908130c57325b20d7a4c73eaaf2255186be1af6e4b4bfc7bab0c9078b",
 ];
 const SAMPLE_ZH: &[&str] = &[
-    "alerts.csv 750a261ce1e9675507a82792b462ab51d71f62d039f770f36cec6858a808a5d6",
+    "alerts.csv 7ae3a0d950efe2a426346b7045649ae71fa6a70fae0ea1077965c565618d5124",
     "commitments.csv e9293529aa4cc4910f144860042c8ed7d6ecaa703e4bdf8fa4f6ef89cbd2427e",
     "data_quality.csv e1856aaacfe3a636371fb8843735112323cd86f3c2f1c6c317af1ad0a18bb361",
-    "enterprises.csv f511bf1c23410b0a1504201fdd3c6cda838b00dc5cf2f3b34dc7078c0f13ac86",
+    "enterprises.csv 5d4eb188af473955b46f92a4199845bde228d9782b242a4bf5019a702dd8d721",
     "enterprises.parquet e00b6aa7ee4638f0d86d119497b33cde60ee686fc06754b6f1d5cfa0b54250ad",
     "history.csv dcead7886c406ed99c79be6d942586c85235d387ba4bd16329d4915c769d2b88",
     "low_efficiency.csv 7c9ce0fc72f3a94c2a831806b07efc652adb258025fcbde591cff5f1a2670b59",
     "parcels.geojson ea4d0d0406dd0f32cbdb0bfbff3252b66f3822d172f06b96c4257d210dd2d513",
     "reclaim_blocks.geojson f9d0263596c6caeb3de303d04d6cf89816e52e57e92ea64528152e42ee627a5b",
-    "report.html f98d20e4032c249a0dfa4b9511274d01460bc159d3c41269a2791895a3f71097",
-    "summary.json 39ea3ea930bdff00ab94ea8f089025eb6f03efbd1cf05f8d819a2fb582f8c47b",
+    "report.html bb27674eeb513d1f032a59b59d58ba68f106b61bb785f9d167162f5328794dc0",
+    "summary.json bab76a5908130c57325b20d7a4c73eaaf2255186be1af6e4b4bfc7bab0c9078b",
 ];
 const LONLAT_5: &[&str] = &[
     "alerts.csv 31d49c4e1a4127a78f1e8ecfa07b062e9a855bdd6a48345c188e15d690658aeb",
@@ -104,8 +104,8 @@ const LONLAT_5: &[&str] = &[
     "low_efficiency.csv ab8676ffcee9695cddabd065e8f9f56c928471cfa104abf948efec76d325c6ff",
     "parcels.geojson c67ba5962df72cb22866cc11e90602956aff27956690bb8e5b02866c7230637d",
     "reclaim_blocks.geojson 2a1fff03aacfb57604ee5dc15e54d25bebc61f9a8e1ed7dac16ca22b9f1df157",
-    "report.html 0d64e9ab716efff9c47f64fcf492706701abf25300d94c22bdc3dde1b6cb9055",
-    "summary.json c2a01a0d6b87bd065d890173c25d55522e29f6f3683e966fad98e031643e05db",
+    "report.html 598282121d3a090653f2780db979a48cdb0440ae53fbc33de136fd4f851fbb9b",
+    "summary.json 822d102ac771db2b13443427f4d8ef9e7ab0ef5fc65c66fbd087af983a90736e",
 ];
 const GAUSS_KRUGER_11: &[&str] = &[
     "alerts.csv 419554b6945536ee53c23434607f7b47c3997b32d2dbe521c9202ffdc5d02893",
@@ -117,6 +117,6 @@ const GAUSS_KRUGER_11: &[&str] = &[
     "low_efficiency.csv 81d743f30c669c92d5d619b9c88c70335d9f12f44871030b305e2f56a340954b",
     "parcels.geojson 59aba1382d656143bf1ad02354cfaef154b0813b999b7595e75435f645e71016",
     "reclaim_blocks.geojson 929d81d5d2afff0b3ab6db353fa7c9ad35d5f2342d5ee72bb4640f5f174d0b63",
-    "report.html 94e866404ad34f4430ec86dca8dc958234758fe50faf471a39e40ffceadca8f3",
-    "summary.json 750128d111fac45a4a55d6856c3f6e47f0eb73086d39ca62a8511d009c2a3e2c",
+    "report.html c78b89119c03776df3185716cbc85c9927f002955187348daf282bfbb7948062",
+    "summary.json 2ee7fdaae1716a50e76b9b1f009907e38eafde681eb872b14013839eb12ecc39",
 ];

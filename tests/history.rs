@@ -70,6 +70,15 @@ fn history_rows_and_class_prev() {
     assert_eq!(years(&z), [(2022, Class::D), (2024, Class::D)]);
     let prev = |c: &str| eval.history.class_prev(f64_at(&eval, c, "code_id").expect("id") as u32, 2024);
     assert_eq!((prev(&x), prev(&z)), (Some(Class::D), None));
+    // explain tells the same history; every draw keeps a score-mode D a D.
+    let e = muchan::explain::explain(&eval, &[], &x).expect("explained");
+    assert_eq!(e.history.iter().map(|y| (y.year, y.class)).collect::<Vec<_>>(), years(&x));
+    assert_eq!((e.class_prev, e.d_streak), (Some(Class::D), Some(3)));
+    let text = e.text(muchan::output::Lang::En);
+    assert!(
+        text.contains("class last year D; consecutive years of class D 3\nstability: D in 100% of draws\n"),
+        "{text}"
+    );
 }
 
 /// One code's results as the history and as a run with `--year` give them.
@@ -116,7 +125,8 @@ fn history_of_year(eval: &Evaluation, year: i32) -> Results {
 #[test]
 fn history_agrees_with_an_evaluation_of_each_year() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = GenerateOptions { enterprises: 300, seed: 3, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises: 300, seed: 3, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, dir.path()).expect("generate");
     // The generated adjustments have no year: they would count in whichever year is evaluated.
     std::fs::remove_file(dir.path().join("adjustments.csv")).expect("remove");

@@ -4,7 +4,7 @@
 mod common;
 use common::{assert_no_duplicates, assert_same_results, run_muchan, write_reordered_county};
 use muchan::config::Config;
-use muchan::domain::Group;
+use muchan::domain::{County, Group};
 use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::pipeline::{self, Evaluation};
 use muchan::quality::Ledger;
@@ -48,7 +48,8 @@ fn evaluate(dir: &Path) -> Evaluation {
 
 /// A generated county without faults (lon/lat parcels) in `dir`.
 fn county(dir: &Path, seed: u64, enterprises: usize) {
-    let options = GenerateOptions { enterprises, seed, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises, seed, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, dir).expect("generate");
 }
 
@@ -137,7 +138,7 @@ proptest! {
     #[test]
     fn money_times_ten_changes_no_class(seed in 0u64..10_000, enterprises in 60usize..200) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let options = GenerateOptions { enterprises, seed, crs: OutputCrs::LonLat, year: 2024, messy: false };
+        let options = GenerateOptions { enterprises, seed, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
         generate(&options, dir.path()).expect("generate");
         rewrite(&dir.path().join("enterprises.csv"), |h, v, row| {
             if h == "是否规上" && v.is_empty() {
@@ -155,7 +156,7 @@ proptest! {
             });
         }
         let second = evaluate(dir.path());
-        let benchmark = |e: &Evaluation| e.rating.benchmark(Group::Above, "tax_per_mu").unwrap_or(f64::NAN);
+        let benchmark = |e: &Evaluation| e.rating.benchmark(&County::default(), Group::Above, "tax_per_mu").unwrap_or(f64::NAN);
         prop_assert!((benchmark(&second) / benchmark(&first) - 10.0).abs() < 1e-9, "the money was multiplied");
         prop_assert_eq!(before, classes(&second));
     }

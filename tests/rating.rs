@@ -27,7 +27,7 @@ fn aggregate_benchmarks_scores_classes_and_surcharge() {
     );
     write(dir.path(), "parcels.geojson", &parcels_for(&[(&a, 10.0), (&b, 10.0), (&c, 10.0)]));
     let (eval, _) = evaluate(dir.path(), "");
-    let bench = &eval.rating.benchmarks[&Group::Below];
+    let bench = &eval.rating.counties[0].benchmarks[&Group::Below];
     assert_close(bench["tax_per_mu"].value, 2.0, 1e-12);
     assert_close(bench["tax_per_kwh"].value, 2.0, 1e-12);
     assert_close(f64_at(&eval, &a, "total_score"), 50.0, 1e-9);

@@ -373,7 +373,14 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 fn one_county_in_every_format_gives_the_same_results() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("geojson");
-    let options = GenerateOptions { enterprises: 300, seed: 21, crs: OutputCrs::GaussKruger, year: 2024, messy: false };
+    let options = GenerateOptions {
+        enterprises: 300,
+        seed: 21,
+        crs: OutputCrs::GaussKruger,
+        year: 2024,
+        messy: false,
+        counties: None,
+    };
     generate(&options, &data).expect("generate");
     let variants: Vec<(&str, PathBuf)> =
         ["shp_cpg", "shp_language_byte", "gpkg", "spreadsheets", "txt_ledger", "north_first"]

@@ -14,8 +14,8 @@
 
 use muchan::output::Lang;
 use muchan::output::report::{
-    LandWork, MAX_PARCELS_DRAWN, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem,
-    ReportReview, report_html,
+    LandWork, MAX_PARCELS_DRAWN, Ranking, ReportAlert, ReportBlock, ReportData, ReportEnterprise, ReportFragile,
+    ReportParcel, ReportProblem, ReportReview, report_html,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -138,6 +138,11 @@ fn grid(side: usize, zh: bool) -> ReportData {
                 reasons: if k.is_multiple_of(7) { "idle".into() } else { String::new() },
                 scattered: k.is_multiple_of(13),
                 low_efficiency: k.is_multiple_of(17),
+                warnings: if !k.is_multiple_of(7) && k.is_multiple_of(17) {
+                    "power_drop".into()
+                } else {
+                    String::new()
+                },
                 rings,
             });
         }
@@ -164,6 +169,7 @@ fn grid(side: usize, zh: bool) -> ReportData {
         rank: Some(rank),
         class: CLASSES[(rank as usize) % 4].into(),
         note: "dormant_power; no_tax".into(),
+        trend: (2020..=2024).map(|y| (y, CLASSES[(rank as usize + y as usize) % 4].into())).collect(),
     };
     let ranking = |group: &str, n: i64| Ranking {
         group: group.into(),
@@ -195,6 +201,21 @@ fn grid(side: usize, zh: bool) -> ReportData {
         rankings: vec![ranking("above", 900), ranking("below", 500)],
         zombies: (1..=30).map(|r| enterprise(r, 30.0, "below")).collect(),
         high_emission: (1..=12).map(|r| enterprise(r, 40.0, "above")).collect(),
+        month: Some(9),
+        visits: (1..=12)
+            .map(|r| ReportAlert {
+                firm: enterprise(r, 50.0, "above"),
+                rule: ["power_drop", "tax_drop", "dormant_watch", "sliding"][r as usize % 4].into(),
+                evidence: "2024-07..09 kWh −42%, −38%, −51% y/y; total 71.25 (2023) → 52.10 (2024), −27%".into(),
+            })
+            .collect(),
+        fragile: (1..=5)
+            .map(|r| ReportFragile {
+                firm: enterprise(r, 60.0, "below"),
+                stability: 0.5 + 0.05 * r as f64,
+                range: "A-C".into(),
+            })
+            .collect(),
         problems: vec![
             problem("unmatched_code", "warning", 12),
             problem("invalid_geometry", "error", 3),
@@ -313,10 +334,13 @@ fn check(test: &str, data: &ReportData, mode: &str, drawn: usize) -> Option<Stri
         assert_eq!(body_attr(&dom, "data-marks"), body_attr(&dom, "data-scattered"), "{at}: scattered plots marked");
         let scattered = data.parcels.iter().filter(|p| p.scattered && !p.rings.is_empty()).count();
         assert_eq!(body_attr(&dom, "data-scattered"), Some(scattered.to_string()), "{at}: scattered plots");
+        let warned = data.parcels.iter().filter(|p| !p.warnings.is_empty() && !p.rings.is_empty()).count();
+        let warned = if mode == "parks" { 0 } else { warned };
+        assert_eq!(body_attr(&dom, "data-warned"), Some(warned.to_string()), "{at}: parcels of firms to visit");
         let numbered: usize = body_attr(&dom, "data-block-labels").and_then(|n| n.parse().ok()).unwrap_or(0);
         assert!(numbered >= data.blocks.len().min(1), "{at}: no reclaim block numbered on the map");
         assert!(dom.contains(&format!("data-mode=\"{mode}\"")), "{at}: map mode");
-        for id in ["figures", "zombies", "high-emission", "blocks", "problems"] {
+        for id in ["figures", "visits", "fragile", "zombies", "high-emission", "blocks", "problems"] {
             assert!(dom.contains(&format!("id=\"{id}\"")), "{at}: no #{id}");
         }
         for r in &data.rankings {
@@ -378,6 +402,11 @@ fn check_sample_lists(dom: &str, data: &ReportData, eval: &muchan::pipeline::Eva
     assert!(dom.contains(&format!("data-fig=\"high-emission\"><b>{}</b>", f.high_emission)), "双高 figure");
     assert_eq!(data.zombies.len() as u64, f.zombies, "every zombie listed");
     assert_eq!(data.high_emission.len() as u64, f.high_emission, "every 双高 listed");
+    let fired = |fragile: bool| {
+        eval.alerts.by_row.iter().flatten().filter(|a| (a.rule.as_str() == "fragile") == fragile).count()
+    };
+    assert_eq!((data.visits.len(), data.fragile.len()), (fired(false), fired(true)), "every warning listed");
+    assert!(data.fragile.windows(2).all(|w| w[0].stability <= w[1].stability), "least stable first");
 }
 
 /// The sample county's report in `lang`, checked in the browser with its lists; its DOM and data
@@ -401,7 +430,19 @@ fn sample_county_report_renders_in_a_browser() {
 #[test]
 fn sample_county_report_in_chinese() {
     let Some((dom, data)) = check_sample("sample_county_report_in_chinese", Lang::Zh) else { return };
-    for english in [">above<", ">below<", "above</b>", "below</b>", "dormant_power", "no_tax<", "persistent_losses"] {
+    for english in [
+        ">above<",
+        ">below<",
+        "above</b>",
+        "below</b>",
+        "dormant_power",
+        "no_tax<",
+        "persistent_losses",
+        "power_drop",
+        "tax_drop",
+        "dormant_watch",
+        ">sliding<",
+    ] {
         assert!(!dom.contains(english), "{english} left in English");
     }
     for chinese in

@@ -17,7 +17,8 @@ fn permutation(n: usize) -> Vec<usize> {
 fn shuffled_inputs_give_identical_results() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (data, shuffled) = (dir.path().join("data"), dir.path().join("shuffled"));
-    let options = GenerateOptions { enterprises: 600, seed: 9, crs: OutputCrs::LonLat, year: 2024, messy: false };
+    let options =
+        GenerateOptions { enterprises: 600, seed: 9, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
     generate(&options, &data).expect("generate");
     write_reordered_county(&data, &shuffled, &mut permutation);
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));

@@ -11,7 +11,8 @@ fn chinese(text: &str) -> bool {
 
 fn messy_county() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let options = GenerateOptions { enterprises: 400, seed: 5, crs: OutputCrs::LonLat, year: 2024, messy: true };
+    let options =
+        GenerateOptions { enterprises: 400, seed: 5, crs: OutputCrs::LonLat, year: 2024, messy: true, counties: None };
     generate(&options, dir.path()).expect("generate");
     dir
 }

@@ -11,6 +11,7 @@
 //! | `quality`         | src/quality.rs                                                 |
 //! | `config`          | src/config.rs                                                  |
 //! | `domain`          | src/domain.rs                                                  |
+//! | `dates`           | src/dates.rs                                                   |
 //! | `input::*`        | src/input/ (every file but mod.rs)                             |
 //! | `input::parquet`  | fuzz/src/parquet_stub.rs (an error: Parquet needs polars)      |
 //! | `land::*`         | src/land/{area,repair}.rs                                      |
@@ -33,6 +34,9 @@ pub mod config;
 
 #[path = "../../src/domain.rs"]
 pub mod domain;
+
+#[path = "../../src/dates.rs"]
+pub mod dates;
 
 #[path = "../../src/spatial/mod.rs"]
 pub mod spatial;

@@ -43,6 +43,10 @@ pub struct GenerateArgs {
     /// Inject the problems real exports have (bad cells and codes, GBK, broken rings…).
     #[arg(long)]
     pub messy: bool,
+    /// Spread the enterprises over this many counties and name each row's and parcel's county
+    /// (a 区县 column), for `evaluation.partition = "county"`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub counties: Option<u32>,
     /// The folder to write.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
@@ -67,6 +71,7 @@ pub fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         },
         year: args.year,
         messy: args.messy,
+        counties: args.counties.map(|n| n as usize),
     };
     std::fs::create_dir_all(&args.out)?;
     let report = write_data(&options, &args.out)?;

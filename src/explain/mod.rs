@@ -1,7 +1,8 @@
 //! Explanations: how one enterprise's class came about, step by step — its figures year by
 //! year, adjustments, parcels (with their building intensity and 低效 tests), leases and 标准地
-//! commitments, land, each indicator's numbers, total, rank, class
-//! and why in plain words, how far the next class is, flags with their evidence, and the data
+//! commitments, land, each indicator's numbers, total, rank, class and why in plain words,
+//! how far the next class is, flags with their evidence, its class over the years (SPEC §16),
+//! how stable its class is, its early warnings, and the data
 //! problems touching it. [`explain`] gathers the numbers (`muchan explain --json` prints them);
 //! [`Explanation::text`] tells them in English or Chinese ([`text`]).
 
@@ -9,14 +10,17 @@ mod text;
 
 pub use text::readable;
 
+use crate::alerts::Alert;
 use crate::config::{ClassMode, Config};
 use crate::domain::{Class, Evidence, Group, LowTest, ReviewStatus, Status};
+use crate::history::YearResult;
 use crate::input::tables::COMMITTED;
 use crate::numbers::round6;
 use crate::pipeline::Evaluation;
 use crate::quality::{Issue, Message};
 use crate::rating::classes::{forced_d, ranks_within};
 use crate::rating::indicators::{benchmark_column, score_column, value_column};
+use crate::rating::stability::Spread;
 use polars::prelude::*;
 use serde::Serialize;
 
@@ -182,6 +186,15 @@ pub struct Explanation {
     pub zombie_evidence: Vec<Evidence>,
     pub high_energy_emission: Option<bool>,
     pub fragmented_pieces: usize,
+    /// Its result in each year of the history (SPEC §16), oldest first.
+    pub history: Vec<YearResult>,
+    pub class_prev: Option<Class>,
+    pub d_streak: Option<i64>,
+    /// Its classes over the stability draws (rated enterprises, with draws).
+    pub stability: Option<Spread>,
+    /// Its early warnings at `alert_month`, in the rules' order.
+    pub alerts: Vec<Alert>,
+    pub alert_month: Option<u32>,
     pub problems: Vec<Issue>,
 }
 
@@ -218,6 +231,7 @@ pub fn explain(eval: &Evaluation, issues: &[Issue], code: &str) -> Option<Explan
     let group = row.text("group").as_deref().and_then(Group::parse);
     let status = row.text("status").as_deref().and_then(Status::parse);
     let flags = eval.flags.get(code);
+    let id = row.int("code_id").map(|id| id as u32);
     Some(Explanation {
         credit_code: code.to_string(),
         name: row.text("name"),
@@ -250,6 +264,12 @@ pub fn explain(eval: &Evaluation, issues: &[Issue], code: &str) -> Option<Explan
         zombie_evidence: flags.map(|f| f.zombie.evidence.clone()).unwrap_or_default(),
         high_energy_emission: flags.and_then(|f| f.high_energy_emission),
         fragmented_pieces: flags.map_or(0, |f| f.fragmented_pieces),
+        history: id.map_or(Vec::new(), |id| eval.history.of(id).to_vec()),
+        class_prev: id.and_then(|id| eval.history.class_prev(id, eval.year)),
+        d_streak: row.int("d_streak"),
+        stability: eval.stability.by_row.get(i).copied().flatten(),
+        alerts: eval.alerts.by_row.get(i).cloned().unwrap_or_default(),
+        alert_month: eval.alerts.month,
         problems: issues.iter().filter(|p| p.key == code).cloned().collect(),
         group,
     })

@@ -3,8 +3,10 @@
 
 use super::{Band, ClassReason, Explanation, LeaseLine, ParcelLine, YearLine};
 use crate::domain::{Class, Evidence, Group, ReclaimReason};
+use crate::history::YearResult;
 use crate::numbers::with_thousands;
 use crate::output::Lang;
+use crate::rating::stability::Spread;
 use std::fmt::Write as _;
 
 /// A number for reading: two decimals from 1 up, four below (six below 0.0001), thousands
@@ -74,6 +76,12 @@ struct Words {
     commitments: &'static str,
     /// review year, damages (万元), idle years, idle fee (万元), due next year
     review: [&'static str; 5],
+    class_by_year: &'static str,
+    /// class last year, consecutive years of class D
+    streak: [&'static str; 2],
+    stability: &'static str,
+    /// early warnings, the latest month after them (`{m}` its number), none
+    alerts: [&'static str; 3],
 }
 
 const EN: Words = Words {
@@ -105,6 +113,10 @@ const EN: Words = Words {
     intensity: ["plot ratio", "coverage", "minimum", "低效"],
     commitments: "标准地 commitments (committed → actual, ratio)",
     review: ["review", "damages (万元)", "idle years", "idle fee (万元)", "review due next year"],
+    class_by_year: "class by year",
+    streak: ["class last year", "consecutive years of class D"],
+    stability: "stability",
+    alerts: ["early warnings", " (month {m})", "none"],
 };
 
 const ZH: Words = Words {
@@ -136,6 +148,10 @@ const ZH: Words = Words {
     intensity: ["容积率", "建筑系数", "下限", "低效认定"],
     commitments: "标准地承诺（承诺值 → 实际值，比值）",
     review: ["复核年度", "违约金（万元）", "闲置年数", "闲置费（万元）", "明年到期复核"],
+    class_by_year: "历年类别",
+    streak: ["上年类别", "连续D类年数"],
+    stability: "类别稳定度",
+    alerts: ["监测预警", "（{m}月）", "无"],
 };
 
 impl Explanation {
@@ -163,6 +179,7 @@ impl Explanation {
         self.land(&mut out, w, lang);
         self.scores(&mut out, w, lang);
         self.flags(&mut out, w, lang);
+        self.over_time(&mut out, w, lang);
         if !self.problems.is_empty() {
             let _ = writeln!(out, "\n{}:", w.problems);
             for p in &self.problems {
@@ -396,6 +413,78 @@ impl Explanation {
             let _ = writeln!(out, "  {}", evidence_text(e, lang));
         }
     }
+
+    /// Its class by year, the D run, how stable its class is and its early warnings (SPEC §16).
+    fn over_time(&self, out: &mut String, w: &Words, lang: Lang) {
+        let years: Vec<String> = self.history.iter().map(|y| class_year_text(y, lang)).collect();
+        let years = if years.is_empty() { "—".to_string() } else { years.join(" · ") };
+        let _ = writeln!(out, "\n{}: {years}", w.class_by_year);
+        let _ = writeln!(
+            out,
+            "{} {}; {} {}",
+            w.streak[0],
+            self.class_prev.map_or("—".to_string(), |c| class_label(c, lang)),
+            w.streak[1],
+            readable(self.d_streak.map(|d| d as f64))
+        );
+        if let (Some(class), Some(spread)) = (self.class, &self.stability) {
+            let _ = writeln!(out, "{}: {}", w.stability, stability_text(class, spread, lang));
+        }
+        let month = self.alert_month.map_or(String::new(), |m| w.alerts[1].replace("{m}", &m.to_string()));
+        let none = if self.alerts.is_empty() { format!(" {}", w.alerts[2]) } else { String::new() };
+        let _ = writeln!(out, "{}{month}:{none}", w.alerts[0]);
+        for a in &self.alerts {
+            let rule = match lang {
+                Lang::En => a.rule.as_str().to_string(),
+                Lang::Zh => format!("{} ({})", lang.alert_rule(a.rule), a.rule),
+            };
+            let _ = writeln!(out, "  {rule}: {}", a.evidence);
+        }
+    }
+}
+
+/// A class as a sentence names it: `B`, `B类`.
+fn class_label(class: Class, lang: Lang) -> String {
+    match lang {
+        Lang::En => class.as_str().to_string(),
+        Lang::Zh => format!("{class}类"),
+    }
+}
+
+/// One year of the history: `2023 B (total 71.5, rank 4)`, or `2022 N (no_land)` unrated.
+fn class_year_text(y: &YearResult, lang: Lang) -> String {
+    let class = class_label(y.class, lang);
+    match (y.total_score, y.rank, lang) {
+        (Some(total), Some(rank), Lang::En) => {
+            format!("{} {class} (total {}, rank {rank})", y.year, readable(Some(total)))
+        }
+        (Some(total), Some(rank), Lang::Zh) => {
+            format!("{}年 {class}（综合得分 {}，排名 {rank}）", y.year, readable(Some(total)))
+        }
+        (_, _, Lang::En) => format!("{} {class} ({})", y.year, y.status),
+        (_, _, Lang::Zh) => format!("{}年 {class}（{}）", y.year, lang.status(y.status)),
+    }
+}
+
+/// How stable a class is over the draws: `B in 87 % of draws, otherwise C`, naming the other
+/// classes of its range (`otherwise A or C`, `otherwise B to D`).
+fn stability_text(class: Class, spread: &Spread, lang: Lang) -> String {
+    let share = format!("{}%", (spread.share * 100.0).round());
+    let others: Vec<Class> =
+        Class::RATED.into_iter().filter(|c| *c != class && spread.best <= *c && *c <= spread.worst).collect();
+    let (or, to) = if lang == Lang::Zh { ("或", "至") } else { (" or ", " to ") };
+    let others = match others.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [first, second] => Some(format!("{first}{or}{second}")),
+        [first, .., last] => Some(format!("{first}{to}{last}")),
+    };
+    match (lang, others) {
+        (Lang::En, None) => format!("{class} in {share} of draws"),
+        (Lang::En, Some(others)) => format!("{class} in {share} of draws, otherwise {others}"),
+        (Lang::Zh, None) => format!("{share} 的抽样为{class}类"),
+        (Lang::Zh, Some(others)) => format!("{share} 的抽样为{class}类，其余为{others}类"),
+    }
 }
 
 /// The group's name as a sentence uses it.
@@ -576,5 +665,20 @@ mod tests {
         assert_eq!(percent(0.2), "20%");
         assert_eq!(percent(0.025), "2.5%");
         assert_eq!([1, 2, 3, 4, 11, 12, 13, 21, 54].map(ordinal).join(" "), "1st 2nd 3rd 4th 11th 12th 13th 21st 54th");
+    }
+
+    #[test]
+    fn stability_reads_as_a_sentence() {
+        let spread = |share, best, worst| Spread { share, best, worst };
+        let en = |class, s: Spread| stability_text(class, &s, Lang::En);
+        assert_eq!(en(Class::B, spread(0.87, Class::B, Class::C)), "B in 87% of draws, otherwise C");
+        assert_eq!(en(Class::B, spread(0.5, Class::A, Class::C)), "B in 50% of draws, otherwise A or C");
+        assert_eq!(en(Class::A, spread(0.4, Class::A, Class::D)), "A in 40% of draws, otherwise B to D");
+        assert_eq!(en(Class::D, spread(1.0, Class::D, Class::D)), "D in 100% of draws");
+        // 0.625 of the draws rounds to 63 %.
+        let zh = |class, s: Spread| stability_text(class, &s, Lang::Zh);
+        assert_eq!(zh(Class::C, spread(0.625, Class::B, Class::C)), "63% 的抽样为C类，其余为B类");
+        assert_eq!(zh(Class::A, spread(0.4, Class::A, Class::D)), "40% 的抽样为A类，其余为B至D类");
+        assert_eq!(zh(Class::D, spread(1.0, Class::D, Class::D)), "100% 的抽样为D类");
     }
 }

@@ -111,7 +111,7 @@ pub fn zombie_column(verdicts: &[Verdict]) -> Column {
 }
 
 /// Every code's flags: its zombie verdict (by code id, from [`judge_zombies`]), 双高 against
-/// its group's benchmarks, and `pieces` for fragmented holdings.
+/// its county's group's benchmarks, and `pieces` for fragmented holdings.
 pub fn flag_enterprises(
     mut zombies: Vec<Verdict>,
     rating: &Rating,
@@ -124,14 +124,14 @@ pub fn flag_enterprises(
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
     let mut flags = Flags::default();
-    for i in 0..frame.height() {
+    for (i, county) in rating.county_of_rows().enumerate() {
         let (Some(c), Some(id)) = (code.get(i), code_id.get(i)) else { continue };
         let high = group.get(i).and_then(Group::parse).map(|g| {
             high_emission::is_high_energy_emission(
                 energy_value.get(i),
-                rating.benchmark(g, "va_per_energy"),
+                rating.benchmark(county, g, "va_per_energy"),
                 emission_value.get(i),
-                rating.benchmark(g, "va_per_emission"),
+                rating.benchmark(county, g, "va_per_emission"),
             )
         });
         let verdict = zombies.get_mut(id as usize).map(std::mem::take).unwrap_or_default();

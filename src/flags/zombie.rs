@@ -41,7 +41,7 @@ impl Verdict {
 pub fn monthly_electricity(energy: &EnergyTotals, code: &str, year: i32) -> Option<MonthlyKwh> {
     let (_, _, e) = energy.of_code(code).iter().find(|(_, y, _)| *y == year)?;
     let months = e.months.as_ref()?;
-    Some((1..=12).zip(months.iter()).filter_map(|(m, total)| total.map(|kwh| (m, kwh))).collect())
+    Some((1..=12).filter_map(|m| Some((m, months.get(m)?))).collect())
 }
 
 /// Whether month `m` is dormant (SPEC §8): under `kwh`, an absent month counting as 0; `None`

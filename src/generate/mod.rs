@@ -57,6 +57,9 @@ pub struct GenerateOptions {
     /// Inject the problems real exports have (rare bad cells, codes, months, geometry,
     /// GBK enterprises, BOM on tax).
     pub messy: bool,
+    /// Spread the enterprises over this many counties (instead of one per 2,000 firms) and
+    /// write each row's and parcel's county (`所属区县`, `区县`).
+    pub counties: Option<usize>,
 }
 
 /// What was written.
@@ -101,18 +104,19 @@ const LAND_STREAM: u64 = 4;
 /// Writes a synthetic data folder into `out_dir` (created when missing).
 pub fn generate(options: &GenerateOptions, out_dir: &Path) -> io::Result<GenerateReport> {
     std::fs::create_dir_all(out_dir)?;
+    let county_firms = options.counties.map_or(COUNTY_FIRMS, |n| options.enterprises.div_ceil(n.max(1)).max(1));
     let mut run = Run {
         options,
-        tables: Tables::create(out_dir, options.messy)?,
+        tables: Tables::create(out_dir, options.messy, options.counties.is_some())?,
         geo: GeoSink::create(&out_dir.join("parcels.geojson"), options.crs)?,
         land: LandWork::create(out_dir, options.crs)?,
-        grid: Grid::new(options.enterprises.div_ceil(COUNTY_FIRMS)),
+        grid: Grid::new(options.enterprises.div_ceil(county_firms)),
         next_firm: 0,
         parks: 0,
         orphans: 0,
     };
     for county in 0..run.grid.counties {
-        let firms = COUNTY_FIRMS.min(options.enterprises - county * COUNTY_FIRMS);
+        let firms = county_firms.min(options.enterprises - county * county_firms);
         let mut rng = stream(options.seed, COUNTY_STREAM, county as u64);
         for (index, size) in park_sizes(&mut rng, firms).into_iter().enumerate() {
             if size > 0 {
@@ -177,6 +181,12 @@ impl Grid {
     }
 }
 
+/// Where a park's parcels lie: the park, and the county when counties are named.
+struct Place<'a> {
+    park: &'a str,
+    county: Option<&'a str>,
+}
+
 /// State of one generation run.
 struct Run<'a> {
     options: &'a GenerateOptions,
@@ -209,13 +219,15 @@ impl Run<'_> {
             }
         }
         let layout = layout::lay_out(&mut rng, &firms, opts.year);
+        let named_county = opts.counties.is_some().then_some(county_name.as_str());
         for firm in &firms {
-            self.tables.firm(&mut rng, &mut messer, firm, &park_name)?;
+            self.tables.firm(&mut rng, &mut messer, firm, &park_name, named_county)?;
         }
         self.orphan_tax(&mut messer, &region, size)?;
         let frame = Frame::new(&mut rng, self.grid.slot_centre(county, index), layout.width, layout.height);
         let ids = parcel_ids(&mut messer, &region, index, layout.parcels.len());
-        self.parcels(&mut messer, &layout, &firms, &ids, &park_name, &frame)?;
+        let place = Place { park: &park_name, county: named_county };
+        self.parcels(&mut messer, &layout, &firms, &ids, &place, &frame)?;
         let land = ParkLand {
             parcels: &layout.parcels,
             ids: &ids,
@@ -244,7 +256,7 @@ impl Run<'_> {
         layout: &ParkLayout,
         firms: &[Firm],
         ids: &[String],
-        park: &str,
+        place: &Place,
         frame: &Frame,
     ) -> io::Result<()> {
         for (parcel, id) in layout.parcels.iter().zip(ids) {
@@ -255,7 +267,8 @@ impl Run<'_> {
                 parcel_id: id,
                 holder: parcel.owner.map_or("", |f| names::code_str(&firms[f].code)),
                 land_use: parcel.land_use,
-                park,
+                park: place.park,
+                county: place.county,
                 registered_mu: registered,
                 status: parcel.status,
             };

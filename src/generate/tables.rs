@@ -28,6 +28,7 @@ const VETOES: [&str; 3] = ["重大安全生产事故", "重大环境污染事件
 /// Text cells of an enterprise row decided once per firm-year (so a duplicate repeats them).
 struct RowText<'a> {
     park: &'a str,
+    county: Option<&'a str>,
     scale: &'static str,
     exempt: &'static str,
 }
@@ -52,10 +53,16 @@ pub struct RowCounts {
 
 impl Tables {
     /// Creates the five files; messy data comes as GBK enterprises and a BOM on tax.
-    pub fn create(dir: &Path, messy: bool) -> io::Result<Tables> {
+    /// With `counties`, enterprises get a `所属区县` column after the park.
+    pub fn create(dir: &Path, messy: bool, counties: bool) -> io::Result<Tables> {
         let (gbk, bom) = if messy { (Encoding::Gbk, Encoding::Utf8Bom) } else { (Encoding::Utf8, Encoding::Utf8) };
+        let header = if counties {
+            ENTERPRISES_HEADER.replacen("所属园区,", "所属园区,所属区县,", 1)
+        } else {
+            ENTERPRISES_HEADER.to_string()
+        };
         Ok(Tables {
-            enterprises: CsvSink::create(dir, "enterprises.csv", ENTERPRISES_HEADER, gbk)?,
+            enterprises: CsvSink::create(dir, "enterprises.csv", &header, gbk)?,
             tax: CsvSink::create(dir, "tax.csv", TAX_HEADER, bom)?,
             energy: CsvSink::create(dir, "energy.csv", ENERGY_HEADER, Encoding::Utf8)?,
             leases: CsvSink::create(dir, "leases.csv", LEASES_HEADER, Encoding::Utf8)?,
@@ -74,7 +81,14 @@ impl Tables {
     }
 
     /// All rows of one firm.
-    pub fn firm(&mut self, rng: &mut SmallRng, messer: &mut Messer, firm: &Firm, park: &str) -> io::Result<()> {
+    pub fn firm(
+        &mut self,
+        rng: &mut SmallRng,
+        messer: &mut Messer,
+        firm: &Firm,
+        park: &str,
+        county: Option<&str>,
+    ) -> io::Result<()> {
         let latest = firm.years.last().map_or(0, |y| y.year);
         for year in &firm.years {
             let scale = if rng.random_bool(0.05) {
@@ -91,7 +105,7 @@ impl Tables {
             } else {
                 ""
             };
-            let cells = RowText { park, scale, exempt };
+            let cells = RowText { park, county, scale, exempt };
             self.enterprise_row(messer, firm, &cells, year)?;
             if messer.chance(0.005) {
                 self.enterprise_row(messer, firm, &cells, year)?;
@@ -115,6 +129,9 @@ impl Tables {
         s.text(cells.scale);
         s.text(firm.industry.code);
         s.text(cells.park);
+        if let Some(county) = cells.county {
+            s.text(county);
+        }
         for value in [y.revenue, y.value_added, y.profit] {
             m.number(s, value, 2);
         }

@@ -19,7 +19,7 @@ const FILES: [&str; 8] = [
 ];
 
 fn options(enterprises: usize, crs: OutputCrs, messy: bool) -> GenerateOptions {
-    GenerateOptions { enterprises, seed: 7, crs, year: 2024, messy }
+    GenerateOptions { enterprises, seed: 7, crs, year: 2024, messy, counties: None }
 }
 
 fn run(opts: &GenerateOptions) -> (tempfile::TempDir, GenerateReport) {

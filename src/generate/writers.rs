@@ -151,21 +151,26 @@ pub struct ParcelProps<'a> {
     pub holder: &'a str,
     pub land_use: &'a str,
     pub park: &'a str,
+    /// Written only when counties are named.
+    pub county: Option<&'a str>,
     pub registered_mu: f64,
     pub status: &'a str,
 }
 
 impl<'a> ParcelProps<'a> {
     /// The properties in order, under the names cadastres use.
-    pub fn fields(&self) -> [(&'static str, Field<'a>); 6] {
+    pub fn fields(&self) -> Vec<(&'static str, Field<'a>)> {
+        let county = self.county.map(|c| ("区县", Field::Text(c)));
         [
             ("宗地编号", Field::Text(self.parcel_id)),
             ("权利人代码", Field::Text(self.holder)),
             ("土地用途", Field::Text(self.land_use)),
             ("园区", Field::Text(self.park)),
-            ("登记面积", Field::Number(self.registered_mu, 2)),
-            ("状态", Field::Text(self.status)),
         ]
+        .into_iter()
+        .chain(county)
+        .chain([("登记面积", Field::Number(self.registered_mu, 2)), ("状态", Field::Text(self.status))])
+        .collect()
     }
 }
 

@@ -17,18 +17,38 @@ use std::sync::Mutex;
 
 /// The sum of the values present of one column; `None` while no value is present.
 #[derive(Debug, Clone, Default)]
-pub struct Total(Option<FSum>);
+pub struct Total(Sum);
+
+/// A sum while it is taken: one value is held as it is (the exact sum of one value, which
+/// most months of most codes have), partials only from the second on.
+#[derive(Debug, Clone, Default)]
+enum Sum {
+    #[default]
+    Empty,
+    One(f64),
+    Many(FSum),
+}
 
 impl Total {
     pub fn add(&mut self, value: Option<f64>) {
-        if let Some(v) = value {
-            self.0.get_or_insert_with(FSum::new).add(v);
-        }
+        let Some(v) = value else { return };
+        self.0 = match std::mem::take(&mut self.0) {
+            Sum::Empty => Sum::One(v),
+            Sum::One(first) => Sum::Many(FSum::with_all([first, v])),
+            Sum::Many(mut sum) => {
+                sum.add(v);
+                Sum::Many(sum)
+            }
+        };
     }
 
     /// The correctly rounded sum, or `None` when no value was present.
     pub fn value(&self) -> Option<f64> {
-        self.0.as_ref().map(FSum::value)
+        match &self.0 {
+            Sum::Empty => None,
+            Sum::One(v) => Some(*v),
+            Sum::Many(sum) => Some(sum.value()),
+        }
     }
 }
 
@@ -39,10 +59,46 @@ pub struct YearEnergy {
     pub electricity_kwh: Option<f64>,
     pub energy_tce: Option<f64>,
     pub emissions: Option<f64>,
-    /// Electricity per month (index 0 is January) of a year with kept months: `None` for a
-    /// month without rows (or not kept), `Some(None)` for one whose rows have no value. Years
-    /// with no kept month keep none.
-    pub months: Option<Box<[Option<Option<f64>>; 12]>>,
+    /// Electricity by month of a year with kept months; years with no kept month keep none.
+    pub months: Option<Box<Months>>,
+}
+
+/// One code's electricity by month in one year, compactly (a province keeps hundreds of
+/// thousands): a sum per month, and which months have rows and which a value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Months {
+    kwh: [f64; 12],
+    /// Bit m − 1: month m has rows.
+    rows: u16,
+    /// Bit m − 1: month m has a value.
+    valued: u16,
+}
+
+impl Months {
+    /// Month `m` (1–12): `None` without rows (or not kept), `Some(None)` when its rows have no
+    /// value.
+    pub fn get(&self, m: u32) -> Option<Option<f64>> {
+        let bit = 1u16.checked_shl(m.checked_sub(1)?).filter(|b| *b & 0x0FFF != 0)?;
+        (self.rows & bit != 0).then(|| (self.valued & bit != 0).then(|| self.kwh[m as usize - 1]))
+    }
+
+    /// The last month with rows.
+    pub fn last_with_rows(&self) -> Option<u32> {
+        (self.rows != 0).then(|| 16 - self.rows.leading_zeros())
+    }
+
+    fn rounded(sums: &[Option<Total>; 12]) -> Months {
+        let mut months = Months::default();
+        for (i, total) in sums.iter().enumerate() {
+            let Some(total) = total else { continue };
+            months.rows |= 1 << i;
+            if let Some(kwh) = total.value() {
+                months.valued |= 1 << i;
+                months.kwh[i] = kwh;
+            }
+        }
+        months
+    }
 }
 
 /// [`YearEnergy`] while it is being summed.
@@ -73,10 +129,7 @@ impl YearSums {
             electricity_kwh: self.electricity_kwh.value(),
             energy_tce: self.energy_tce.value(),
             emissions: self.emissions.value(),
-            months: self
-                .months
-                .as_ref()
-                .map(|months| Box::new(months.each_ref().map(|m| m.as_ref().map(Total::value)))),
+            months: self.months.as_deref().map(|sums| Box::new(Months::rounded(sums))),
         }
     }
 }
@@ -116,7 +169,7 @@ impl EnergyTotals {
     /// The last month with rows in `year` (SPEC §16's latest month M), when any row has one.
     pub fn last_month(&self, year: i32) -> Option<u32> {
         let months = self.years.iter().filter(|(_, y, _)| *y == year).filter_map(|(_, _, e)| e.months.as_ref());
-        months.filter_map(|m| m.iter().rposition(Option::is_some)).max().map(|i| i as u32 + 1)
+        months.filter_map(|m| m.last_with_rows()).max()
     }
 }
 
@@ -226,9 +279,10 @@ mod tests {
         assert_eq!(b.energy_tce, None, "no value present is missing, not 0");
         assert_eq!(b.emissions, Some(0.30000000000000004));
         let months = b.months.as_ref().expect("evaluation year months");
-        assert_eq!(months[0], Some(Some(0.30000000000000004)));
-        assert!(months[1].is_none(), "February has no rows");
-        assert_eq!(months[2], Some(None), "March has rows, no value");
+        assert_eq!(months.get(1), Some(Some(0.30000000000000004)));
+        assert!(months.get(2).is_none(), "February has no rows");
+        assert_eq!(months.get(3), Some(None), "March has rows, no value");
+        assert_eq!((months.get(0), months.get(13), months.last_with_rows()), (None, None, Some(3)));
         assert!(totals.of_code("A")[0].2.months.is_none(), "other years keep no months");
         assert!(totals.of_code("C").is_empty());
         assert_eq!(totals.last_month(2024), Some(3), "March has rows, though no value");
@@ -244,8 +298,22 @@ mod tests {
         sums.add(vec![row("A", 2022, Some(12), Some(7.0)), row("A", 2022, Some(1), Some(1.0))]);
         let totals = sums.finish();
         let months = totals.of_code("A")[0].2.months.as_ref().expect("December 2022 is kept");
-        assert_eq!((months[11], months[0]), (Some(Some(7.0)), None));
+        assert_eq!((months.get(12), months.get(1)), (Some(Some(7.0)), None));
         assert_eq!(totals.years[0].2.electricity_kwh, Some(8.0), "the year's sum has every month");
+    }
+
+    #[test]
+    fn one_value_is_its_own_sum() {
+        for v in [0.1, -0.0, 1e300, -3.5] {
+            let mut total = Total::default();
+            total.add(Some(v));
+            assert_eq!(total.value().map(f64::to_bits), Some(FSum::with_all([v]).value().to_bits()));
+            total.add(None);
+            total.add(Some(0.2));
+            assert_eq!(total.value().map(f64::to_bits), Some(FSum::with_all([v, 0.2]).value().to_bits()));
+        }
+        assert_eq!(Total::default().value(), None);
+        assert_eq!(std::mem::size_of::<Option<Total>>(), std::mem::size_of::<FSum>(), "no bigger than a sum");
     }
 
     #[test]

@@ -22,6 +22,7 @@ const CODE: &[&str] = &["统一社会信用代码", "社会信用代码", "信�
 const YEAR: &[&str] = &["年份", "年度"];
 const MONTH: &[&str] = &["月份", "月"];
 const PARCEL_ID: &[&str] = &["宗地编号", "地块编号"];
+const COUNTY: &[&str] = &["区县", "县区", "所属区县", "行政区划", "行政区划代码"];
 
 pub const ENTERPRISES: &[ColumnSpec] = &[
     req("credit_code", CODE),
@@ -30,6 +31,7 @@ pub const ENTERPRISES: &[ColumnSpec] = &[
     col("scale", &["规模", "是否规上"]),
     col("industry", &["行业代码", "所属行业", "行业"]),
     col("park", &["园区", "所属园区"]),
+    col("county", COUNTY),
     col("revenue", &["营业收入", "主营业务收入", "销售收入"]),
     col("value_added", &["工业增加值", "增加值"]),
     col("profit", &["利润总额"]),
@@ -95,7 +97,7 @@ pub const PARCEL_LEDGER: &[ColumnSpec] = &[
     col("park", &["园区", "所属园区"]),
     col("registered_mu", &["登记面积", "registered"]),
     col("status", &["状态"]),
-    col("county", &["区县", "县区", "所属区县", "行政区划", "行政区划代码"]),
+    col("county", COUNTY),
     col("start_due", &["约定开工日期"]),
     col("started", &["实际开工日期"]),
     col("completion_due", &["约定竣工日期"]),
@@ -128,6 +130,9 @@ pub const COMMITMENTS: &[ColumnSpec] = &[
     col("plot_ratio", &["容积率"]),
     col("coverage", &["建筑系数", "建筑密度"]),
 ];
+
+/// A parcel's county (SPEC §17), looked up among the properties a parcel carries.
+pub const PARCEL_COUNTY: &[ColumnSpec] = &[col("county", COUNTY)];
 
 /// A header as it is compared: trimmed, one unit suffix dropped, English lower-cased.
 pub fn normalize_header(raw: &str) -> String {

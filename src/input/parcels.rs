@@ -77,6 +77,14 @@ impl ParcelFeature {
         }
     }
 
+    /// Its county (SPEC §17): the carried property `county` (as a ledger sets it), else the
+    /// first named by one of its aliases (区县, 所属区县…).
+    pub fn county(&self) -> Option<String> {
+        let named = || self.other_properties.iter().find(|(k, _)| canonical(headers::PARCEL_COUNTY, k).is_some());
+        let value = self.other_properties.get("county").or_else(|| named().map(|(_, v)| v))?;
+        Some(property_text(value)).filter(|t| !t.trim().is_empty())
+    }
+
     /// SPEC §2: idle when status is `idle` (any case) or contains 闲置.
     pub fn is_idle(&self) -> bool {
         self.status.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case("idle") || s.contains("闲置"))

@@ -91,10 +91,11 @@ fn read_shapes(path: &Path) -> Result<Vec<Result<Option<RawPolygons>, GeometryPr
 }
 
 /// Checks the sizes a .shp's records claim before the `shapefile` crate trusts them: each
-/// record lies within the file, and a polygon's parts and points fit in its record (the crate
-/// reserves memory for the counts it reads, so a damaged count of 10⁹ parts would exhaust
-/// memory instead of being an error); so do multipoints' and multipatches' counts. `Err` is
-/// (record number from 1, why).
+/// record lies within the file, a polygon's parts and points fit in its record, and its parts
+/// start in order within its points (the crate reserves memory for the counts it reads, and
+/// for the difference of two part starts, so a damaged count of 10⁹ parts, or a part starting
+/// at −2³¹, would exhaust memory instead of being an error); so do multipoints' and
+/// multipatches' counts. `Err` is (record number from 1, why).
 fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
     let be = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
     let le = |at: usize| bytes.get(at..at + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
@@ -124,8 +125,24 @@ fn check_record_sizes(bytes: &[u8]) -> Result<(), (usize, String)> {
             if parts < 0 || points < 0 || header + per_part * parts + 16 * points > length as i64 {
                 return Err((record, format!("{parts} parts and {points} points do not fit in {length} bytes")));
             }
+            let starts = (0..parts as usize).map(|part| le(content + header as usize + 4 * part).map(i64::from));
+            parts_in_order(starts, points).map_err(|why| (record, why))?;
         }
         at = content + length;
+    }
+    Ok(())
+}
+
+/// Part starts (read from the record, `None` when cut short) that rise, never fall, from 0 up
+/// to at most `points`.
+fn parts_in_order(starts: impl Iterator<Item = Option<i64>>, points: i64) -> Result<(), String> {
+    let mut previous = 0;
+    for (part, start) in starts.enumerate() {
+        let start = start.ok_or("its shape is cut short")?;
+        if start < previous || start > points {
+            return Err(format!("part {} starts at point {start}, outside {previous}..={points}", part + 1));
+        }
+        previous = start;
     }
     Ok(())
 }
@@ -343,6 +360,12 @@ mod tests {
         };
         let good = [shp.clone(), record(1, 4, (44 + 4 + 64) / 2)].concat();
         assert_eq!(check_record_sizes(&good), Ok(()));
+        let mut backwards = record(2, 4, (44 + 8 + 64) / 2);
+        backwards[8 + 44..8 + 52].copy_from_slice(&[0, 0, 0, 0, 0xb8, 0xff, 0xff, 0xff]);
+        let backwards = [shp.clone(), backwards].concat();
+        assert!(
+            check_record_sizes(&backwards).is_err_and(|(n, why)| n == 1 && why.contains("part 2 starts at point -72"))
+        );
         let huge = [shp.clone(), record(750_000_000, 4, (44 + 4 + 64) / 2)].concat();
         assert!(check_record_sizes(&huge).is_err_and(|(n, why)| n == 1 && why.contains("750000000 parts")));
         let mut cut = record(1, 4, 1_000_000);

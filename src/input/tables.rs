@@ -27,6 +27,8 @@ pub struct EnterpriseRow {
     pub above: Option<bool>,
     pub industry: Option<String>,
     pub park: Option<String>,
+    /// Its county (SPEC §17).
+    pub county: Option<String>,
     pub revenue: Option<f64>,
     pub value_added: Option<f64>,
     pub profit: Option<f64>,
@@ -303,6 +305,7 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
             above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
             industry: r.text("industry"),
             park: r.text("park"),
+            county: r.text("county"),
             revenue: r.number("revenue"),
             value_added: r.number("value_added"),
             profit: r.number("profit"),
@@ -682,7 +685,7 @@ mod tests {
         let totals = read_energy(&raw, 2023, KeptMonths::of_year(2023), &ledger).expect("reads");
         assert_eq!(totals.rows(), 1);
         let months = totals.years[0].2.months.as_ref().expect("months of 2023");
-        assert_eq!(months[11], Some(Some(5.0)));
+        assert_eq!(months.get(12), Some(Some(5.0)));
         assert_eq!(ledger.sorted()[0].code, "bad_month");
     }
 }

@@ -1,7 +1,7 @@
 //! `alerts.csv` (SPEC §16): one row per fired early-warning rule — `credit_code, name, park,
 //! class, alert, evidence, month` — by code, then in the rules' order; UTF-8 with BOM like the
-//! other CSVs, Chinese headers and class names with `--lang zh` (rule names stay English, as
-//! zombie rules and data-quality codes do, so that tools can join on them).
+//! other CSVs, Chinese headers, class and rule names with `--lang zh` (the evidence stays
+//! English).
 
 use super::cells::safe_text;
 use super::lang::Lang;
@@ -24,7 +24,7 @@ pub fn alerts_csv(eval: &Evaluation, lang: Lang, w: &mut dyn std::io::Write) -> 
                 safe_text(names.get(i).unwrap_or("")),
                 safe_text(parks.get(i).unwrap_or("")),
                 lang.value("class", classes.get(i).unwrap_or("")),
-                alert.rule.as_str().to_string(),
+                lang.alert_rule(alert.rule).to_string(),
                 safe_text(&alert.evidence),
                 month.clone(),
             ])?;

@@ -1,6 +1,7 @@
 //! `enterprises.csv` (UTF-8 with BOM, opens in Excel) and `enterprises.parquet`: one row per
 //! credit code in the order of SPEC §7, with the columns of SPEC §10 and, after `dq`, those of
-//! clarification 4 that this run computes (`points_to_next_class`).
+//! clarification 4 that this run computes (`points_to_next_class`); `county` after
+//! `credit_code` when the run is partitioned.
 
 use super::cells::column_cells;
 use super::lang::Lang;
@@ -18,9 +19,12 @@ pub struct EnterpriseTable {
     pub frame: DataFrame,
 }
 
-/// The SPEC §10 column names, in order, for a run's scheme indicators.
-pub fn column_names(indicators: &[String]) -> Vec<String> {
-    let head = ["credit_code", "name", "group", "park", "industry", "status", "land_mu"];
+/// The SPEC §10 column names, in order, for a run's scheme indicators; `county` after
+/// `credit_code` when the run is partitioned (SPEC §17).
+pub fn column_names(indicators: &[String], partitioned: bool) -> Vec<String> {
+    let county = partitioned.then_some("county");
+    let head =
+        ["credit_code"].into_iter().chain(county).chain(["name", "group", "park", "industry", "status", "land_mu"]);
     let tail = [
         "adjustment",
         "total_score",
@@ -41,7 +45,7 @@ pub fn column_names(indicators: &[String]) -> Vec<String> {
     ];
     let per_indicator =
         indicators.iter().flat_map(|name| [value_column(name), benchmark_column(name), score_column(name)]);
-    head.iter().map(|s| s.to_string()).chain(per_indicator).chain(tail.iter().map(|s| s.to_string())).collect()
+    head.map(|s| s.to_string()).chain(per_indicator).chain(tail.iter().map(|s| s.to_string())).collect()
 }
 
 /// The data_quality codes touching each credit code: issues keyed by the code, and issues
@@ -84,7 +88,7 @@ impl EnterpriseTable {
         }
         with_extra.with_column(eval.alerts.column())?;
         let indicators = eval.config.scheme_indicator_names();
-        let names = column_names(&indicators);
+        let names = column_names(&indicators, eval.rating.partitioned);
         let selected: Vec<Expr> = names
             .iter()
             .map(|n| if n == "credit_code" { col("code").alias("credit_code") } else { col(n.as_str()) })

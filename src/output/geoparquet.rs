@@ -60,7 +60,7 @@ pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Resul
     let users = users(eval)?;
     let geometries: Vec<_> = eval.parcels.parcels.land.values().iter().map(|m| m.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(
-        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &users).to_map(),
+        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &users, eval.rating.partitioned).to_map(),
         &geometries,
         PARCEL_KINDS,
         crs(eval),

@@ -1,13 +1,14 @@
 //! Languages of the outputs meant for people (`--lang`): English, or Chinese headers and
 //! Chinese names of every value a person reads — classes, groups, statuses, severities, zombie
-//! rules, reclaim reasons and data-problem codes — and the Chinese data-problem messages.
+//! rules, early-warning rules, reclaim reasons and data-problem codes — and the Chinese
+//! data-problem messages.
 //! Machine outputs (Parquet, GeoJSON property names and values, codes) stay in English so
 //! that tools keep working.
 //!
 //! The names of domain values are keyed by their types (`Class`, `Group`, …), not by text;
 //! the outputs that carry text columns parse them back first ([`Lang::value`]).
 
-use crate::domain::{Class, Group, LowTest, ReclaimReason, ReviewStatus, Status, ZombieRule};
+use crate::domain::{AlertRule, Class, Group, LowTest, ReclaimReason, ReviewStatus, Status, ZombieRule};
 use crate::quality::{Issue, Severity};
 use crate::rating::catalog::BUILT_IN;
 
@@ -88,6 +89,14 @@ const HEADERS: &[(&str, &str)] = &[
     ("completion_due", "约定竣工日期"),
     ("completed", "实际竣工日期"),
     ("low_efficiency", "低效认定"),
+    ("county", "区县"),
+    ("rated", "参评企业数"),
+    ("tax_per_mu_yoy", "亩均税收同比"),
+    ("va_per_mu_yoy", "亩均增加值同比"),
+    ("a", "A类"),
+    ("b", "B类"),
+    ("c", "C类"),
+    ("d", "D类"),
 ];
 
 /// Chinese names of the input tables (SPEC §2, §13) and of the benchmarks, as data problems
@@ -241,6 +250,19 @@ impl Lang {
         }
     }
 
+    pub fn alert_rule(self, rule: AlertRule) -> &'static str {
+        if self == Lang::En {
+            return rule.as_str();
+        }
+        match rule {
+            AlertRule::PowerDrop => "用电量下降",
+            AlertRule::TaxDrop => "税收下降",
+            AlertRule::DormantWatch => "停产观察",
+            AlertRule::Sliding => "效益下滑",
+            AlertRule::Fragile => "类别不稳定",
+        }
+    }
+
     pub fn reclaim_reason(self, reason: ReclaimReason) -> &'static str {
         if self == Lang::En {
             return reason.as_str();
@@ -309,7 +331,8 @@ impl Lang {
 
     /// Whether the values of the output column `column` are translated.
     pub fn translates(self, column: &str) -> bool {
-        ["class", "class_prev", "group", "status", "severity", "zombie_rules"].contains(&column) && self == Lang::Zh
+        ["class", "class_prev", "group", "status", "severity", "zombie_rules", "alerts"].contains(&column)
+            && self == Lang::Zh
     }
 
     /// A value of the output column `column` as a person reads it; a text that is none of the
@@ -324,10 +347,11 @@ impl Lang {
                 "group" => Group::parse(v).map(|g| self.group(g)),
                 "status" => Status::parse(v).map(|s| self.status(s)),
                 "severity" => Severity::ALL.into_iter().find(|s| s.as_str() == v).map(|s| self.severity(s)),
+                "alerts" => AlertRule::parse(v).map(|r| self.alert_rule(r)),
                 _ => ZombieRule::parse(v).map(|r| self.zombie_rule(r)),
             }
         };
-        if column == "zombie_rules" {
+        if column == "zombie_rules" || column == "alerts" {
             return value.split(';').map(|v| one(v).unwrap_or(v)).collect::<Vec<_>>().join(";");
         }
         one(value).map_or_else(|| value.to_string(), str::to_string)
@@ -356,11 +380,14 @@ mod tests {
         assert!(Status::ALL.iter().all(|&s| chinese(Lang::Zh.status(s))));
         assert!(Severity::ALL.iter().all(|&s| chinese(Lang::Zh.severity(s))));
         assert!(ZombieRule::ALL.iter().all(|&r| chinese(Lang::Zh.zombie_rule(r))));
+        assert!(AlertRule::ALL.iter().all(|&r| chinese(Lang::Zh.alert_rule(r))));
         assert!(ReclaimReason::ALL.iter().all(|&r| chinese(Lang::Zh.reclaim_reason(r))));
         assert!(LowTest::ALL.iter().all(|&t| chinese(Lang::Zh.low_test(t))));
         assert!(ReviewStatus::ALL.iter().all(|&s| chinese(Lang::Zh.review_status(s))));
         assert_eq!(Lang::Zh.value("zombie_rules", "no_tax;insolvent"), "连续零税收;资不抵债");
         assert_eq!(Lang::Zh.value("group", "above"), "规上");
+        assert_eq!(Lang::Zh.value("alerts", "power_drop;fragile"), "用电量下降;类别不稳定");
+        assert_eq!(Lang::En.value("alerts", "power_drop;fragile"), "power_drop;fragile");
         assert_eq!(Lang::Zh.problem("unmatched_code"), "无当年企业数据");
         assert_eq!(Lang::En.problem("unmatched_code"), "unmatched_code");
         assert_eq!(Lang::Zh.table("parcels"), "宗地");

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod blocks;
 pub mod cells;
 pub mod commitments;
+pub mod counties;
 pub mod enterprises;
 pub mod geoparquet;
 pub mod history;
@@ -158,6 +159,9 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
             timed(laps, "write history", || {
                 write_atomic_with(out, "history.csv", |w| history::history_csv(eval, lang, w))?;
                 write_atomic_with(out, "alerts.csv", |w| alerts::alerts_csv(eval, lang, w))?;
+                if eval.rating.partitioned {
+                    write_atomic_with(out, "counties.csv", |w| counties::counties_csv(eval, lang, w))?;
+                }
                 Ok(())
             })
         }),

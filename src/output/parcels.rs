@@ -219,13 +219,17 @@ pub fn users(eval: &Evaluation) -> PolarsResult<HashMap<&str, User<'_>>> {
         .collect())
 }
 
-/// The properties of a parcel, in order: muchan's, then the input's others.
-pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User<'a>>) -> Props<'a> {
+/// The properties of a parcel, in order: muchan's (with `county` after `parcel_id` when the
+/// run is `partitioned`), then the input's others.
+pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User<'a>>, partitioned: bool) -> Props<'a> {
     let (f, m) = (p.feature, p.land);
     let code = (!f.user.is_empty()).then_some(f.user.as_str());
     let user = code.and_then(|u| users.get(u)).copied().unwrap_or_default();
-    let mut props = vec![
-        ("parcel_id", Prop::Text(Some(&f.parcel_id))),
+    let mut props = vec![("parcel_id", Prop::Text(Some(&f.parcel_id)))];
+    if partitioned {
+        props.push(("county", Prop::Text(Some(p.county.as_str()))));
+    }
+    props.extend([
         ("credit_code", Prop::Text(code)),
         ("land_use", Prop::Text(f.land_use.as_deref())),
         ("park", Prop::Text(f.park.as_deref())),
@@ -235,10 +239,11 @@ pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User
         ("user_name", Prop::Text(user.name)),
         ("total_score", Prop::Number(user.total_score)),
         ("zombie", user.zombie.map_or(Prop::Text(None), Prop::Bool)),
-    ];
+    ]);
     spatial_properties(&p, &mut props);
     building_properties(&p, &mut props);
-    let others = f.other_properties.iter().filter(|(key, _)| !PROPERTIES.contains(&key.as_str()));
+    let ours = |key: &str| PROPERTIES.contains(&key) || (partitioned && key == "county");
+    let others = f.other_properties.iter().filter(|(key, _)| !ours(key));
     props.extend(others.map(|(key, value)| (key.as_str(), Prop::Input(value))));
     Props(props)
 }
@@ -248,7 +253,7 @@ pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<(
     let users = users(eval)?;
     write_collection(eval, w, eval.parcels.len(), |i| {
         let parcel = eval.parcels.row(ParcelIx::at(i));
-        feature_bytes(parcel_properties(parcel, &users), parcel.land.geometry.as_ref())
+        feature_bytes(parcel_properties(parcel, &users, eval.rating.partitioned), parcel.land.geometry.as_ref())
     })
 }
 

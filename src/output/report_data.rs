@@ -1,17 +1,19 @@
 //! The data of `report.html`, gathered from an evaluation: parcels and blocks in metres, the
-//! key figures, class counts, score distributions, each group's top and bottom enterprises,
-//! the zombie and 双高 enterprises, the 标准地 land work, and problems by kind — every text in
-//! the page's language.
+//! key figures, class counts, score distributions, the firms to visit this month (early
+//! warnings, fragile classes), each group's top and bottom enterprises with their class by
+//! year, the zombie and 双高 enterprises, the 标准地 land work, and problems by kind — every
+//! text in the page's language.
 
 use super::Lang;
 use super::parcels::{User, users};
 use super::report::{
-    Figures, LandWork, Ranking, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportProblem, ReportReview,
+    Figures, LandWork, Ranking, ReportAlert, ReportBlock, ReportData, ReportEnterprise, ReportFragile, ReportParcel,
+    ReportProblem, ReportReview,
 };
 use super::summary::headline;
 use crate::commitments::{CommitmentReviews, Review};
-use crate::domain::ReviewStatus;
-use crate::domain::{Class, Group, NO_BUCKET, ReclaimReason};
+use crate::counties::indicators::work_report;
+use crate::domain::{AlertRule, Class, Group, NO_BUCKET, ReclaimReason, ReviewStatus};
 use crate::industry::describe;
 use crate::input::tables::COMMITTED;
 use crate::parcels::ParcelRow;
@@ -21,7 +23,7 @@ use crate::spatial::{GaussKruger, metric_projection};
 use geo::MultiPolygon;
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Enterprises listed at each end of a group's ranking.
 const LISTED: usize = 10;
@@ -39,6 +41,7 @@ fn rings(g: Option<&MultiPolygon<f64>>, projection: Option<&GaussKruger>) -> Vec
 /// One enterprise of the rating frame as the report lists it.
 struct Rated {
     code: String,
+    code_id: Option<u32>,
     name: Option<String>,
     group: Option<Group>,
     park: Option<String>,
@@ -58,10 +61,12 @@ fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
         (text("code")?, text("name")?, text("group")?, text("park")?, text("industry")?, text("class")?);
     let totals: Vec<Option<f64>> = f.column("total_score")?.f64()?.iter().collect();
     let ranks: Vec<Option<i64>> = f.column("rank")?.i64()?.iter().collect();
+    let ids: Vec<Option<u32>> = f.column("code_id")?.u32()?.iter().collect();
     let has_row: Vec<Option<bool>> = f.column("has_row")?.bool()?.iter().collect();
     Ok((0..f.height())
         .map(|i| Rated {
             code: codes[i].clone().unwrap_or_default(),
+            code_id: ids[i],
             name: names[i].clone(),
             group: groups[i].as_deref().and_then(Group::parse),
             park: parks[i].clone(),
@@ -86,6 +91,16 @@ fn listed(r: &Rated, lang: Lang) -> ReportEnterprise {
         rank: r.rank,
         class: r.class.map_or(String::new(), |c| c.as_str().to_string()),
         note: String::new(),
+        trend: Vec::new(),
+    }
+}
+
+/// An enterprise of a ranking: as listed, with its class by year.
+fn ranked(eval: &Evaluation, r: &Rated, lang: Lang) -> ReportEnterprise {
+    let history = r.code_id.map_or(&[][..], |id| eval.history.of(id));
+    ReportEnterprise {
+        trend: history.iter().map(|y| (y.year, y.class.as_str().to_string())).collect(),
+        ..listed(r, lang)
     }
 }
 
@@ -103,6 +118,11 @@ fn reasons_text(reasons: &[ReclaimReason], lang: Lang) -> String {
 pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsResult<ReportData> {
     let rated = rows(eval)?;
     let users = users(eval)?;
+    let (visits, fragile) = to_visit(eval, &rated, lang);
+    let mut warnings: HashMap<&str, Vec<&str>> = HashMap::new();
+    for v in &visits {
+        warnings.entry(v.firm.credit_code.as_str()).or_default().push(&v.rule);
+    }
     let table = &eval.parcels;
     let land = table.parcels.land.values();
     let projection = metric_projection(table.parcels.crs, land.iter().filter_map(|m| m.geometry.as_ref()));
@@ -121,6 +141,7 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
                 reasons: reasons_text(&r.reasons, lang),
                 scattered: n.scattered,
                 low_efficiency: r.reasons.contains(&ReclaimReason::LowEfficiency),
+                warnings: warnings.get(f.user.as_str()).map_or(String::new(), |w| w.join("; ")),
                 rings: rings(projected, None),
             }
         })
@@ -145,8 +166,9 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
         let park = r.park.clone().unwrap_or_else(|| NO_BUCKET.into());
         park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
     }
-    let (scores, rankings) = group_lists(&rated, lang);
+    let (scores, rankings) = group_lists(eval, &rated, lang);
     let h = headline(eval)?;
+    let work = work_report(&eval.yearly, eval.year, eval.rating.partitioned, &eval.config.targets)?;
     Ok(ReportData {
         year: eval.year,
         lang,
@@ -163,10 +185,15 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
         park_classes: park_classes.into_iter().map(|(park, classes)| (park, counts(classes.into_iter()))).collect(),
         scores,
         rankings,
+        month: eval.alerts.month,
+        visits,
+        fragile,
         zombies: flagged(eval, &rated, lang, |f| f.zombie.zombie),
         high_emission: flagged(eval, &rated, lang, |f| f.high_energy_emission == Some(true)),
         problems: problems(issues, lang),
         land_work: eval.commitments.as_ref().map(|c| land_work(c, lang)),
+        indicators: work.all,
+        county_indicators: work.counties.into_iter().collect(),
     })
 }
 
@@ -215,7 +242,7 @@ fn land_work(reviews: &CommitmentReviews, lang: Lang) -> LandWork {
 
 /// Per group, the totals of its rated enterprises, and its top and bottom enterprises (the
 /// rating frame is in rank order within each group).
-fn group_lists(rated: &[Rated], lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ranking>) {
+fn group_lists(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ranking>) {
     let mut scores = Vec::new();
     let mut rankings = Vec::new();
     for group in Group::ALL {
@@ -225,8 +252,8 @@ fn group_lists(rated: &[Rated], lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ran
         rankings.push(Ranking {
             group: lang.group(group).to_string(),
             key: group.as_str().to_string(),
-            top: members.iter().take(LISTED).map(|r| listed(r, lang)).collect(),
-            bottom: members.iter().rev().take(LISTED).map(|r| listed(r, lang)).collect(),
+            top: members.iter().take(LISTED).map(|r| ranked(eval, r, lang)).collect(),
+            bottom: members.iter().rev().take(LISTED).map(|r| ranked(eval, r, lang)).collect(),
         });
     }
     (scores, rankings)
@@ -250,6 +277,36 @@ fn flagged(
             Some(e)
         })
         .collect()
+}
+
+/// The firms to visit this month: the fired early-warning rules but `fragile` by rule then
+/// code, and the fragile firms least stable first (then by code). `rated` is in the rating
+/// frame's row order, as the alerts and the stability are.
+fn to_visit(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<ReportAlert>, Vec<ReportFragile>) {
+    let mut visits: Vec<(AlertRule, &str, ReportAlert)> = Vec::new();
+    let mut fragile: Vec<ReportFragile> = Vec::new();
+    for ((r, alerts), spread) in rated.iter().zip(&eval.alerts.by_row).zip(&eval.stability.by_row) {
+        for a in alerts {
+            if a.rule != AlertRule::Fragile {
+                let alert = ReportAlert {
+                    firm: listed(r, lang),
+                    rule: lang.alert_rule(a.rule).to_string(),
+                    evidence: a.evidence.clone(),
+                };
+                visits.push((a.rule, &r.code, alert));
+            } else if let Some(spread) = spread {
+                fragile.push(ReportFragile {
+                    firm: listed(r, lang),
+                    stability: spread.share,
+                    range: spread.range_text(),
+                });
+            }
+        }
+    }
+    visits.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    fragile
+        .sort_by(|a, b| a.stability.total_cmp(&b.stability).then_with(|| a.firm.credit_code.cmp(&b.firm.credit_code)));
+    (visits.into_iter().map(|(_, _, a)| a).collect(), fragile)
 }
 
 /// Problems by code and severity, each with its name and the first message in `lang`.

@@ -2,10 +2,11 @@
 //! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
 
 use super::manifest::counts;
+use crate::counties::indicators::work_report;
 use crate::domain::{Class, NO_BUCKET, Status};
 use crate::numbers::{keep_sorts, sorted_sum, sorted_sum_expr};
 use crate::pipeline::Evaluation;
-use crate::reclaim::reclaimable_by_park;
+use crate::reclaim::{reclaimable_by_county, reclaimable_by_park};
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -189,6 +190,31 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
     Ok(parks)
 }
 
+/// The benchmarks used: per group, or per county and group when partitioned (the empty
+/// county as `(none)`).
+fn benchmarks(eval: &Evaluation) -> serde_json::Result<Value> {
+    let rating = &eval.rating;
+    if !rating.partitioned {
+        return serde_json::to_value(rating.counties.first().map(|c| &c.benchmarks));
+    }
+    let by_county: Map<String, Value> = rating
+        .counties
+        .iter()
+        .map(|c| Ok((c.county.bucket().to_string(), serde_json::to_value(&c.benchmarks)?)))
+        .collect::<serde_json::Result<_>>()?;
+    Ok(Value::Object(by_county))
+}
+
+/// Counties as buckets (SPEC §17), with the reclaimable land of the parcels in each.
+fn counties(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
+    let mut counties = buckets(frame, "county")?;
+    for (county, mu) in reclaimable_by_county(&eval.parcels) {
+        let entry = counties.entry(county.bucket().to_string()).or_insert_with(|| json!({}));
+        entry["reclaimable_mu"] = json!(mu);
+    }
+    Ok(counties)
+}
+
 /// The early warning's latest month and how many codes each rule fired for (SPEC §16).
 fn alert_counts(eval: &Evaluation) -> Value {
     let counts: Map<String, Value> =
@@ -239,12 +265,17 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         "groups": buckets(frame, "group")?,
         "parks": parks(eval, frame)?,
         "industries": buckets(frame, "industry")?,
-        "benchmarks": serde_json::to_value(&eval.rating.benchmarks)?,
+        "benchmarks": benchmarks(eval)?,
         "yoy": yoy_all,
         "alerts": alert_counts(eval),
     });
     if let Some(reviews) = &eval.commitments {
         summary["commitments"] = super::commitments::summary(reviews);
     }
+    if eval.rating.partitioned {
+        summary["counties"] = Value::Object(counties(eval, frame)?);
+    }
+    let c = &eval.config;
+    summary["indicators"] = work_report(&eval.yearly, eval.year, eval.rating.partitioned, &c.targets)?.to_json();
     Ok(serde_json::to_vec_pretty(&summary)?)
 }

@@ -6,10 +6,11 @@
 use super::indicators::{Indicator, value_column};
 use super::status::{in_group, rated};
 use crate::config::{BenchmarkMethod, Config, Scope};
-use crate::domain::Group;
+use crate::domain::{County, Group};
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
 use crate::output::Lang;
 use crate::quality::{At, Ledger, Message};
+use foldhash::HashMap;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,41 +42,51 @@ pub struct Benchmark {
 /// Benchmarks per group, then indicator.
 pub type Benchmarks = BTreeMap<Group, BTreeMap<String, Benchmark>>;
 
-fn stats_frame(facts: &LazyFrame, ind: &Indicator, by: &[&str]) -> PolarsResult<DataFrame> {
-    let v = value_column(&ind.name);
-    let plan = facts
-        .clone()
-        .filter(rated().and(col(v.as_str()).is_not_null()))
-        .group_by(by.iter().map(|c| col(*c)).collect::<Vec<_>>())
-        .agg([
-            len().alias("count"),
-            (sorted_sum(col(ind.numerator.as_str())) / sorted_sum(col(ind.denominator.as_str())) * lit(ind.factor))
-                .alias("aggregate"),
-            col(v.as_str()).mean().alias("mean"),
-            col(v.as_str()).median().alias("median"),
-        ])
-        .sort(by.iter().map(|c| c.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default());
-    keep_sorts(plan).collect()
+/// The statistics of one indicator as aggregations named `<k>:<statistic>`: over the rows
+/// (of a group) whose value is defined.
+fn stats_exprs(k: usize, ind: &Indicator) -> [Expr; 4] {
+    let v = col(value_column(&ind.name).as_str());
+    let defined = v.clone().is_not_null();
+    let only = |e: Expr| e.filter(defined.clone());
+    let (numerator, denominator) = (only(col(ind.numerator.as_str())), only(col(ind.denominator.as_str())));
+    [
+        defined.clone().cast(DataType::UInt32).sum().alias(format!("{k}:count")),
+        (sorted_sum(numerator) / sorted_sum(denominator) * lit(ind.factor)).alias(format!("{k}:aggregate")),
+        only(v.clone()).mean().alias(format!("{k}:mean")),
+        only(v).median().alias(format!("{k}:median")),
+    ]
 }
 
-/// Reads the stats rows of a frame, keyed by the `by` columns joined with a tab.
-fn read_stats(df: &DataFrame, by: &[&str]) -> PolarsResult<Vec<(Vec<String>, Stats)>> {
+/// The statistics of every indicator (in order) over the rated enterprises of each set the
+/// `by` columns make, in one query; keyed by the sets' values (a missing value as `""`).
+fn stats_by(
+    facts: &LazyFrame,
+    indicators: &[Indicator],
+    by: &[&str],
+) -> PolarsResult<HashMap<Vec<String>, Vec<Stats>>> {
+    let aggs: Vec<Expr> = indicators.iter().enumerate().flat_map(|(k, ind)| stats_exprs(k, ind)).collect();
+    let plan = facts.clone().filter(rated()).group_by(by.iter().map(|c| col(*c)).collect::<Vec<_>>()).agg(aggs);
+    let df = keep_sorts(plan).collect()?;
     let keys: Vec<&StringChunked> =
         by.iter().map(|c| df.column(c).and_then(|c| c.str())).collect::<PolarsResult<_>>()?;
-    let count = df.column("count")?.cast(&DataType::UInt32)?;
-    let count = count.u32()?;
-    let aggregate = df.column("aggregate")?.f64()?;
-    let mean = df.column("mean")?.f64()?;
-    let median = df.column("median")?.f64()?;
+    let numbers = |k: usize, statistic: &str| df.column(&format!("{k}:{statistic}")).and_then(|c| c.f64().cloned());
+    let mut columns = Vec::with_capacity(indicators.len());
+    for k in 0..indicators.len() {
+        let count = df.column(&format!("{k}:count"))?.cast(&DataType::UInt32)?;
+        columns.push((count.u32()?.clone(), numbers(k, "aggregate")?, numbers(k, "mean")?, numbers(k, "median")?));
+    }
     Ok((0..df.height())
         .map(|i| {
-            let key = keys.iter().map(|k| k.get(i).unwrap_or("").to_string()).collect();
-            let stats = Stats {
-                count: count.get(i).unwrap_or(0),
-                aggregate: aggregate.get(i),
-                mean: mean.get(i),
-                median: median.get(i),
-            };
+            let key = keys.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect();
+            let stats = columns
+                .iter()
+                .map(|(count, aggregate, mean, median)| Stats {
+                    count: count.get(i).unwrap_or(0),
+                    aggregate: aggregate.get(i),
+                    mean: mean.get(i),
+                    median: median.get(i),
+                })
+                .collect();
             (key, stats)
         })
         .collect())
@@ -100,38 +111,67 @@ fn method_name(fixed: Option<f64>, method: BenchmarkMethod) -> String {
     }
 }
 
-/// Computes the benchmarks of every indicator in both groups.
-pub fn compute(facts: &LazyFrame, indicators: &[Indicator], config: &Config) -> PolarsResult<Benchmarks> {
-    let mut out = Benchmarks::new();
-    for ind in indicators {
-        let by_group = read_stats(&stats_frame(facts, ind, &["group"])?, &["group"])?;
-        let by_industry = read_stats(&stats_frame(facts, ind, &["group", "industry"])?, &["group", "industry"])?;
-        for (group, s) in config.groups.iter() {
-            let fixed = s.indicators.iter().find(|w| w.name == ind.name).and_then(|w| w.benchmark);
-            let stats = by_group.iter().find(|(k, _)| k[0] == group.as_str()).map(|(_, s)| s);
-            let industries = if s.scope == Scope::Industry && fixed.is_none() {
-                by_industry
-                    .iter()
-                    .filter(|(k, st)| k[0] == group.as_str() && !k[1].is_empty() && st.count >= MIN_INDUSTRY_MEMBERS)
-                    .map(|(k, st)| (k[1].clone(), pick(Some(st), s.benchmark)))
-                    .collect()
-            } else {
-                BTreeMap::new()
-            };
-            let benchmark = Benchmark {
-                value: fixed.or_else(|| pick(stats, s.benchmark)),
-                method: method_name(fixed, s.benchmark),
-                count: stats.map_or(0, |s| s.count),
-                industries,
-            };
-            out.entry(group).or_default().insert(ind.name.clone(), benchmark);
+/// Computes the benchmarks of every indicator in both groups of each of `counties` (by the
+/// `county` column when `partitioned`; else the one county of the whole run), in two queries:
+/// per group, and per group and industry when a scheme scores by industry.
+pub fn compute(
+    facts: &LazyFrame,
+    indicators: &[Indicator],
+    config: &Config,
+    counties: &[County],
+    partitioned: bool,
+) -> PolarsResult<Vec<Benchmarks>> {
+    let prefix: &[&str] = if partitioned { &["county"] } else { &[] };
+    let by = |rest: &[&'static str]| prefix.iter().chain(rest).copied().collect::<Vec<&str>>();
+    let by_group = stats_by(facts, indicators, &by(&["group"]))?;
+    let by_industry = if config.groups.iter().any(|(_, s)| s.scope == Scope::Industry) {
+        stats_by(facts, indicators, &by(&["group", "industry"]))?
+    } else {
+        HashMap::default()
+    };
+    let key = |county: &County, rest: &[&str]| -> Vec<String> {
+        let county = partitioned.then(|| county.as_str());
+        county.into_iter().chain(rest.iter().copied()).map(str::to_string).collect()
+    };
+    let benchmarks_of = |county: &County| {
+        let mut out = Benchmarks::new();
+        for (k, ind) in indicators.iter().enumerate() {
+            for (group, s) in config.groups.iter() {
+                let fixed = s.indicators.iter().find(|w| w.name == ind.name).and_then(|w| w.benchmark);
+                let stats = by_group.get(&key(county, &[group.as_str()])).map(|all| &all[k]);
+                let industries = if s.scope == Scope::Industry && fixed.is_none() {
+                    let here = key(county, &[group.as_str()]);
+                    by_industry
+                        .iter()
+                        .filter(|(key, all)| key[..here.len()] == here[..] && all[k].count >= MIN_INDUSTRY_MEMBERS)
+                        .filter_map(|(key, all)| {
+                            Some((key.last().filter(|i| !i.is_empty())?.clone(), pick(Some(&all[k]), s.benchmark)))
+                        })
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                };
+                let benchmark = Benchmark {
+                    value: fixed.or_else(|| pick(stats, s.benchmark)),
+                    method: method_name(fixed, s.benchmark),
+                    count: stats.map_or(0, |s| s.count),
+                    industries,
+                };
+                out.entry(group).or_default().insert(ind.name.clone(), benchmark);
+            }
         }
-    }
-    Ok(out)
+        out
+    };
+    Ok(counties.iter().map(benchmarks_of).collect())
 }
 
-/// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores.
-pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledger) {
+/// Reports each undefined (or ≤ 0) benchmark of an indicator a group scores (of `county`,
+/// when the run is partitioned).
+pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, county: Option<&County>, ledger: &Ledger) {
+    let (of_county, of_county_zh) = match county {
+        Some(c) => (format!("county {}: ", c.bucket()), format!("{}：", c.bucket())),
+        None => (String::new(), String::new()),
+    };
     for (group, scheme) in config.groups.iter() {
         for w in &scheme.indicators {
             let Some(b) = benchmarks.get(&group).and_then(|g| g.get(&w.name)) else { continue };
@@ -147,10 +187,10 @@ pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, ledger: &Ledge
                         "benchmark_undefined",
                         Message::new(
                             format!(
-                                "the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
+                                "{of_county}the {group} group's benchmark of {}{scope} is {shown}; the indicator scores 0 there",
                                 w.name
                             ),
-                            format!("{zh_group}组{zh_name}{zh_scope}的基准值为{shown_zh}，该指标在此得0分"),
+                            format!("{of_county_zh}{zh_group}组{zh_name}{zh_scope}的基准值为{shown_zh}，该指标在此得0分"),
                         ),
                     );
                 }

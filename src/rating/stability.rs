@@ -17,6 +17,7 @@
 //! A draw's random numbers come from a generator seeded with (seed, i) alone, and a tally is
 //! a count, a minimum and a maximum, so the result is the same on any number of threads.
 
+use super::Rating;
 use super::classes::{class_by_cuts, ranks_within, score_cuts};
 use super::indicators::score_column;
 use crate::config::{ClassMode, Classes, Config, Stability as Settings};
@@ -26,9 +27,10 @@ use polars::prelude::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// One rated enterprise's classes over the draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Spread {
     /// The share of draws giving the enterprise its class, in [0, 1].
     pub share: f64,
@@ -92,7 +94,7 @@ impl GroupDraws {
     }
 
     /// The rated enterprises of `group` in a rating frame.
-    fn from_frame(frame: &DataFrame, group: Group, config: &Config) -> PolarsResult<GroupDraws> {
+    fn from_frame(frame: &DataFrame, rows: Range<usize>, group: Group, config: &Config) -> PolarsResult<GroupDraws> {
         let scheme = config.groups.scheme(group);
         let (status, groups) = (frame.column("status")?.str()?, frame.column("group")?.str()?);
         let (veto, class) = (frame.column("veto")?.bool()?, frame.column("class")?.str()?);
@@ -102,15 +104,9 @@ impl GroupDraws {
             .iter()
             .map(|w| frame.column(&score_column(&w.name)).and_then(|c| c.f64()))
             .collect::<PolarsResult<_>>()?;
-        let mut draws = GroupDraws::new(
-            vec![Vec::new(); score_columns.len()],
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            scheme.classes.clone(),
-        );
-        draws.rows.clear();
-        for i in 0..frame.height() {
+        let no_scores = vec![Vec::new(); score_columns.len()];
+        let mut draws = GroupDraws::new(no_scores, Vec::new(), Vec::new(), Vec::new(), scheme.classes.clone());
+        for i in rows {
             let rated = status.get(i).and_then(Status::parse) == Some(Status::Rated)
                 && groups.get(i).and_then(Group::parse) == Some(group);
             let scores: Option<Vec<f64>> = score_columns.iter().map(|c| c.get(i)).collect();
@@ -402,23 +398,33 @@ impl Tally {
 }
 
 /// Runs the draws over groups (above, then below) and tallies each enterprise's classes:
-/// per group, per enterprise, its spread (`None` for all when there are no draws).
+/// per group, per enterprise, its spread (`None` for all when there are no draws). The groups
+/// are one run alone: one county, or the whole evaluation.
 pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<Spread>>> {
+    run_counties(&[groups], settings).pop().unwrap_or_default()
+}
+
+/// [`run_draws`] for several counties at once, each as if it were run alone: every county's
+/// draw `i` takes the factors of (seed, i) for its groups in order, so the draws are shared,
+/// one pass over the draws for all of them.
+fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
+    let groups: Vec<(usize, &GroupDraws)> = counties.iter().flat_map(|county| county.iter().enumerate()).collect();
+    let template = counties.first().copied().unwrap_or_default();
     let within: Vec<[usize; 3]> = groups
         .iter()
-        .map(|g| [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize))
+        .map(|(_, g)| [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize))
         .collect();
-    let empty = || groups.iter().map(|g| Tally::new(g.len())).collect::<Vec<_>>();
+    let empty = || groups.iter().map(|(_, g)| Tally::new(g.len())).collect::<Vec<_>>();
     let tallies = (0..settings.draws)
         .into_par_iter()
         .with_min_len(8)
         .fold(
             || (empty(), groups.iter().map(|_| Scratch::default()).collect::<Vec<_>>()),
             |(mut tallies, mut scratch), draw| {
-                let factors = factors(settings, draw, groups);
-                let each = groups.iter().zip(factors).zip(&within).zip(tallies.iter_mut().zip(&mut scratch));
-                for (((g, f), within), (tally, scratch)) in each {
-                    draw_totals(g, &f, &mut scratch.totals);
+                let factors = factors(settings, draw, template);
+                let each = groups.iter().zip(&within).zip(tallies.iter_mut().zip(&mut scratch));
+                for (((k, g), within), (tally, scratch)) in each {
+                    draw_totals(g, &factors[*k], &mut scratch.totals);
                     draw_classes(g, within, scratch);
                     tally.add(g, &scratch.classes);
                 }
@@ -427,18 +433,28 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
         )
         .map(|(tallies, _)| tallies)
         .reduce(empty, |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect());
-    tallies.iter().map(|t| t.spreads(settings.draws)).collect()
+    let mut spreads = tallies.iter().map(|t| t.spreads(settings.draws));
+    counties.iter().map(|county| spreads.by_ref().take(county.len()).collect()).collect()
 }
 
-/// The class stability of every rated enterprise of a rating frame.
-pub fn stability(frame: &DataFrame, config: &Config) -> PolarsResult<Stability> {
-    let groups: Vec<GroupDraws> =
-        Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, *g, config)).collect::<PolarsResult<_>>()?;
-    let spreads = run_draws(&groups, &config.stability);
+/// The class stability of every rated enterprise of a rating, county by county (each
+/// county's draws as if it were run alone).
+pub fn stability(rating: &Rating, config: &Config) -> PolarsResult<Stability> {
+    let frame = &rating.frame;
+    let counties: Vec<Vec<GroupDraws>> = rating
+        .counties
+        .iter()
+        .map(|county| {
+            Group::ALL.iter().map(|g| GroupDraws::from_frame(frame, county.rows.clone(), *g, config)).collect()
+        })
+        .collect::<PolarsResult<_>>()?;
+    let slices: Vec<&[GroupDraws]> = counties.iter().map(Vec::as_slice).collect();
     let mut by_row = vec![None; frame.height()];
-    for (g, spreads) in groups.iter().zip(spreads) {
-        for (&row, spread) in g.rows.iter().zip(spreads) {
-            by_row[row] = spread;
+    for (groups, spreads) in counties.iter().zip(run_counties(&slices, &config.stability)) {
+        for (g, spreads) in groups.iter().zip(spreads) {
+            for (&row, spread) in g.rows.iter().zip(spreads) {
+                by_row[row] = spread;
+            }
         }
     }
     Ok(Stability { by_row })

@@ -9,11 +9,8 @@ use polars::prelude::*;
 /// The group is the scale given; when it is missing, above if revenue ≥ 2000 万元, else below
 /// (a missing revenue counts as below).
 pub fn with_status(facts: LazyFrame, config: &Config, year: i32) -> LazyFrame {
-    let is_above = when(col("above").is_not_null())
-        .then(col("above"))
-        .otherwise(col("revenue").gt_eq(lit(2000.0)).fill_null(lit(false)));
     let group = when(col("has_row"))
-        .then(when(is_above).then(lit(Group::Above.as_str())).otherwise(lit(Group::Below.as_str())))
+        .then(when(is_above()).then(lit(Group::Above.as_str())).otherwise(lit(Group::Below.as_str())))
         .otherwise(lit(NULL).cast(DataType::String))
         .alias("group");
     let first_new_year = year - config.evaluation.new_years + 1;
@@ -31,6 +28,14 @@ pub fn with_status(facts: LazyFrame, config: &Config, year: i32) -> LazyFrame {
         .otherwise(status_lit(Status::Rated))
         .alias("status");
     facts.with_column(group).with_column(status)
+}
+
+/// Whether an enterprises row is above scale (规上): the scale given, else revenue ≥ 2000 万元
+/// (a missing revenue counts as below).
+pub fn is_above() -> Expr {
+    when(col("above").is_not_null())
+        .then(col("above"))
+        .otherwise(col("revenue").gt_eq(lit(2000.0)).fill_null(lit(false)))
 }
 
 fn status_lit(status: Status) -> Expr {

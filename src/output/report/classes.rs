@@ -30,7 +30,9 @@ impl ClassTable {
             .chain(data.class_counts.iter().map(|(c, _)| c.as_str()))
             .chain(data.park_classes.iter().flat_map(|(_, v)| v.iter().map(|(c, _)| c.as_str())))
             .chain(data.rankings.iter().flat_map(|r| r.top.iter().chain(&r.bottom)).map(|e| e.class.as_str()))
-            .chain(data.zombies.iter().chain(&data.high_emission).map(|e| e.class.as_str()));
+            .chain(data.zombies.iter().chain(&data.high_emission).map(|e| e.class.as_str()))
+            .chain(data.visits.iter().map(|a| a.firm.class.as_str()))
+            .chain(data.fragile.iter().map(|f| f.firm.class.as_str()));
         for code in seen {
             if !code.is_empty() && !entries.iter().any(|(c, _, _)| c == code) {
                 entries.push((code.to_string(), code.to_string(), OTHER_COLOR));

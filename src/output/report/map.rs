@@ -1,7 +1,8 @@
 //! The map's data, embedded in the page as compact JSON: coordinates in decimetres relative to
 //! the data's min corner, each ring delta-encoded, repeated strings interned; above
 //! [`MAX_PARCELS_DRAWN`] parcels, parks as hulls instead of parcels, and the scattered plots
-//! as points (`marks`).
+//! as points (`marks`). A parcel carries its user's early warnings, which the map outlines
+//! (parcels mode only).
 
 use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
@@ -13,8 +14,8 @@ use serde::Serialize;
 /// A ring: integer decimetres, first point from the origin then deltas, `x0,y0,dx1,dy1,…`.
 type Ring = Vec<i64>;
 /// id, user index, class index, park index, area, block id, reasons index, rings (−1: none),
-/// scattered (1) or not (0), 低效 (1) or not (0).
-type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>, u8, u8);
+/// scattered (1) or not (0), warnings index (−1: none), 低效 (1) or not (0).
+type ParcelRow<'a> = (&'a str, i64, i64, i64, f64, i64, i64, Vec<Ring>, u8, i64, u8);
 /// park index, parcels, area, main class index, hull ring, parcels per class (then none).
 type HullRow = (i64, u64, f64, i64, Ring, Vec<u64>);
 /// id, area, current tax, potential tax, gain, users, rings.
@@ -31,6 +32,8 @@ pub(super) struct MapData<'a> {
     users: Vec<(&'a str, Option<&'a str>)>,
     parks: Vec<&'a str>,
     reasons: Vec<&'a str>,
+    /// The early warnings of the parcels' users, as a person reads them.
+    warnings: Vec<&'a str>,
     parcels: Vec<ParcelRow<'a>>,
     hulls: Vec<HullRow>,
     blocks: Vec<BlockRow>,
@@ -140,6 +143,7 @@ impl<'a> MapData<'a> {
             users: Vec::new(),
             parks: Vec::new(),
             reasons: Vec::new(),
+            warnings: Vec::new(),
             parcels: Vec::new(),
             hulls: Vec::new(),
             blocks: data.blocks.iter().map(|b| block_row(b, &frame)).collect(),
@@ -161,6 +165,7 @@ impl<'a> MapData<'a> {
     fn parcels_rows(&mut self, data: &'a ReportData, classes: &ClassTable, frame: &Frame, parks: &mut Interner<'a>) {
         let mut users = Interner::new();
         let mut reasons = Interner::new();
+        let mut warnings = Interner::new();
         let mut names: Vec<Option<&'a str>> = Vec::new();
         for p in &data.parcels {
             let user = p.user.as_deref().map_or(-1, |u| users.get(u));
@@ -177,12 +182,14 @@ impl<'a> MapData<'a> {
                 if p.reasons.is_empty() { -1 } else { reasons.get(&p.reasons) },
                 frame.rings(&p.rings),
                 u8::from(p.scattered),
+                if p.warnings.is_empty() { -1 } else { warnings.get(&p.warnings) },
                 u8::from(p.low_efficiency),
             );
             self.parcels.push(row);
         }
         self.users = users.items.into_iter().zip(names).collect();
         self.reasons = reasons.items;
+        self.warnings = warnings.items;
     }
 }
 

@@ -1,12 +1,14 @@
 //! `report.html` (SPEC §10): one self-contained page a person reads — the key figures (rated,
 //! zombie and 双高 enterprises, surcharge total, reclaimable land), a map of the parcels
-//! coloured by their user's class with reclaim blocks numbered and scattered plots marked, park
-//! labels, a scale bar and a north arrow (pan, zoom, hover and click), score histograms per
-//! group, class counts per park, each group's top and bottom enterprises, the zombie and 双高
-//! enterprises, reclaim blocks ranked by gain, the land work of SPEC §14 (shortfalls with their
-//! damages, idle land, reviews due next year; 低效 parcels outlined on the map) and data
-//! problems by kind, in English or
-//! Chinese; its tables keep every column at least as wide as its words at 1366×768, and a print
+//! coloured by their user's class with reclaim blocks numbered, scattered plots marked and the
+//! parcels of the firms to visit and the 低效 parcels outlined, park labels, a scale bar and a
+//! north arrow (pan, zoom, hover and click), score histograms per group, class counts per park,
+//! the firms to visit this month (early warnings with their evidence, and the fragile classes,
+//! least stable first), each group's top and bottom enterprises with their class by year, the
+//! zombie and 双高 enterprises, reclaim blocks ranked by gain, the land work of SPEC §14
+//! (shortfalls with their damages, idle land, reviews due next year), the work report's figures
+//! (per county when partitioned) and data problems by kind, in English or Chinese;
+//! its tables keep every column at least as wide as its words at 1366×768, and a print
 //! stylesheet lays it out on A4.
 //!
 //! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
@@ -22,21 +24,24 @@
 //!
 //! Files: this one holds the data the page shows and assembles it; [`page`] writes the static
 //! sections (header, charts, tables), [`map`] encodes the map's JSON, [`classes`] colours and
-//! names the classes, [`shapes`] draws park hulls and score histograms.
+//! names the classes, [`shapes`] draws park hulls and score histograms, [`work`] writes the
+//! work report's paragraph.
 
 mod classes;
 mod labels;
 mod map;
 mod page;
 mod shapes;
+mod work;
 
 use super::Lang;
+use crate::counties::indicators::Indicators;
 use classes::ClassTable;
 use labels::{EN, ZH};
 use map::MapData;
 use page::{
-    blocks_table, flagged, header, land_work_tables, map_section, park_classes_section, problems_table, rankings,
-    scores_section,
+    blocks_table, flagged, fragile_table, header, land_work_tables, map_section, park_classes_section, problems_table,
+    rankings, scores_section, visits_table,
 };
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -68,6 +73,8 @@ pub struct ReportParcel {
     /// A 低效 parcel (low_plot_ratio, low_coverage or overdue: a reclaim reason), outlined on
     /// the map.
     pub low_efficiency: bool,
+    /// The user's early warnings but `fragile`, as a person reads them (outlined on the map).
+    pub warnings: String,
     /// Metres, x east, y north: exterior then holes of each part, flattened.
     pub rings: Vec<Vec<[f64; 2]>>,
 }
@@ -100,6 +107,27 @@ pub struct ReportEnterprise {
     pub class: String,
     /// Why it is listed, when the list says (a zombie's fired rules).
     pub note: String,
+    /// Its class in each year of the history, oldest first (the ranking lists).
+    pub trend: Vec<(i32, String)>,
+}
+
+/// One fired early-warning rule (SPEC §16), for the firms to visit this month.
+#[derive(Debug, Clone, Default)]
+pub struct ReportAlert {
+    pub firm: ReportEnterprise,
+    /// The rule as a person reads it.
+    pub rule: String,
+    pub evidence: String,
+}
+
+/// A firm whose class perturbed weights often change (the `fragile` warning).
+#[derive(Debug, Clone, Default)]
+pub struct ReportFragile {
+    pub firm: ReportEnterprise,
+    /// The share of draws giving its class.
+    pub stability: f64,
+    /// Its classes over the draws: `B-C`.
+    pub range: String,
 }
 
 /// One group's top and bottom enterprises (never mixed with the other group's).
@@ -172,11 +200,20 @@ pub struct ReportData {
     /// Per group (as a person reads it), the total scores of its rated enterprises.
     pub scores: Vec<(String, Vec<f64>)>,
     pub rankings: Vec<Ranking>,
+    /// The early warning's latest month M.
+    pub month: Option<u32>,
+    /// The fired early-warning rules but `fragile`, by rule then code.
+    pub visits: Vec<ReportAlert>,
+    /// The fragile firms, least stable first.
+    pub fragile: Vec<ReportFragile>,
     pub zombies: Vec<ReportEnterprise>,
     pub high_emission: Vec<ReportEnterprise>,
     pub problems: Vec<ReportProblem>,
     /// `None` without a commitments table (the section is left out).
     pub land_work: Option<LandWork>,
+    /// The work report's indicators over all counties, then per county when partitioned.
+    pub indicators: Indicators,
+    pub county_indicators: Vec<(String, Indicators)>,
 }
 
 /// The page as one HTML string.
@@ -202,10 +239,13 @@ pub fn report_html(data: &ReportData) -> String {
     html += &scores_section(data, t);
     html += &park_classes_section(data, t, &classes);
     html += "</div>\n</div>\n<div class=\"tables\">\n";
+    html += &visits_table(data, t, &classes);
+    html += &fragile_table(data, t, &classes);
     html += &rankings(data, t, &classes);
     html += &flagged(data, t, &classes);
     html += &blocks_table(data, t);
     html += &land_work_tables(data, t);
+    html += &work::work_section(&data.indicators, &data.county_indicators, data.year, data.lang);
     html += &problems_table(data, t);
     html += "</div>\n</main>\n";
     let _ = write!(
@@ -267,11 +307,22 @@ mod tests {
                 reasons: String::new(),
                 scattered: i % 7 == 0,
                 low_efficiency: i % 11 == 0,
+                warnings: if i % 5 == 0 { "power_drop".into() } else { String::new() },
                 rings: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
             })
             .collect();
-        let top =
-            vec![ReportEnterprise { credit_code: "X1".into(), class: "A".into(), rank: Some(1), ..Default::default() }];
+        let top = vec![ReportEnterprise {
+            credit_code: "X1".into(),
+            class: "A".into(),
+            rank: Some(1),
+            trend: vec![(2023, "B".into()), (2024, "A".into())],
+            ..Default::default()
+        }];
+        let firm = |code: &str, class: &str| ReportEnterprise {
+            credit_code: code.into(),
+            class: class.into(),
+            ..Default::default()
+        };
         ReportData {
             year: 2024,
             lang: if zh { Lang::Zh } else { Lang::En },
@@ -287,6 +338,13 @@ mod tests {
             park_classes: vec![("Park 0".into(), vec![("A".into(), 2), ("D".into(), 1)])],
             scores: vec![("above".into(), vec![55.0, 70.0, 90.0])],
             rankings: vec![Ranking { group: "above".into(), key: "above".into(), top, bottom: Vec::new() }],
+            month: Some(9),
+            visits: vec![ReportAlert {
+                firm: firm("X2", "C"),
+                rule: "power_drop".into(),
+                evidence: "2024-07..09 kWh −42%, −38%, −51% y/y".into(),
+            }],
+            fragile: vec![ReportFragile { firm: firm("X3", "B"), stability: 0.62, range: "B-C".into() }],
             problems: vec![ReportProblem {
                 code: "unmatched_code".into(),
                 name: "unmatched_code".into(),
@@ -319,9 +377,7 @@ mod tests {
         assert!(!html.contains("<script>alert"));
         assert_eq!(html.matches("</script>").count(), 3);
         assert!(html.contains("&lt;/script&gt;"));
-        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
-        let end = start + html[start..].find("</script>").unwrap();
-        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        let value = map_json(&html);
         assert_eq!(value["users"][0][1], evil);
         assert_eq!(value["parcels"][1][0], evil);
     }
@@ -329,9 +385,7 @@ mod tests {
     #[test]
     fn coordinates_are_compact_and_relative() {
         let html = report_html(&sample(4, false));
-        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
-        let end = start + html[start..].find("</script>").unwrap();
-        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        let value = map_json(&html);
         assert_eq!(value["parcels"][0][7][0], serde_json::json!([0, 0, 250, 0, 0, 250, -250, 0]));
         assert_eq!(value["w"], 550);
     }
@@ -340,9 +394,7 @@ mod tests {
     fn parks_above_the_limit() {
         let html = report_html(&sample(MAX_PARCELS_DRAWN + 1, false));
         assert!(html.contains("data-mode=\"parks\""));
-        let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
-        let end = start + html[start..].find("</script>").unwrap();
-        let value: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+        let value = map_json(&html);
         assert_eq!(value["parcels"].as_array().unwrap().len(), 0);
         assert_eq!(value["hulls"].as_array().unwrap().len(), 3);
         assert_eq!(value["blocks"].as_array().unwrap().len(), 1);
@@ -367,6 +419,44 @@ mod tests {
         }
         assert!(html.contains("lang=\"zh-CN\""));
         assert!(!report_html(&sample(10, false)).contains("优先发展"));
+    }
+
+    /// The map's data embedded in the page.
+    fn map_json(html: &str) -> serde_json::Value {
+        let start = html.find("id=\"report-data\">").expect("map data") + "id=\"report-data\">".len();
+        let end = start + html[start..].find("</script>").expect("end");
+        serde_json::from_str(&html[start..end]).expect("json")
+    }
+
+    /// The section with id `id`, up to its end.
+    fn section<'a>(html: &'a str, id: &str) -> &'a str {
+        let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id}"));
+        &html[start..start + html[start..].find("</section>").expect("end")]
+    }
+
+    #[test]
+    fn visits_fragile_firms_and_trends() {
+        let html = report_html(&sample(10, false));
+        let visits = section(&html, "visits");
+        assert!(visits.contains("To visit this month (month 9)"), "{visits}");
+        assert!(visits.contains("<td>power_drop</td>") && visits.contains("2024-07..09 kWh −42%, −38%, −51% y/y"));
+        let fragile = section(&html, "fragile");
+        assert!(fragile.contains(">62%</td>") && fragile.contains(">B-C</td>"), "{fragile}");
+        let top = section(&html, "top-above");
+        assert!(top.contains("<small>2023</small> <span title=\"2023\">"), "{top}");
+        assert!(top.contains("</span></span><span title=\"2024\"><span class=\"badge\""), "{top}");
+        assert!(!top.contains(">Class</th>"), "the class by year ends with this year's");
+        assert!(report_html(&sample(10, true)).contains("本月走访企业（9月）"));
+        // Every fifth parcel's user has a warning: the map outlines it, its panel names it.
+        let value = map_json(&html);
+        assert_eq!((&value["parcels"][0][9], &value["parcels"][1][9]), (&serde_json::json!(0), &serde_json::json!(-1)));
+        assert_eq!(value["warnings"], serde_json::json!(["power_drop"]));
+        assert!(section(&html, "map-card").contains("<i class=\"wrn\"></i>Firm to visit this month"));
+        // Nothing fired, no month: the sections say so.
+        let quiet =
+            report_html(&ReportData { month: None, visits: Vec::new(), fragile: Vec::new(), ..sample(10, false) });
+        assert!(section(&quiet, "visits").ends_with("To visit this month</h2>\n<p class=\"note\">None.</p>"));
+        assert!(section(&quiet, "fragile").contains("<p class=\"note\">None.</p>"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The page's static sections: header with the key figures, map frame (legend below it,
-//! scale bar and north arrow on it), score histograms, classes per park, rankings per group,
-//! zombie and 双高 enterprises, reclaim blocks and data problems, as HTML/SVG.
+//! scale bar and north arrow on it), score histograms, classes per park, the firms to visit
+//! this month and the fragile ones, rankings per group (each firm's class by year), zombie and
+//! 双高 enterprises, reclaim blocks and data problems, as HTML/SVG.
 
 use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
@@ -65,6 +66,9 @@ pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, m
     let _ = write!(legend, "<li><i class=\"sct\"></i>{}</li>", esc(t.scattered_legend));
     if data.parcels.iter().any(|p| p.low_efficiency) {
         let _ = write!(legend, "<li><i class=\"low\"></i>{}</li>", esc(t.low_legend));
+    }
+    if !parks && data.parcels.iter().any(|p| !p.warnings.is_empty()) {
+        let _ = write!(legend, "<li><i class=\"wrn\"></i>{}</li>", esc(t.warned_legend));
     }
     let note = if parks {
         format!(
@@ -169,7 +173,7 @@ fn bar_row(label: &str, counts: &[(String, u64)], max: u64, classes: &ClassTable
 /// How a column's cells are laid out: numbers right-aligned and never wrapped, codes never
 /// wrapped, names and other text wrapped at a readable minimum width.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
+pub(super) enum Col {
     Num,
     Code,
     Name,
@@ -188,7 +192,14 @@ impl Col {
 }
 
 /// A table card; `rows` are already escaped cells. `wide` cards span the page.
-fn table_card(id: &str, title: &str, note: &str, columns: &[(&str, Col)], rows: &[Vec<String>], wide: bool) -> String {
+pub(super) fn table_card(
+    id: &str,
+    title: &str,
+    note: &str,
+    columns: &[(&str, Col)],
+    rows: &[Vec<String>],
+    wide: bool,
+) -> String {
     let wide = if wide { " wide" } else { "" };
     let mut html = format!("<section class=\"card{wide}\" id=\"{id}\">\n<h2>{}</h2>\n{note}", esc(title));
     if rows.is_empty() {
@@ -235,16 +246,19 @@ fn some_of(items: &[String], shown: usize, t: &Labels) -> String {
     )
 }
 
-/// Rows of an enterprise list; `extra` is the list's last column (score or rules).
-fn enterprise_rows(
-    rows: &[ReportEnterprise],
+/// Rows of an enterprise list: `extra` gives each row's firm and the list's own cells (score,
+/// rules, evidence …), which come before the class (by year, where the list has the firm's
+/// history).
+fn enterprise_rows<T>(
+    rows: &[T],
     classes: &ClassTable,
     ranked: bool,
-    extra: impl Fn(&ReportEnterprise) -> String,
+    extra: impl Fn(&T) -> (&ReportEnterprise, Vec<String>),
 ) -> Vec<Vec<String>> {
     rows.iter()
-        .map(|e| {
-            let mut cells = Vec::with_capacity(8);
+        .map(|row| {
+            let (e, extra) = extra(row);
+            let mut cells = Vec::with_capacity(9);
             if ranked {
                 cells.push(e.rank.map_or(String::new(), |r| r.to_string()));
             }
@@ -257,8 +271,8 @@ fn enterprise_rows(
             if !ranked {
                 cells.insert(2, esc(&e.group));
             }
-            cells.push(extra(e));
-            cells.push(classes.badge(&e.class));
+            cells.extend(extra);
+            cells.push(if e.trend.is_empty() { classes.badge(&e.class) } else { trend(&e.trend, classes) });
             cells
         })
         .collect()
@@ -273,13 +287,12 @@ pub(super) fn rankings(data: &ReportData, t: &Labels, classes: &ClassTable) -> S
         (t.park, Col::Name),
         (t.industry, Col::Name),
         (t.score, Col::Num),
-        (t.class, Col::Text),
+        (t.trend, Col::Text),
     ];
-    let score = |e: &ReportEnterprise| e.total_score.map_or(String::new(), |s| num(s, 2));
     let mut html = String::new();
     for r in &data.rankings {
         for (id, title, list) in [("top", t.top, &r.top), ("bottom", t.bottom, &r.bottom)] {
-            let rows = enterprise_rows(list, classes, true, score);
+            let rows = enterprise_rows(list, classes, true, |e| (e, vec![score(e)]));
             let title = format!("{title} — {}", r.group);
             let note = list_note(list.len(), list.len(), t);
             html += &table_card(&format!("{id}-{}", r.key), &title, &note, &columns, &rows, false);
@@ -288,32 +301,75 @@ pub(super) fn rankings(data: &ReportData, t: &Labels, classes: &ClassTable) -> S
     html
 }
 
-/// Enterprises listed at most in the zombie and 双高 tables.
+/// A total score as the lists show it.
+fn score(e: &ReportEnterprise) -> String {
+    e.total_score.map_or(String::new(), |s| num(s, 2))
+}
+
+/// A firm's class by year, oldest first, the last the evaluation year's: the first year, then
+/// the classes as small badges (`2022 B C C`), each year in its tooltip.
+fn trend(years: &[(i32, String)], classes: &ClassTable) -> String {
+    let Some((first, _)) = years.first() else { return String::new() };
+    let steps: String =
+        years.iter().map(|(year, class)| format!("<span title=\"{year}\">{}</span>", classes.badge(class))).collect();
+    format!("<span class=\"trend\"><small>{first}</small> {steps}</span>")
+}
+
+/// The firms to visit this month: the fired early-warning rules but `fragile`, by rule then
+/// code, with their evidence.
+pub(super) fn visits_table(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+    let shown = &data.visits[..data.visits.len().min(FLAGGED_LISTED)];
+    let rows = enterprise_rows(shown, classes, false, |a| (&a.firm, vec![esc(&a.rule), esc(&a.evidence)]));
+    let title = match data.month {
+        Some(m) => format!("{}{}", t.visits, t.month.replace("{m}", &m.to_string())),
+        None => t.visits.to_string(),
+    };
+    let note = list_note(shown.len(), data.visits.len(), t);
+    let columns = firm_columns(t, &[(t.alert, Col::Text), (t.evidence, Col::Name)]);
+    table_card("visits", &title, &note, &columns, &rows, true)
+}
+
+/// The fragile firms (a class perturbed weights often change), least stable first.
+pub(super) fn fragile_table(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+    let shown = &data.fragile[..data.fragile.len().min(FLAGGED_LISTED)];
+    let rows = enterprise_rows(shown, classes, false, |f| {
+        (&f.firm, vec![format!("{}%", num(f.stability * 100.0, 0)), esc(&f.range)])
+    });
+    let note = list_note(shown.len(), data.fragile.len(), t);
+    let columns = firm_columns(t, &[(t.stability, Col::Num), (t.range, Col::Text)]);
+    table_card("fragile", t.fragile, &note, &columns, &rows, true)
+}
+
+/// The columns of an unranked enterprise list: the firm, the list's `own` columns, the class.
+fn firm_columns<'a>(t: &'a Labels, own: &[(&'a str, Col)]) -> Vec<(&'a str, Col)> {
+    let mut columns = vec![
+        (t.code, Col::Code),
+        (t.name, Col::Name),
+        (t.group, Col::Text),
+        (t.park, Col::Name),
+        (t.industry, Col::Name),
+    ];
+    columns.extend_from_slice(own);
+    columns.push((t.class, Col::Text));
+    columns
+}
+
+/// Enterprises listed at most in the zombie, 双高 and early-warning tables.
 const FLAGGED_LISTED: usize = 100;
 
 /// The zombie and the 双高 enterprises.
 pub(super) fn flagged(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
-    let columns = |last: &'static str| {
-        [
-            (t.code, Col::Code),
-            (t.name, Col::Name),
-            (t.group, Col::Text),
-            (t.park, Col::Name),
-            (t.industry, Col::Name),
-            (last, Col::Name),
-            (t.class, Col::Text),
-        ]
-    };
     let shown = |list: &[ReportEnterprise]| list.len().min(FLAGGED_LISTED);
     let zombies = &data.zombies[..shown(&data.zombies)];
-    let rules = enterprise_rows(zombies, classes, false, |e| esc(&e.note));
-    let score = enterprise_rows(&data.high_emission[..shown(&data.high_emission)], classes, false, |e| {
-        e.total_score.map_or(String::new(), |s| num(s, 2))
-    });
+    let rules = enterprise_rows(zombies, classes, false, |e| (e, vec![esc(&e.note)]));
+    let high = &data.high_emission[..shown(&data.high_emission)];
+    let scores = enterprise_rows(high, classes, false, |e| (e, vec![score(e)]));
     let zombie_note = list_note(zombies.len(), data.zombies.len(), t);
-    let high_note = list_note(shown(&data.high_emission), data.high_emission.len(), t);
-    table_card("zombies", t.zombies, &zombie_note, &columns(t.zombie_rules), &rules, true)
-        + &table_card("high-emission", t.high_emission, &high_note, &columns(t.score), &score, true)
+    let high_note = list_note(high.len(), data.high_emission.len(), t);
+    let (rule_columns, score_columns) =
+        (firm_columns(t, &[(t.zombie_rules, Col::Name)]), firm_columns(t, &[(t.score, Col::Name)]));
+    table_card("zombies", t.zombies, &zombie_note, &rule_columns, &rules, true)
+        + &table_card("high-emission", t.high_emission, &high_note, &score_columns, &scores, true)
 }
 
 const BLOCKS_LISTED: usize = 100;

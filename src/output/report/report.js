@@ -1,7 +1,8 @@
 // The map of report.html: Canvas drawing with pan (drag), zoom (wheel, buttons), hover and
-// click; park labels, numbered reclaim blocks, marked scattered plots, a scale bar; then the
-// verdict for tests in the body's data-rendered, data-drawn and what was drawn where
-// (data-labels, data-marks, data-block-labels, data-extent, data-mpp). No network, no library.
+// click; park labels, numbered reclaim blocks, marked scattered plots, parcels of the firms to
+// visit outlined, a scale bar; then the verdict for tests in the body's data-rendered,
+// data-drawn and what was drawn where (data-labels, data-marks, data-block-labels, data-warned,
+// data-extent, data-mpp). No network, no library.
 (function () {
   'use strict';
   var body = document.body;
@@ -13,7 +14,7 @@
   var info = document.getElementById('map-info');
   var scaleBar = document.getElementById('map-scale');
   var ctx = canvas.getContext('2d');
-  var BG = '#f7f7f4', BLOCK = '#7b1fa2', MARK = '#111111', LOW = '#e65100';
+  var BG = '#f7f7f4', BLOCK = '#7b1fa2', MARK = '#111111', WARNED = '#e65100', LOW = '#e65100';
   // Room kept free of data around the map at "fit": zoom buttons left, north arrow right,
   // scale bar below (CSS pixels).
   var PAD = { l: 48, t: 12, r: 48, b: 40 };
@@ -77,14 +78,17 @@
   var main = parks
     ? D.hulls.map(function (h) { return feature('park', h, [h[4]], h[3]); })
     : D.parcels.map(function (p) { return feature('parcel', p, p[7], p[2]); });
-  // Scattered plots: their outlines (parcels mode) and a point each for the symbol.
-  var scatteredPath = new Path2D(), markPoints = [], lowPath = new Path2D();
+  // Scattered plots: their outlines (parcels mode) and a point each for the symbol; the
+  // parcels of firms with an early warning (parcels mode) and the 低效 parcels, outlined.
+  var scatteredPath = new Path2D(), markPoints = [], warnedPath = new Path2D(), warned = 0, lowPath = new Path2D();
   if (parks) {
     markPoints = D.marks;
   } else {
     main.forEach(function (f) {
-      if (f.row[9] && f.rings.length) trace(lowPath, f);
-      if (!f.row[8] || !f.rings.length) return;
+      if (!f.rings.length) return;
+      if (f.row[10]) trace(lowPath, f);
+      if (f.row[9] >= 0) { trace(warnedPath, f); warned++; }
+      if (!f.row[8]) return;
       trace(scatteredPath, f);
       markPoints.push([(f.bb[0] + f.bb[2]) / 2, (f.bb[1] + f.bb[3]) / 2]);
     });
@@ -145,6 +149,7 @@
     }
     ctx.fillStyle = 'rgba(123,31,162,0.16)'; ctx.fill(blockPath, 'evenodd');
     ctx.strokeStyle = BLOCK; ctx.lineWidth = 2 / view.s; ctx.stroke(blockPath);
+    ctx.strokeStyle = WARNED; ctx.lineWidth = 2.5 / view.s; ctx.stroke(warnedPath);
     ctx.setLineDash([1.5 / view.s, 2 / view.s]);
     ctx.strokeStyle = LOW; ctx.lineWidth = 2 / view.s; ctx.stroke(lowPath);
     ctx.setLineDash([4 / view.s, 3 / view.s]);
@@ -256,7 +261,7 @@
       return [[T.parcel, r[0]], [T.user, u[0]], [T.name, u[1]], [T.class, className(r[2])],
         [T.park, r[3] >= 0 ? D.parks[r[3]] : null], [T.area, fmt(r[4], 2)],
         [T.block, r[5] >= 0 ? '#' + r[5] + (b ? ' · ' + T.gain + ' ' + fmt(b[4], 2) : '') : null],
-        [T.reasons, r[6] >= 0 ? D.reasons[r[6]] : null]];
+        [T.reasons, r[6] >= 0 ? D.reasons[r[6]] : null], [T.alert, r[9] >= 0 ? D.warnings[r[9]] : null]];
     }
     if (f.kind === 'block') {
       return [[T.block, '#' + r[0]], [T.area, fmt(r[1], 2)], [T.current, fmt(r[2], 2)],
@@ -358,6 +363,7 @@
   body.dataset.parks = String(parkBoxes.filter(Boolean).length);
   body.dataset.marks = String(drawn.marks);
   body.dataset.scattered = String(markPoints.length);
+  body.dataset.warned = String(warned);
   body.dataset.blockLabels = String(drawn.blockLabels);
   body.dataset.extent = [view.x, view.y - view.s * D.h, view.x + view.s * D.w, view.y].map(function (v) {
     return v.toFixed(1);
