@@ -149,6 +149,9 @@ fn factors(settings: &Settings, draw: u32, groups: &[GroupDraws]) -> Vec<Vec<f64
 const SAMPLE: usize = 32;
 /// Sample positions either side of a cut-off's estimated position that its bracket spans.
 const SLACK: usize = 16;
+/// Groups smaller than this (a county's, when partitioned) select their cut-offs among all
+/// totals: their brackets would span most of them anyway.
+const BRACKETED_FROM: usize = 4 * SAMPLE * SLACK;
 
 /// What one worker keeps between draws, per group.
 #[derive(Default)]
@@ -301,6 +304,9 @@ fn largest_first(a: &f64, b: &f64) -> std::cmp::Ordering {
 /// changes (the last rank of A, of B, of C; +∞ for an empty band), and the totals swept
 /// around them.
 fn share_cuts(within: &[usize; 3], s: &mut Scratch) -> [f64; 3] {
+    if s.totals.len() < BRACKETED_FROM {
+        return exact_share_cuts(within, s);
+    }
     bracketed_cuts(within, s).unwrap_or_else(|| exact_share_cuts(within, s))
 }
 
@@ -530,11 +536,14 @@ mod tests {
 
     #[test]
     fn a_draw_classifies_as_ranks_do() {
-        let g = province_like(2000);
-        for factors in [[1.0, 1.0], [0.8, 1.2], [1.2, 0.8], [1.0, 1.0 + 1e-9]] {
-            let mut totals = Vec::new();
-            draw_totals(&g, &factors, &mut totals);
-            assert_eq!(draw_classes_of(&g, &factors), reference_classes(&totals, &g.veto, &g.classes), "{factors:?}");
+        // Bracketed (3,000) and selected among all totals (700, a small county's group).
+        for g in [province_like(3000), province_like(700)] {
+            for factors in [[1.0, 1.0], [0.8, 1.2], [1.2, 0.8], [1.0, 1.0 + 1e-9]] {
+                let mut totals = Vec::new();
+                draw_totals(&g, &factors, &mut totals);
+                let expected = reference_classes(&totals, &g.veto, &g.classes);
+                assert_eq!(draw_classes_of(&g, &factors), expected, "{} totals, {factors:?}", g.len());
+            }
         }
     }
 
