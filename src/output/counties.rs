@@ -125,7 +125,10 @@ type TaxAndVa = (Option<f64>, Option<f64>);
 
 /// Each code's tax and value added of the year before, by code id.
 fn year_before(eval: &Evaluation) -> PolarsResult<HashMap<u32, TaxAndVa>> {
-    let rows = eval.yearly.clone().lazy().filter(col("year").eq(lit(eval.year - 1)).and(col("has_row"))).collect()?;
+    let rows = (eval.yearly.clone().lazy())
+        .select([col("code_id"), col("year"), col("has_row"), col("tax"), col("value_added")])
+        .filter(col("year").eq(lit(eval.year - 1)).and(col("has_row")))
+        .collect()?;
     let (ids, tax, va) =
         (rows.column("code_id")?.u32()?, rows.column("tax")?.f64()?, rows.column("value_added")?.f64()?);
     Ok((0..rows.height()).filter_map(|i| Some((ids.get(i)?, (tax.get(i), va.get(i))))).collect())
