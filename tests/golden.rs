@@ -83,7 +83,7 @@ const SAMPLE_EN: &[&str] = &[
 ];
 const SAMPLE_ZH: &[&str] = &[
     "alerts.csv 7ae3a0d950efe2a426346b7045649ae71fa6a70fae0ea1077965c565618d5124",
-    "commitments.csv e9293529aa4cc4910f144860042c8ed7d6ecaa703e4bdf8fa4f6ef89cbd2427e",
+    "commitments.csv 840cf3ca0da9a58ac4292c090ff887ce4dc6e2a5d2db0d5f10a1b6ed86b7111a",
     "data_quality.csv e1856aaacfe3a636371fb8843735112323cd86f3c2f1c6c317af1ad0a18bb361",
     "enterprises.csv 5d4eb188af473955b46f92a4199845bde228d9782b242a4bf5019a702dd8d721",
     "enterprises.parquet e00b6aa7ee4638f0d86d119497b33cde60ee686fc06754b6f1d5cfa0b54250ad",

@@ -1,7 +1,9 @@
 //! `commitments.csv` (SPEC §14, clarification 3): one row per commitment in file order, UTF-8
-//! with BOM; and the summary's `commitments` object.
+//! with BOM, Chinese headers and review statuses with `--lang zh`; and the summary's
+//! `commitments` object.
 
 use super::cells::{number, safe_text};
+use super::lang::Lang;
 use crate::commitments::{CommitmentReviews, Review, TABLE};
 use crate::domain::ReviewStatus;
 use crate::input::tables::COMMITTED;
@@ -39,14 +41,14 @@ fn opt(x: Option<f64>) -> String {
     x.map(number).unwrap_or_default()
 }
 
-fn row_cells(r: &Review, columns: &[usize], dq: Option<&BTreeSet<&'static str>>) -> Vec<String> {
+fn row_cells(r: &Review, columns: &[usize], dq: Option<&BTreeSet<&'static str>>, lang: Lang) -> Vec<String> {
     let mut cells = vec![
         safe_text(&r.parcel_id),
         r.code.clone().unwrap_or_default(),
         r.name.as_deref().map(safe_text).unwrap_or_default(),
         opt(r.area_mu),
         r.review_year.map(|y| y.to_string()).unwrap_or_default(),
-        r.status.as_str().to_string(),
+        lang.value("review_status", r.status.as_str()),
     ];
     for &k in columns {
         let i = &r.indicators[k];
@@ -66,16 +68,21 @@ fn row_cells(r: &Review, columns: &[usize], dq: Option<&BTreeSet<&'static str>>)
 }
 
 /// Writes the CSV: a UTF-8 BOM, the header row, one row per commitment.
-pub fn write_csv(reviews: &CommitmentReviews, issues: &[Issue], w: &mut dyn std::io::Write) -> anyhow::Result<()> {
+pub fn write_csv(
+    reviews: &CommitmentReviews,
+    issues: &[Issue],
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let mut dq: BTreeMap<usize, BTreeSet<&'static str>> = BTreeMap::new();
     for issue in issues.iter().filter(|i| i.table == TABLE && i.row >= 1) {
         dq.entry(issue.row).or_default().insert(issue.code);
     }
     w.write_all(b"\xEF\xBB\xBF")?;
     let mut csv = csv::Writer::from_writer(w);
-    csv.write_record(column_names(reviews))?;
+    csv.write_record(column_names(reviews).iter().map(|name| lang.header(name)))?;
     for r in &reviews.reviews {
-        csv.write_record(row_cells(r, &reviews.columns, dq.get(&r.row)))?;
+        csv.write_record(row_cells(r, &reviews.columns, dq.get(&r.row), lang))?;
     }
     csv.flush()?;
     Ok(())

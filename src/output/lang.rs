@@ -90,6 +90,15 @@ const HEADERS: &[(&str, &str)] = &[
     ("completed", "实际竣工日期"),
     ("low_efficiency", "低效认定"),
     ("county", "区县"),
+    ("review_year", "复核年度"),
+    ("review_status", "复核结果"),
+    ("penalty_investment", "投资强度违约金(万元)"),
+    ("penalty_tax", "税收违约金(万元)"),
+    ("penalty_other", "其他违约金(万元)"),
+    ("penalty_total", "违约金合计(万元)"),
+    ("idle_years", "闲置年数"),
+    ("idle_fee", "闲置费(万元)"),
+    ("due_next_year", "明年到期复核"),
     ("rated", "参评企业数"),
     ("tax_per_mu_yoy", "亩均税收同比"),
     ("va_per_mu_yoy", "亩均增加值同比"),
@@ -173,6 +182,11 @@ impl Lang {
         for (suffix, zh_suffix) in [("_value", "_值"), ("_benchmark", "_基准值"), ("_score", "_得分")] {
             if let Some(indicator) = name.strip_suffix(suffix) {
                 return format!("{}{zh_suffix}", self.indicator(indicator));
+            }
+        }
+        for (suffix, zh_suffix) in [("_committed", "_承诺值"), ("_actual", "_实际值"), ("_ratio", "_比值")] {
+            if let Some(indicator) = name.strip_suffix(suffix) {
+                return format!("{}{zh_suffix}", self.committed_indicator(indicator));
             }
         }
         name.to_string()
@@ -331,7 +345,8 @@ impl Lang {
 
     /// Whether the values of the output column `column` are translated.
     pub fn translates(self, column: &str) -> bool {
-        ["class", "class_prev", "group", "status", "severity", "zombie_rules", "alerts"].contains(&column)
+        ["class", "class_prev", "group", "status", "severity", "zombie_rules", "alerts", "review_status"]
+            .contains(&column)
             && self == Lang::Zh
     }
 
@@ -348,6 +363,7 @@ impl Lang {
                 "status" => Status::parse(v).map(|s| self.status(s)),
                 "severity" => Severity::ALL.into_iter().find(|s| s.as_str() == v).map(|s| self.severity(s)),
                 "alerts" => AlertRule::parse(v).map(|r| self.alert_rule(r)),
+                "review_status" => ReviewStatus::parse(v).map(|r| self.review_status(r)),
                 _ => ZombieRule::parse(v).map(|r| self.zombie_rule(r)),
             }
         };

@@ -168,7 +168,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         Box::new(|laps| {
             let Some(reviews) = &eval.commitments else { return Ok(()) };
             timed(laps, "write commitments", || {
-                write_atomic_with(out, "commitments.csv", |w| commitments::write_csv(reviews, issues, w))?;
+                write_atomic_with(out, "commitments.csv", |w| commitments::write_csv(reviews, issues, lang, w))?;
                 Ok(())
             })
         }),
