@@ -135,39 +135,24 @@ fn each_county_is_rated_as_if_it_were_run_alone() {
 fn the_work_report_indicators_equal_a_count_by_hand() {
     let dir = tempfile::tempdir().expect("tempdir");
     let c: Vec<String> = (1..=4).map(code).collect();
-    write(
-        dir.path(),
+    // Codes 1–4 stand for @1 … @4 in the tables below.
+    let table = |name: &str, text: &str| {
+        let filled =
+            c.iter().enumerate().fold(text.to_string(), |t, (i, code)| t.replace(&format!("@{}", i + 1), code));
+        write(dir.path(), name, &filled);
+    };
+    table(
         "enterprises.csv",
-        &format!(
-            "credit_code,year,scale,revenue,value_added\n\
-             {a},2023,是,12000,3000\n{a},2024,是,15000,3300\n{b},2023,否,1500,300\n{b},2024,是,2500,500\n\
-             {c3},2024,,2100,400\n{d},2023,否,800,100\n{d},2024,否,900,120\n",
-            a = c[0],
-            b = c[1],
-            c3 = c[2],
-            d = c[3]
-        ),
+        "credit_code,year,scale,revenue,value_added\n@1,2023,是,12000,3000\n@1,2024,是,15000,3300\n@2,2023,否,1500,300\n\
+         @2,2024,是,2500,500\n@3,2024,,2100,400\n@4,2023,否,800,100\n@4,2024,否,900,120\n",
     );
-    write(
-        dir.path(),
+    table(
         "tax.csv",
-        &format!(
-            "credit_code,year,tax\n{a},2023,500\n{a},2024,600\n{b},2023,40\n{b},2024,50\n{c3},2024,30\n{d},2023,10\n{d},2024,12\n",
-            a = c[0],
-            b = c[1],
-            c3 = c[2],
-            d = c[3]
-        ),
+        "credit_code,year,tax\n@1,2023,500\n@1,2024,600\n@2,2023,40\n@2,2024,50\n@3,2024,30\n@4,2023,10\n@4,2024,12\n",
     );
-    write(
-        dir.path(),
+    table(
         "energy.csv",
-        &format!(
-            "credit_code,year,electricity_kwh\n{a},2023,1000\n{a},2024,1200\n{b},2023,200\n{b},2024,300\n{d},2023,50\n{d},2024,60\n",
-            a = c[0],
-            b = c[1],
-            d = c[3]
-        ),
+        "credit_code,year,electricity_kwh\n@1,2023,1000\n@1,2024,1200\n@2,2023,200\n@2,2024,300\n@4,2023,50\n@4,2024,60\n",
     );
     let holdings: Vec<(&str, f64)> = c.iter().map(|code| (code.as_str(), 10.0)).collect();
     write(dir.path(), "parcels.geojson", &parcels_for(&holdings));
