@@ -15,7 +15,10 @@ use crate::alerts::{self, Alerts, TaxToDate};
 use crate::buildings;
 use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
-use crate::counties;
+use crate::counties::{
+    self,
+    indicators::{WorkReport, work_report},
+};
 use crate::domain::{County, Group};
 use crate::facts;
 use crate::flags::{self, Flags, zombie::Verdict};
@@ -93,6 +96,8 @@ pub struct Evaluation {
     pub blocks: Vec<ReclaimBlock>,
     /// The 标准地 reviews (SPEC §14); `None` without a commitments table.
     pub commitments: Option<CommitmentReviews>,
+    /// The work report's indicators, over all and per county (SPEC §17).
+    pub work_report: WorkReport,
     /// The stages, in pipeline order.
     pub timings: Vec<Lap>,
 }
@@ -132,6 +137,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let Rated { yearly, rating, history, stability, tax_to_date, zombies } = rated?;
     let geometry = geometry?;
     let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &geometry.pieces))?;
+    let work_report = watch.time("work report", || work_report(&yearly, year, rating.partitioned, &config.targets))?;
     let alerts = watch.time("alerts", || {
         let inputs = alerts::Inputs {
             rating: &rating,
@@ -209,6 +215,7 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         alerts,
         blocks: reclaim.blocks,
         commitments,
+        work_report,
         timings: watch.laps,
     })
 }

@@ -12,7 +12,6 @@ use super::report::{
 };
 use super::summary::headline;
 use crate::commitments::{CommitmentReviews, Review};
-use crate::counties::indicators::work_report;
 use crate::domain::{AlertRule, Class, Group, NO_BUCKET, ReclaimReason, ReviewStatus};
 use crate::industry::describe;
 use crate::input::tables::COMMITTED;
@@ -168,7 +167,6 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
     }
     let (scores, rankings) = group_lists(eval, &rated, lang);
     let h = headline(eval)?;
-    let work = work_report(&eval.yearly, eval.year, eval.rating.partitioned, &eval.config.targets)?;
     Ok(ReportData {
         year: eval.year,
         lang,
@@ -192,8 +190,8 @@ pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsRes
         high_emission: flagged(eval, &rated, lang, |f| f.high_energy_emission == Some(true)),
         problems: problems(issues, lang),
         land_work: eval.commitments.as_ref().map(|c| land_work(c, lang)),
-        indicators: work.all,
-        county_indicators: work.counties.into_iter().collect(),
+        indicators: eval.work_report.all,
+        county_indicators: eval.work_report.counties.iter().map(|(c, i)| (c.clone(), *i)).collect(),
     })
 }
 

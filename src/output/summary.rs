@@ -2,7 +2,6 @@
 //! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
 
 use super::manifest::counts;
-use crate::counties::indicators::work_report;
 use crate::domain::{Class, NO_BUCKET, Status};
 use crate::numbers::{keep_sorts, sorted_sum, sorted_sum_expr};
 use crate::pipeline::Evaluation;
@@ -275,7 +274,6 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     if eval.rating.partitioned {
         summary["counties"] = Value::Object(counties(eval, frame)?);
     }
-    let c = &eval.config;
-    summary["indicators"] = work_report(&eval.yearly, eval.year, eval.rating.partitioned, &c.targets)?.to_json();
+    summary["indicators"] = eval.work_report.to_json();
     Ok(serde_json::to_vec_pretty(&summary)?)
 }
