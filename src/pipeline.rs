@@ -1,18 +1,22 @@
 //! The pipeline: input → keys → land → yearly figures → zombies → rating → flags → spatial →
 //! reclaim, each stage timed. [`evaluate`] is its one entry point; it returns an [`Evaluation`] that
-//! the outputs write, and never writes files.
+//! the outputs write, and never writes files. It is two steps, which `muchan serve` takes
+//! apart: [`prepare`] reads and measures what no rating setting changes (inputs, land, yearly
+//! figures, geometry, buildings) into a [`Prepared`], and [`rerate`] rates that under a
+//! configuration (zombies, rating, history, stability, flags, alerts, commitments, 低效 land,
+//! reclaim).
 //!
 //! Scheduling lives here and nowhere else. Two sides run side by side: the tables (read, then
-//! yearly figures, zombie verdicts and rating) and the parcels (read and measured while the
-//! tables are still being read, then projected to metres, neighbours, overlaps and pieces).
-//! Zombies are judged before the rating because `zombie.class_d` lets them decide classes;
-//! the other flags (双高, fragmented holdings) and reclaim need both sides. The rows of
-//! enterprises and tax are let go as soon as the rating knows its codes, and the energy totals
-//! once the table side is done, so that the outputs are written in less memory: an
+//! yearly figures) and the parcels (read and measured while the tables are still being read,
+//! then projected to metres, neighbours, overlaps and pieces). Zombies are judged before the
+//! rating because `zombie.class_d` lets them decide classes; the other flags (双高, fragmented
+//! holdings) and reclaim need both sides. The rows of enterprises and tax are let go as soon as
+//! the yearly figures hold them, and the energy totals once the alerts are judged, so that the
+//! outputs are written in less memory: an
 //! [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::alerts::{self, Alerts, TaxToDate};
-use crate::buildings;
+use crate::buildings::{self, Intensity};
 use crate::commitments::{self, CommitmentReviews};
 use crate::config::{Config, ConfigError};
 use crate::counties::{
@@ -24,7 +28,7 @@ use crate::facts;
 use crate::flags::{self, Flags, zombie::Verdict};
 use crate::history::{self, History};
 use crate::input::energy::EnergyTotals;
-use crate::input::tables::{AdjustmentRow, Enterprises, LeaseRow, TaxRow};
+use crate::input::tables::{AdjustmentRow, Commitments, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
 use crate::land::{self, leases::book_land};
 use crate::low_efficiency;
@@ -40,6 +44,7 @@ use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::{Column as FrameColumn, DataFrame, PolarsError, PolarsResult};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Why a run stopped (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -102,9 +107,49 @@ pub struct Evaluation {
     pub timings: Vec<Lap>,
 }
 
-/// Reads the data folder `data` and evaluates it under `config`.
+/// Reads the data folder `data` and evaluates it under `config`: [`prepare`], then [`rerate`].
 pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
     let Context { ledger, mut watch } = ctx;
+    let prepared = prepare(data, &config, ledger, &mut watch)?;
+    rerate(prepared, config, Context { ledger, watch })
+}
+
+/// What an evaluation reads and measures once, whatever the settings of the rating: the
+/// inputs, land, the yearly figures, the geometry and the buildings layer. [`rerate`] rates
+/// it under any settings that agree with the ones it was prepared with on the keys
+/// [`prepare`] reads (land, spatial, custom indicators, the year, the partition and the
+/// early warning's months). A clone shares the large read-only parts and copies the rest,
+/// which an [`Evaluation`] owns.
+#[derive(Clone)]
+pub struct Prepared {
+    year: i32,
+    /// The latest month of the early warning.
+    month: Option<u32>,
+    files: Vec<InputFile>,
+    leases: Vec<LeaseRow>,
+    adjustments: Vec<AdjustmentRow>,
+    commitments: Commitments,
+    parcels: Parcels,
+    /// Each parcel's geometry in metres.
+    metric: Column<Option<MultiPolygon<f64>>>,
+    neighbourhood: Column<ParcelMetrics>,
+    intensity: Column<Intensity>,
+    /// Connected pieces per user.
+    pieces: Arc<HashMap<String, usize>>,
+    energy: Arc<EnergyTotals>,
+    universe: Arc<facts::Universe>,
+    /// One row per code and year (SPEC §2).
+    yearly: DataFrame,
+    /// Each code's land_mu, in the order of the universe.
+    land: FrameColumn,
+    tax_to_date: Arc<TaxToDate>,
+    /// The stages timed so far.
+    laps: Vec<Lap>,
+}
+
+/// Reads the data folder `data` and measures what needs no rating (the first part of
+/// [`evaluate`]); the rows of enterprises and tax are let go once the yearly figures hold them.
+pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwatch) -> Result<Prepared, RunError> {
     let folder = Folder::open(data, config.land.parcels.as_deref())?;
     folder.report_unknown(ledger);
     folder.require(Table::Tax)?;
@@ -120,23 +165,78 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
     let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
     tables.files.extend(parcel_entries);
     let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, mut files } = tables;
-    let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     if config.evaluation.partition.is_some() {
         counties::report_codes_without_county(&enterprises.rows, year, ledger);
     }
     let book = watch.time("leases", || book_land(&parcels, &leases, year, ledger));
-    let extra = yearly::custom_columns(&config, &enterprises, ledger)?;
-    let month = alerts::latest_month(&config, &energy, year);
+    let extra = yearly::custom_columns(config, &enterprises, ledger)?;
+    let month = alerts::latest_month(config, &energy, year);
     let tables =
         TableInputs { year, month, enterprises, tax, energy: &energy, leases: &leases, adjustments: &adjustments };
-    let (rated, geometry) = watch.side_by_side(
-        |watch| rate_enterprises(tables, &parcels, &book, &extra, &config, ledger, watch),
-        |watch| analyse_parcels(&parcels, &config, ledger, watch),
+    let (measured, geometry) = watch.side_by_side(
+        |watch| measure_tables(tables, &parcels, &book, &extra, ledger, watch),
+        |watch| analyse_parcels(&parcels, config, ledger, watch),
     );
-    let Rated { yearly, rating, history, stability, tax_to_date, zombies } = rated?;
-    let geometry = geometry?;
-    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &geometry.pieces))?;
+    let (Measured { universe, yearly, land, tax_to_date }, geometry) = (measured?, geometry?);
+    let intensity = watch.time("buildings", || -> Result<_, RunError> {
+        let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
+        let figures = layer.map(|(b, entry)| {
+            files.push(entry);
+            buildings::layer_figures(&b, &geometry.metric, ledger)
+        });
+        Ok(buildings::intensities(&parcels, figures.as_ref(), ledger))
+    })?;
+    Ok(Prepared {
+        year,
+        month,
+        files,
+        leases,
+        adjustments,
+        commitments,
+        parcels,
+        metric: geometry.metric,
+        neighbourhood: geometry.neighbourhood,
+        intensity,
+        pieces: Arc::new(geometry.pieces),
+        energy: Arc::new(energy),
+        universe: Arc::new(universe),
+        yearly,
+        land,
+        tax_to_date: Arc::new(tax_to_date),
+        laps: std::mem::take(&mut watch.laps),
+    })
+}
+
+/// Rates what [`prepare`] read under `config` (the second part of [`evaluate`]): zombies,
+/// rating, history, class stability, flags, the work report, alerts, commitments, 低效 land
+/// and reclaim. The context's laps follow the preparation's.
+pub fn rerate(prepared: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
+    let Context { ledger, mut watch } = ctx;
+    let Prepared {
+        year,
+        month,
+        files,
+        leases,
+        adjustments,
+        commitments,
+        parcels,
+        metric,
+        neighbourhood,
+        intensity,
+        pieces,
+        energy,
+        universe,
+        yearly,
+        land,
+        tax_to_date,
+        laps,
+    } = prepared;
+    watch.laps.splice(0..0, laps);
+    let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
+    let tables = RatingInputs { year, month, energy: &energy, adjustments: &adjustments, universe: &universe, land };
+    let Rated { rating, history, stability, zombies } = rate_enterprises(tables, &yearly, &config, ledger, &mut watch)?;
+    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &pieces))?;
     let work_report = watch.time("work report", || work_report(&yearly, year, rating.partitioned, &config.targets))?;
     let alerts = watch.time("alerts", || {
         let inputs = alerts::Inputs {
@@ -153,14 +253,6 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
         alerts::judge(&inputs)
     })?;
     drop((energy, tax_to_date));
-    let intensity = watch.time("buildings", || -> Result<_, RunError> {
-        let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
-        let figures = layer.map(|(b, entry)| {
-            files.push(entry);
-            buildings::layer_figures(&b, &geometry.metric, ledger)
-        });
-        Ok(buildings::intensities(&parcels, figures.as_ref(), ledger))
-    })?;
     let commitments = watch.time("commitments", || -> Result<_, RunError> {
         let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
         let enterprises = enterprise_land_and_names(&rating.frame)?;
@@ -195,9 +287,8 @@ pub fn evaluate(data: &Path, config: Config, ctx: Context<'_>) -> Result<Evaluat
             idle_parcels: &idle_parcels,
             low_efficiency: &low_efficiency,
         };
-        Ok((reclaim::reclaim(&parcels, &geometry.neighbourhood, &owners, ledger), counties))
+        Ok((reclaim::reclaim(&parcels, &neighbourhood, &owners, ledger), counties))
     })?;
-    let (metric, neighbourhood) = (geometry.metric, geometry.neighbourhood);
     let parcels =
         ParcelTable::new(parcels, metric, neighbourhood, reclaim.parcels, intensity, low_efficiency, counties)?;
     Ok(Evaluation {
@@ -231,7 +322,7 @@ fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::Enterpris
         .collect())
 }
 
-/// What the table side of the pipeline reads; it owns the rows it lets go.
+/// What the table side of the preparation reads; it owns the rows it lets go.
 struct TableInputs<'a> {
     year: i32,
     /// The latest month of the early warning.
@@ -243,30 +334,24 @@ struct TableInputs<'a> {
     adjustments: &'a [AdjustmentRow],
 }
 
-/// What the table side of the pipeline gives.
-struct Rated {
+/// What the table side of the preparation gives.
+struct Measured {
+    universe: facts::Universe,
     yearly: DataFrame,
-    rating: Rating,
-    history: History,
-    stability: Stability,
+    land: FrameColumn,
     tax_to_date: TaxToDate,
-    /// The evaluation year's zombie verdicts, by code id.
-    zombies: Vec<Verdict>,
 }
 
-/// The yearly figures, the zombie verdicts (judged before the classes, which
-/// `zombie.class_d` lets them decide), the rating, the history and the class stability: the
-/// table side of the pipeline. The rows of enterprises and tax go once the rating knows its
-/// codes (the tax of the year to date, for the early warning, is summed before).
-fn rate_enterprises(
+/// The yearly figures, each code's land and the tax of the year to date (for the early
+/// warning): the table side of the preparation. The rows of enterprises and tax go here.
+fn measure_tables(
     tables: TableInputs<'_>,
     parcels: &Parcels,
     book: &land::leases::LandBook,
     extra: &yearly::ExtraColumns,
-    config: &Config,
     ledger: &Ledger,
     watch: &mut Stopwatch,
-) -> Result<Rated, RunError> {
+) -> Result<Measured, RunError> {
     let TableInputs { year, month, enterprises, tax, energy, leases, adjustments } = tables;
     let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
@@ -278,11 +363,44 @@ fn rate_enterprises(
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
         Ok((universe, yearly))
     })?;
-    let zombies = watch.time("zombies", || flags::judge_zombies(&yearly, energy, &universe, config, year, month))?;
     let tax_to_date = TaxToDate::from_rows(&tax, year, month);
     universe.report_unmatched(&enterprises.rows, year, ledger);
     drop((enterprises, tax));
     let land = facts::land_column(book, &universe);
+    Ok(Measured { universe, yearly, land, tax_to_date })
+}
+
+/// What the rating reads of the preparation.
+struct RatingInputs<'a> {
+    year: i32,
+    /// The latest month of the early warning.
+    month: Option<u32>,
+    energy: &'a EnergyTotals,
+    adjustments: &'a [AdjustmentRow],
+    universe: &'a facts::Universe,
+    land: FrameColumn,
+}
+
+/// What the rating gives.
+struct Rated {
+    rating: Rating,
+    history: History,
+    stability: Stability,
+    /// The evaluation year's zombie verdicts, by code id.
+    zombies: Vec<Verdict>,
+}
+
+/// The zombie verdicts (judged before the classes, which `zombie.class_d` lets them decide),
+/// the rating, the history and the class stability.
+fn rate_enterprises(
+    inputs: RatingInputs<'_>,
+    yearly: &DataFrame,
+    config: &Config,
+    ledger: &Ledger,
+    watch: &mut Stopwatch,
+) -> Result<Rated, RunError> {
+    let RatingInputs { year, month, energy, adjustments, universe, land } = inputs;
+    let zombies = watch.time("zombies", || flags::judge_zombies(yearly, energy, universe, config, year, month))?;
     // A year's zombie flags decide classes only under `zombie.class_d`; an earlier year is
     // judged on its own figures then (its months of electricity are not kept).
     let zombie_column = |y: i32| -> PolarsResult<FrameColumn> {
@@ -290,7 +408,7 @@ fn rate_enterprises(
             return Ok(flags::zombie_column(&zombies));
         }
         let verdicts = if config.zombie.class_d {
-            flags::judge_zombies(&yearly, energy, &universe, config, y, None)?
+            flags::judge_zombies(yearly, energy, universe, config, y, None)?
         } else {
             vec![Verdict::default(); universe.codes.len()]
         };
@@ -298,14 +416,14 @@ fn rate_enterprises(
     };
     // One year rated as if it were the evaluation year (SPEC §16): its rows, today's land.
     let rate_year = |y: i32, d_before: Vec<u32>, ledger: &Ledger| -> PolarsResult<Rating> {
-        let [adjustment, veto] = facts::adjustment_columns(adjustments, &universe, y, year)?;
+        let [adjustment, veto] = facts::adjustment_columns(adjustments, universe, y, year)?;
         let d_before = FrameColumn::new("d_before".into(), d_before);
         let per_code = [land.clone(), adjustment, veto, zombie_column(y)?, d_before];
-        let facts = facts::facts(&universe, &yearly, per_code, y)?;
+        let facts = facts::facts(universe, yearly, per_code, y)?;
         rating::rate(facts, config, y, ledger)
     };
     let earlier = watch.time("history", || {
-        let years = history::years_with_rows(&yearly)?;
+        let years = history::years_with_rows(yearly)?;
         history::rate_earlier(&years, year, config.history.years, universe.codes.len(), rate_year)
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
@@ -316,7 +434,7 @@ fn rate_enterprises(
     })?;
     let history = earlier.with_evaluation_year(&rating, year)?;
     let stability = watch.time("stability", || stability::stability(&rating, config))?;
-    Ok(Rated { yearly, rating, history, stability, tax_to_date, zombies })
+    Ok(Rated { rating, history, stability, zombies })
 }
 
 /// Every code of every table, table by table (the universe of codes gathers them).
