@@ -517,11 +517,16 @@ impl Config {
     /// Parses a TOML text laid over the defaults (tables merge key by key, any other value
     /// replaces the default); `path` names it in messages.
     pub fn from_toml(text: &str, path: &str) -> Result<Config, ConfigError> {
+        Config::from_toml_over(text, path, &Config::default())
+    }
+
+    /// Parses a TOML text laid over `base` as [`Config::from_toml`] lays it over the defaults.
+    pub fn from_toml_over(text: &str, path: &str, base: &Config) -> Result<Config, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid { path: path.into(), message };
         let user = DeTable::parse(text).map_err(|e| invalid(describe_toml_error(text, None, &e)))?;
-        let defaults = defaults_text(text.len()).map_err(invalid)?;
+        let defaults = base_text(base, text.len()).map_err(invalid)?;
         let mut merged = DeTable::parse(&defaults)
-            .map_err(|e| invalid(format!("the built-in defaults did not parse: {}", e.message())))?;
+            .map_err(|e| invalid(format!("the base settings did not parse: {}", e.message())))?;
         merge_tables(merged.get_mut(), user.get_ref().clone());
         let config = Config::deserialize(toml::de::Deserializer::from(merged))
             .map_err(|e| invalid(describe_toml_error(text, Some(user.get_ref()), &e)))?;
@@ -635,13 +640,12 @@ impl Config {
     }
 }
 
-/// The defaults as TOML text, after `offset` + 1 blanks: parsed, their spans then lie beyond a
-/// user text of `offset` bytes, so no error is ever placed on a line of the user's file by a
-/// default value.
-fn defaults_text(offset: usize) -> Result<String, String> {
-    let defaults =
-        toml::to_string(&Config::default()).map_err(|e| format!("the built-in defaults did not serialise: {e}"))?;
-    Ok(format!("{}{defaults}", " ".repeat(offset + 1)))
+/// The settings a text is laid over (the defaults, or those a server started with) as TOML
+/// text, after `offset` + 1 blanks: parsed, their spans then lie beyond a user text of `offset`
+/// bytes, so no error is ever placed on a line of the user's file by a base value.
+fn base_text(base: &Config, offset: usize) -> Result<String, String> {
+    let text = toml::to_string(base).map_err(|e| format!("the base settings did not serialise: {e}"))?;
+    Ok(format!("{}{text}", " ".repeat(offset + 1)))
 }
 
 /// Lays `over` onto `base`: tables merge key by key, other values replace (keeping the spans

@@ -98,6 +98,14 @@ impl<'a> At<'a> {
     }
 }
 
+/// A copy holds the problems pushed so far (`muchan serve` starts each evaluation from those
+/// met while reading).
+impl Clone for Ledger {
+    fn clone(&self) -> Self {
+        Ledger { issues: Mutex::new(self.lock().clone()) }
+    }
+}
+
 impl Ledger {
     pub fn new() -> Self {
         Ledger::default()

@@ -23,7 +23,7 @@ pub mod workbook;
 pub mod xlsx;
 
 use crate::pipeline::Evaluation;
-use crate::quality::Ledger;
+use crate::quality::{Issue, Ledger};
 use crate::stopwatch::{Lap, Start};
 pub use lang::Lang;
 use rayon::prelude::*;
@@ -73,20 +73,101 @@ pub enum GeoFormat {
     Geoparquet,
 }
 
-type Writer = fn(&Evaluation, &mut dyn Write) -> anyhow::Result<()>;
-
 impl GeoFormat {
-    /// The parcel and block files of this format, each with its writer.
-    fn files(self) -> [(&'static str, Writer); 2] {
+    /// The parcel and block files of this format.
+    fn files(self) -> [&'static str; 2] {
         match self {
-            GeoFormat::Geojson => {
-                [("parcels.geojson", parcels::parcels_geojson), ("reclaim_blocks.geojson", blocks::blocks_geojson)]
-            }
-            GeoFormat::Geoparquet => [
-                ("parcels.parquet", geoparquet::parcels_geoparquet),
-                ("reclaim_blocks.parquet", geoparquet::blocks_geoparquet),
-            ],
+            GeoFormat::Geojson => ["parcels.geojson", "reclaim_blocks.geojson"],
+            GeoFormat::Geoparquet => ["parcels.parquet", "reclaim_blocks.parquet"],
         }
+    }
+}
+
+/// The files of an output folder (SPEC §10, and §14–§17's) with GeoJSON parcels, in the order
+/// they are listed; `commitments.csv` and `counties.csv` only when the evaluation has them
+/// ([`Sources::has`]). `muchan serve` offers these and no other names.
+pub const FILES: [&str; 13] = [
+    "enterprises.csv",
+    "enterprises.parquet",
+    "parcels.geojson",
+    "reclaim_blocks.geojson",
+    "summary.json",
+    "report.html",
+    "history.csv",
+    "alerts.csv",
+    "counties.csv",
+    "commitments.csv",
+    "low_efficiency.csv",
+    "data_quality.csv",
+    "manifest.json",
+];
+
+/// What the output files of an evaluation are written from: the evaluation, its data problems
+/// (sorted), its enterprise table and the language of the files.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub eval: &'a Evaluation,
+    pub issues: &'a [Issue],
+    pub table: &'a enterprises::EnterpriseTable,
+    pub lang: Lang,
+}
+
+impl Sources<'_> {
+    /// Whether the evaluation has the output file `name` (of [`FILES`] or the GeoParquet pair).
+    pub fn has(&self, name: &str) -> bool {
+        match name {
+            "counties.csv" => self.eval.rating.partitioned,
+            "commitments.csv" => self.eval.commitments.is_some(),
+            "parcels.parquet" | "reclaim_blocks.parquet" => true,
+            _ => FILES.contains(&name),
+        }
+    }
+
+    /// Writes the output file `name` to `w` (the manifest with the timings `laps`); an error
+    /// for a file the evaluation does not have.
+    pub fn write(&self, name: &str, laps: &[Lap], w: &mut dyn Write) -> anyhow::Result<()> {
+        let Sources { eval, issues, table, lang } = *self;
+        match name {
+            _ if !self.has(name) => anyhow::bail!("this evaluation has no output file {name}"),
+            "enterprises.csv" => table.write_csv(lang, w)?,
+            "enterprises.parquet" => w.write_all(&table.to_parquet()?)?,
+            "parcels.geojson" => parcels::parcels_geojson(eval, w)?,
+            "reclaim_blocks.geojson" => blocks::blocks_geojson(eval, w)?,
+            "parcels.parquet" => geoparquet::parcels_geoparquet(eval, w)?,
+            "reclaim_blocks.parquet" => geoparquet::blocks_geoparquet(eval, w)?,
+            "summary.json" => w.write_all(&summary::summary_json(eval)?)?,
+            "report.html" => {
+                w.write_all(report::report_html(&report_data::report_data(eval, issues, lang)?).as_bytes())?
+            }
+            "history.csv" => history::history_csv(eval, lang, w)?,
+            "alerts.csv" => alerts::alerts_csv(eval, lang, w)?,
+            "counties.csv" => counties::counties_csv(eval, lang, w)?,
+            "commitments.csv" => {
+                if let Some(reviews) = &eval.commitments {
+                    commitments::write_csv(reviews, issues, lang, w)?;
+                }
+            }
+            "low_efficiency.csv" => low_efficiency::low_efficiency_csv(eval, lang, w)?,
+            "data_quality.csv" => w.write_all(&quality::data_quality_csv(issues, lang)?)?,
+            _ => w.write_all(&manifest::manifest_json(eval, laps)?)?,
+        }
+        Ok(())
+    }
+
+    /// The output file `name` in memory.
+    pub fn bytes(&self, name: &str, laps: &[Lap]) -> anyhow::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write(name, laps, &mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the output files `names` that the evaluation has into `out`, each through a
+    /// temporary file.
+    fn write_into(&self, out: &Path, names: &[&str]) -> anyhow::Result<()> {
+        for &name in names.iter().filter(|n| self.has(n)) {
+            write_atomic_with(out, name, |w| self.write(name, &[], w))?;
+        }
+        Ok(())
     }
 }
 
@@ -115,27 +196,21 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         Ok(())
     })?;
     let (issues, table) = built.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
+    let sources = Sources { eval, issues: &issues, table: &table, lang };
     let (issues, table) = (&issues, &table);
+    let files = move |laps: &mut Vec<Lap>, stage: &'static str, names: &'static [&'static str]| -> anyhow::Result<()> {
+        if !names.iter().any(|n| sources.has(n)) {
+            return Ok(());
+        }
+        timed(laps, stage, || sources.write_into(out, names))
+    };
     let tasks: Vec<Task> = vec![
-        Box::new(|laps| {
-            timed(laps, "write enterprises", || {
-                write_atomic_with(out, "enterprises.csv", |w| table.write_csv(lang, w))?;
-                write_atomic(out, "enterprises.parquet", &table.to_parquet()?)?;
-                Ok(())
-            })
-        }),
-        Box::new(|laps| {
-            timed(laps, "write parcels", || {
-                for (name, write) in extras.format.files() {
-                    write_atomic_with(out, name, |w| write(eval, w))?;
-                }
-                Ok(())
-            })
-        }),
+        Box::new(move |laps| files(laps, "write enterprises", &["enterprises.csv", "enterprises.parquet"])),
+        Box::new(move |laps| timed(laps, "write parcels", || sources.write_into(out, &extras.format.files()))),
         Box::new(|laps| {
             let mut summary = Vec::new();
             timed(laps, "write summary", || {
-                summary = summary::summary_json(eval)?;
+                summary = sources.bytes("summary.json", &[])?;
                 write_atomic(out, "summary.json", &summary)?;
                 Ok(())
             })?;
@@ -148,42 +223,11 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
                 Ok(())
             })
         }),
-        Box::new(|laps| {
-            timed(laps, "write report", || {
-                let data = report_data::report_data(eval, issues, lang)?;
-                write_atomic(out, "report.html", report::report_html(&data).as_bytes())?;
-                Ok(())
-            })
-        }),
-        Box::new(|laps| {
-            timed(laps, "write history", || {
-                write_atomic_with(out, "history.csv", |w| history::history_csv(eval, lang, w))?;
-                write_atomic_with(out, "alerts.csv", |w| alerts::alerts_csv(eval, lang, w))?;
-                if eval.rating.partitioned {
-                    write_atomic_with(out, "counties.csv", |w| counties::counties_csv(eval, lang, w))?;
-                }
-                Ok(())
-            })
-        }),
-        Box::new(|laps| {
-            let Some(reviews) = &eval.commitments else { return Ok(()) };
-            timed(laps, "write commitments", || {
-                write_atomic_with(out, "commitments.csv", |w| commitments::write_csv(reviews, issues, lang, w))?;
-                Ok(())
-            })
-        }),
-        Box::new(|laps| {
-            timed(laps, "write low_efficiency", || {
-                write_atomic_with(out, "low_efficiency.csv", |w| low_efficiency::low_efficiency_csv(eval, lang, w))?;
-                Ok(())
-            })
-        }),
-        Box::new(|laps| {
-            timed(laps, "write data_quality", || {
-                write_atomic(out, "data_quality.csv", &quality::data_quality_csv(issues, lang)?)?;
-                Ok(())
-            })
-        }),
+        Box::new(move |laps| files(laps, "write report", &["report.html"])),
+        Box::new(move |laps| files(laps, "write history", &["history.csv", "alerts.csv", "counties.csv"])),
+        Box::new(move |laps| files(laps, "write commitments", &["commitments.csv"])),
+        Box::new(move |laps| files(laps, "write low_efficiency", &["low_efficiency.csv"])),
+        Box::new(move |laps| files(laps, "write data_quality", &["data_quality.csv"])),
     ];
     let written: Vec<anyhow::Result<Vec<Lap>>> = tasks
         .into_par_iter()
@@ -195,6 +239,6 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
     for task_laps in written {
         laps.extend(task_laps?);
     }
-    write_atomic(out, "manifest.json", &manifest::manifest_json(eval, &laps)?)?;
+    write_atomic(out, "manifest.json", &sources.bytes("manifest.json", &laps)?)?;
     Ok(laps)
 }
