@@ -50,6 +50,8 @@ pub mod pipeline;
 pub mod quality;
 pub mod rating;
 pub(crate) mod reclaim;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod spatial;
 pub(crate) mod stopwatch;
 pub(crate) mod yearly;

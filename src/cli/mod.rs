@@ -6,6 +6,7 @@ mod compare;
 mod explain;
 mod generate;
 mod run;
+mod serve;
 mod validate;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -46,6 +47,11 @@ pub enum Command {
     ///
     /// Example: muchan compare muchan.toml tax40.toml --data county/ --out cmp/
     Compare(compare::CompareArgs),
+    /// Serve what-if settings in the browser: the report with a settings panel and a JSON API,
+    /// on 127.0.0.1 (another address only with --listen).
+    ///
+    /// Example: muchan serve --data county/ --port 8080, then open http://127.0.0.1:8080/
+    Serve(serve::ServeArgs),
     /// Write a synthetic county, province or nation for demos and benchmarks.
     ///
     /// Example: muchan generate --scale province --seed 7 --out province/
@@ -206,6 +212,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Validate(args) => validate::validate(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Generate(args) => generate::generate(&args),
     };
     match result {

@@ -112,15 +112,20 @@ pub struct Sources<'a> {
     pub lang: Lang,
 }
 
+/// Whether `eval` has the output file `name` (of [`FILES`] or the GeoParquet pair).
+pub fn has_file(eval: &Evaluation, name: &str) -> bool {
+    match name {
+        "counties.csv" => eval.rating.partitioned,
+        "commitments.csv" => eval.commitments.is_some(),
+        "parcels.parquet" | "reclaim_blocks.parquet" => true,
+        _ => FILES.contains(&name),
+    }
+}
+
 impl Sources<'_> {
-    /// Whether the evaluation has the output file `name` (of [`FILES`] or the GeoParquet pair).
+    /// Whether the evaluation has the output file `name` ([`has_file`]).
     pub fn has(&self, name: &str) -> bool {
-        match name {
-            "counties.csv" => self.eval.rating.partitioned,
-            "commitments.csv" => self.eval.commitments.is_some(),
-            "parcels.parquet" | "reclaim_blocks.parquet" => true,
-            _ => FILES.contains(&name),
-        }
+        has_file(self.eval, name)
     }
 
     /// Writes the output file `name` to `w` (the manifest with the timings `laps`); an error
