@@ -12,96 +12,15 @@
 //! binary explicitly. `MUCHAN_REPORT_SCREENSHOTS=<dir>` also saves screenshots of the sample
 //! county's report there, at both sizes and in both languages.
 
+mod common;
+
+use common::browser::{body_attr, browser, run_headless};
 use muchan::output::Lang;
 use muchan::output::report::{
     LandWork, MAX_PARCELS_DRAWN, Ranking, ReportAlert, ReportBlock, ReportData, ReportEnterprise, ReportFragile,
     ReportParcel, ReportProblem, ReportReview, report_html,
 };
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const BROWSERS: [&str; 5] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
-const TIMEOUT: Duration = Duration::from_secs(180);
-
-/// The browser to use, or `None` after printing why the test is skipped (a panic when one
-/// is required).
-fn browser(test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("MUCHAN_BROWSER").map(PathBuf::from).filter(|p| p.is_file()).or_else(|| {
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path).flat_map(|dir| BROWSERS.map(|b| dir.join(b))).find(|p| p.is_file())
-    });
-    if found.is_none() {
-        let required = std::env::var("MUCHAN_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-        assert!(!required, "{test}: MUCHAN_REQUIRE_BROWSER=1 but no browser ({}) on PATH", BROWSERS.join(", "));
-        eprintln!("{test}: SKIPPED — no browser ({}) on PATH", BROWSERS.join(", "));
-    }
-    found
-}
-
-/// Runs the browser headless on `page` with `extra` arguments; returns stdout and stderr.
-fn run_headless(browser: &Path, page: &Path, extra: &[String]) -> (String, String) {
-    let profile = tempfile::tempdir().expect("profile dir");
-    let mut args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=5000",
-    ]
-    .map(String::from)
-    .to_vec();
-    args.push(format!("--user-data-dir={}", profile.path().display()));
-    args.extend_from_slice(extra);
-    args.push(format!("file://{}", page.display()));
-    let mut child = Command::new(browser)
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", browser.display()));
-    let mut out_pipe = child.stdout.take().expect("stdout");
-    let mut err_pipe = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out_pipe.read_to_string(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err_pipe.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not finish within {TIMEOUT:?}", browser.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (out.join().unwrap_or_default(), err.join().unwrap_or_default())
-}
-
-/// The value of attribute `name` on the dumped `<body>` tag.
-fn body_attr(dom: &str, name: &str) -> Option<String> {
-    let start = dom.find("<body")?;
-    let tag = &dom[start..start + dom[start..].find('>')?];
-    let key = format!("{name}=\"");
-    let at = tag.find(&key)? + key.len();
-    Some(tag[at..at + tag[at..].find('"')?].to_string())
-}
 
 fn square(x: f64, y: f64, w: f64, h: f64) -> Vec<[f64; 2]> {
     vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]
@@ -317,7 +236,8 @@ fn check(test: &str, data: &ReportData, mode: &str, drawn: usize) -> Option<Stri
     eprintln!("{test}: {} parcels, report.html {} bytes", data.parcels.len(), html.len());
     let mut last = None;
     for (w, h) in SIZES {
-        let (dom, log) = run_headless(&browser, &page, &["--dump-dom".to_string(), format!("--window-size={w},{h}")]);
+        let (dom, log) =
+            run_headless(&browser, &file_url(&page), &["--dump-dom".to_string(), format!("--window-size={w},{h}")]);
         let at = format!("{test} at {w}×{h}");
         assert!(dom.contains("<canvas id=\"map\""), "{at}: no DOM dumped; browser said:\n{log}");
         assert_eq!(body_attr(&dom, "data-errors"), None, "{at}: script errors");
@@ -464,7 +384,7 @@ fn the_printed_report_is_a4() {
     let (page, pdf) = (dir.path().join("report.html"), dir.path().join("report.pdf"));
     std::fs::write(&page, report_html(&data)).expect("write report.html");
     let args = [format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()];
-    let (_, log) = run_headless(&browser, &page, &args);
+    let (_, log) = run_headless(&browser, &file_url(&page), &args);
     let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("no PDF written; browser said:\n{log}"));
     let text = String::from_utf8_lossy(&bytes);
     let boxes: Vec<&str> = text
@@ -491,8 +411,13 @@ fn screenshots_of_the_sample_report() {
         for (w, h) in SIZES {
             let shot = std::path::absolute(dir.join(format!("report-{name}-{w}x{h}.png"))).expect("path");
             let args = [format!("--screenshot={}", shot.display()), format!("--window-size={w},{h}")];
-            let (_, log) = run_headless(&browser, &page, &args);
+            let (_, log) = run_headless(&browser, &file_url(&page), &args);
             assert!(shot.is_file(), "no screenshot written; browser said:\n{log}");
         }
     }
+}
+
+/// The `file://` URL of a page.
+fn file_url(page: &Path) -> String {
+    format!("file://{}", page.display())
 }

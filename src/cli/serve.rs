@@ -51,7 +51,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         let url = format!("http://{bound}/");
         match lang {
             Lang::En => println!("muchan: serving {} at {url} (open it in a browser; Ctrl-C stops)", data.display()),
-            Lang::Zh => println!("muchan：{} 的模拟测算页面：{url}（用浏览器打开；Ctrl-C 停止）", data.display()),
+            Lang::Zh => println!("muchan：{} 的模拟测算页面 {url} （用浏览器打开；Ctrl-C 停止）", data.display()),
         }
     })?;
     Ok(ExitCode::SUCCESS)

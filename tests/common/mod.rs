@@ -2,6 +2,8 @@
 //! folder, and readers of the evaluation's rows.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use muchan::config::Config;
 use muchan::pipeline::{self, Evaluation};
 use muchan::quality::Ledger;
