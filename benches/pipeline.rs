@@ -2,9 +2,11 @@
 //! area), yearly figures, rating, neighbours and flags (each timed inside a whole evaluation
 //! by the pipeline's own stopwatch), the outputs, and the whole evaluation.
 
+mod common;
+
+use common::county;
 use criterion::{Criterion, criterion_group, criterion_main};
 use muchan::config::Config;
-use muchan::generate::{GenerateOptions, OutputCrs, generate};
 use muchan::input;
 use muchan::land;
 use muchan::output::{self, Extras};
@@ -12,14 +14,6 @@ use muchan::pipeline::{self, Stopwatch};
 use muchan::quality::Ledger;
 use std::hint::black_box;
 use std::time::Duration;
-
-fn county(enterprises: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let options =
-        GenerateOptions { enterprises, seed: 7, crs: OutputCrs::LonLat, year: 2024, messy: false, counties: None };
-    generate(&options, dir.path()).expect("generate");
-    dir
-}
 
 fn stages(c: &mut Criterion) {
     let dir = county(2_000);
