@@ -11,7 +11,8 @@
 //!
 //! The library's surface is deliberate: [`pipeline::evaluate`] with its [`config::Config`]
 //! gives an [`pipeline::Evaluation`]; [`output::write_all`] writes it; [`explain`] and
-//! [`compare`] read it; [`counties`] says which county each code and parcel is in and gives
+//! [`compare`] read it; `serve` (with the `serve` feature) re-rates it for the what-if page;
+//! [`counties`] says which county each code and parcel is in and gives
 //! the work report's indicators; [`domain`] holds the values it speaks in (and [`industry`] the GB/T
 //! 4754 divisions its industry codes name), [`parcels`] its parcel table. The readers ([`input`]), land measurement ([`land`]), credit codes ([`keys`]), the
 //! spatial algorithms ([`spatial`]) and the synthetic data ([`generate`]) are public for tools,

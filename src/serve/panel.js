@@ -52,7 +52,7 @@
     return s;
   }
   function row(label, inputs) {
-    return el('label', { class: 'row' }, [el('span', {}, [label])].concat(inputs));
+    return el('label', { class: inputs.length > 3 ? 'row wide' : 'row' }, [el('span', {}, [label])].concat(inputs));
   }
 
   function groupFields(g) {
