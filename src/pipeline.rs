@@ -211,32 +211,21 @@ pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwa
 /// Rates what [`prepare`] read under `config` (the second part of [`evaluate`]): zombies,
 /// rating, history, class stability, flags, the work report, alerts, commitments, 低效 land
 /// and reclaim. The context's laps follow the preparation's.
-pub fn rerate(prepared: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
+pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluation, RunError> {
     let Context { ledger, mut watch } = ctx;
-    let Prepared {
+    watch.laps.splice(0..0, p.laps);
+    let (year, month, yearly) = (p.year, p.month, p.yearly);
+    let has_commitments = p.files.iter().any(|f| f.table == Table::Commitments.name());
+    let tables = RatingInputs {
         year,
         month,
-        files,
-        leases,
-        adjustments,
-        commitments,
-        parcels,
-        metric,
-        neighbourhood,
-        intensity,
-        pieces,
-        energy,
-        universe,
-        yearly,
-        land,
-        tax_to_date,
-        laps,
-    } = prepared;
-    watch.laps.splice(0..0, laps);
-    let has_commitments = files.iter().any(|f| f.table == Table::Commitments.name());
-    let tables = RatingInputs { year, month, energy: &energy, adjustments: &adjustments, universe: &universe, land };
+        energy: &p.energy,
+        adjustments: &p.adjustments,
+        universe: &p.universe,
+        land: p.land,
+    };
     let Rated { rating, history, stability, zombies } = rate_enterprises(tables, &yearly, &config, ledger, &mut watch)?;
-    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &pieces))?;
+    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &p.pieces))?;
     let work_report = watch.time("work report", || work_report(&yearly, year, rating.partitioned, &config.targets))?;
     let alerts = watch.time("alerts", || {
         let inputs = alerts::Inputs {
@@ -244,15 +233,15 @@ pub fn rerate(prepared: Prepared, config: Config, ctx: Context<'_>) -> Result<Ev
             history: &history,
             stability: &stability,
             flags: &flags,
-            energy: &energy,
-            tax: &tax_to_date,
+            energy: &p.energy,
+            tax: &p.tax_to_date,
             config: &config,
             year,
             month,
         };
         alerts::judge(&inputs)
     })?;
-    drop((energy, tax_to_date));
+    drop((p.energy, p.tax_to_date));
     let commitments = watch.time("commitments", || -> Result<_, RunError> {
         let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
         let enterprises = enterprise_land_and_names(&rating.frame)?;
@@ -260,21 +249,21 @@ pub fn rerate(prepared: Prepared, config: Config, ctx: Context<'_>) -> Result<Ev
             year,
             as_of,
             settings: &config.commitments,
-            parcels: &parcels,
-            intensity: &intensity,
+            parcels: &p.parcels,
+            intensity: &p.intensity,
             enterprises: &enterprises,
             yearly: &yearly,
         };
-        Ok(Some(commitments::review_all(commitments, &ctx, ledger)?))
+        Ok(Some(commitments::review_all(p.commitments, &ctx, ledger)?))
     })?;
     let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
         let users = low_efficiency::user_facts(&rating.frame)?;
         let as_of = config.as_of(year);
         let settings = &config.low_efficiency;
-        Ok(low_efficiency::judge_all(&parcels, &intensity, &users, commitments.as_ref(), as_of, settings))
+        Ok(low_efficiency::judge_all(&p.parcels, &p.intensity, &users, commitments.as_ref(), as_of, settings))
     })?;
     let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
-        let counties = Column::from_vec(counties::parcel_counties(&parcels, &rating, ledger)?, parcels.len())?;
+        let counties = Column::from_vec(counties::parcel_counties(&p.parcels, &rating, ledger)?, p.parcels.len())?;
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
         let tax_per_mu_benchmark = |county: &County| rating.benchmark(county, Group::Above, "tax_per_mu");
         let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
@@ -287,16 +276,16 @@ pub fn rerate(prepared: Prepared, config: Config, ctx: Context<'_>) -> Result<Ev
             idle_parcels: &idle_parcels,
             low_efficiency: &low_efficiency,
         };
-        Ok((reclaim::reclaim(&parcels, &neighbourhood, &owners, ledger), counties))
+        Ok((reclaim::reclaim(&p.parcels, &p.neighbourhood, &owners, ledger), counties))
     })?;
     let parcels =
-        ParcelTable::new(parcels, metric, neighbourhood, reclaim.parcels, intensity, low_efficiency, counties)?;
+        ParcelTable::new(p.parcels, p.metric, p.neighbourhood, reclaim.parcels, p.intensity, low_efficiency, counties)?;
     Ok(Evaluation {
         year,
         config,
-        files,
-        leases,
-        adjustments,
+        files: p.files,
+        leases: p.leases,
+        adjustments: p.adjustments,
         parcels,
         yearly,
         rating,
