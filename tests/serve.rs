@@ -343,7 +343,7 @@ fn two_evaluations_at_once_both_answer_as_alone() {
 }
 
 #[test]
-fn a_bad_listen_address_or_data_folder_stops_with_exit_code_2() {
+fn a_bad_listen_address_a_busy_port_or_no_data_stops_with_exit_code_2() {
     let bad_listen = Command::new(env!("CARGO_BIN_EXE_muchan"))
         .args(["serve", "--quiet", "--listen", "not-an-address"])
         .output()
@@ -356,6 +356,15 @@ fn a_bad_listen_address_or_data_folder_stops_with_exit_code_2() {
         .expect("runs");
     assert_eq!(no_data.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_data.stderr).contains("/nonexistent/county"));
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("bound").port().to_string();
+    let busy = Command::new(env!("CARGO_BIN_EXE_muchan"))
+        .args(["serve", "--quiet", "--port", &port, "--data"])
+        .arg(sample())
+        .output()
+        .expect("runs");
+    assert_eq!(busy.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&busy.stderr).contains(&format!("cannot listen on 127.0.0.1:{port}")));
 }
 
 /// The value of attribute `name` of the dumped `<section id="whatif">`.

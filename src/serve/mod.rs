@@ -10,6 +10,7 @@ pub mod evaluator;
 mod page;
 mod routes;
 
+use anyhow::Context;
 pub use evaluator::{Answer, Evaluator, Mover, ServeError, Summary};
 use std::net::SocketAddr;
 
@@ -23,7 +24,8 @@ pub fn run(evaluator: Evaluator, listen: SocketAddr, ready: impl FnOnce(SocketAd
     let app = routes::router(evaluator, page);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_io().build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let listener =
+            tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
         ready(listener.local_addr()?);
         axum::serve(listener, app).await?;
         Ok(())
