@@ -1,11 +1,12 @@
 //! Class stability (SPEC §16) at province scale: 100,000 enterprises — 38,000 above-scale on
 //! six indicators and 62,000 below-scale on two, the province's mix — and 1,000 draws of
-//! perturbed weights. Budget: 0.3 s on 2 cores.
+//! perturbed weights. Budget: 0.3 s on 2 cores. The same province partitioned into 90 counties
+//! (SPEC §17), each county's groups drawn as if run alone, should take no longer.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use muchan::config::{ClassMode, Classes, Stability};
 use muchan::domain::Class;
-use muchan::rating::stability::{GroupDraws, run_draws};
+use muchan::rating::stability::{GroupDraws, run_counties, run_draws};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::hint::black_box;
@@ -35,6 +36,13 @@ fn stability(c: &mut Criterion) {
     let mut bench = c.benchmark_group("stability");
     bench.sample_size(10);
     bench.bench_function("province_100000_x_1000_draws", |b| b.iter(|| black_box(run_draws(&groups, &settings))));
+    let counties: Vec<[GroupDraws; 2]> = (0..90)
+        .map(|_| [group(422, &[30.0, 20.0, 20.0, 10.0, 10.0, 10.0], &mut rng), group(689, &[50.0, 50.0], &mut rng)])
+        .collect();
+    let counties: Vec<&[GroupDraws]> = counties.iter().map(|c| c.as_slice()).collect();
+    bench.bench_function("province_90_counties_x_1000_draws", |b| {
+        b.iter(|| black_box(run_counties(&counties, &settings)))
+    });
     bench.finish();
 }
 

@@ -14,7 +14,7 @@ use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
 use crate::input::parcels::TABLE as PARCELS;
 use crate::input::parcels::{ParcelFeature, read_parcels};
 use crate::input::{Folder, InputError, InputFile, Table, sha256_of};
-use crate::land::{MeasuredParcel, measure_parcels};
+use crate::land::{MeasuredParcel, repair_features};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
 use crate::quality::{At, Ledger, Message};
@@ -144,7 +144,7 @@ pub fn read_layer(
         converted: Vec::new(),
         encoding: file.encoding.clone(),
     };
-    let measured = measure_parcels(&file.features, file.crs, &land, &own);
+    let repaired = repair_features(&file.features, file.crs, &own);
     let metres: Option<ToMetres> = match (parcels.crs, file.crs) {
         (Crs::LonLat, Crs::LonLat) => {
             let projection =
@@ -158,9 +158,9 @@ pub fn read_layer(
         Some(metres) => file
             .features
             .par_iter()
-            .zip(&measured)
-            .filter_map(|(f, m)| {
-                let geometry = metres(m.geometry.as_ref()?);
+            .zip(&repaired)
+            .filter_map(|(f, geometry)| {
+                let geometry = metres(geometry.as_ref()?);
                 let floors = first_number(f, &["floors", "层数"]).filter(|x| *x > 0.0);
                 if floors.is_none() {
                     own.notice(

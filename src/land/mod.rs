@@ -35,7 +35,40 @@ pub fn measure_parcels(
     features.par_iter().map(|f| measure_one(f, crs, config, ledger)).collect()
 }
 
+/// Repairs every feature (in parallel), reporting the repairs, without measuring: for layers
+/// whose areas are taken in metres later (buildings).
+pub fn repair_features(features: &[ParcelFeature], crs: Crs, ledger: &Ledger) -> Vec<Option<MultiPolygon<f64>>> {
+    features.par_iter().map(|f| repaired_geometry(f, crs, ledger)).collect()
+}
+
 fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger) -> MeasuredParcel {
+    let geometry = repaired_geometry(f, crs, ledger);
+    let measured_mu = geometry.as_ref().and_then(|g| {
+        let m2 = match crs {
+            Crs::LonLat => geodesic_area_m2(g),
+            Crs::GaussKruger { .. } => planar_area_m2(g),
+        };
+        if !m2.is_finite() {
+            let message = Message::new(
+                format!("parcel {}: its area cannot be measured", f.parcel_id),
+                format!("宗地 {}：无法量算面积", f.parcel_id),
+            );
+            ledger.warning(At::new(TABLE, f.index, &f.parcel_id, "geometry"), "invalid_geometry", message);
+        }
+        m2.is_finite().then_some(m2 / M2_PER_MU)
+    });
+    check_registered(f, measured_mu, config, ledger);
+    let area_mu = match (config.area_source, measured_mu, f.registered_mu) {
+        (AreaSource::Registered, _, Some(r)) => r,
+        (_, Some(m), _) => m,
+        (_, None, registered) => registered.unwrap_or(0.0),
+    };
+    MeasuredParcel { geometry, measured_mu, area_mu }
+}
+
+/// A feature's geometry after repair (the repairs reported), `None` when no polygon is left
+/// or a longitude/latitude file holds coordinates beyond ±180/±90.
+fn repaired_geometry(f: &ParcelFeature, crs: Crs, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
     let repaired = f.raw.as_ref().map(repair);
     let at = At::new(TABLE, f.index, &f.parcel_id, "geometry");
     for r in repaired.iter().flat_map(|r| &r.repairs) {
@@ -64,27 +97,7 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
         );
         ledger.warning(at, "no_geometry", message);
     }
-    let measured_mu = geometry.as_ref().and_then(|g| {
-        let m2 = match crs {
-            Crs::LonLat => geodesic_area_m2(g),
-            Crs::GaussKruger { .. } => planar_area_m2(g),
-        };
-        if !m2.is_finite() {
-            let message = Message::new(
-                format!("parcel {}: its area cannot be measured", f.parcel_id),
-                format!("宗地 {}：无法量算面积", f.parcel_id),
-            );
-            ledger.warning(at, "invalid_geometry", message);
-        }
-        m2.is_finite().then_some(m2 / M2_PER_MU)
-    });
-    check_registered(f, measured_mu, config, ledger);
-    let area_mu = match (config.area_source, measured_mu, f.registered_mu) {
-        (AreaSource::Registered, _, Some(r)) => r,
-        (_, Some(m), _) => m,
-        (_, None, registered) => registered.unwrap_or(0.0),
-    };
-    MeasuredParcel { geometry, measured_mu, area_mu }
+    geometry
 }
 
 fn check_registered(f: &ParcelFeature, measured: Option<f64>, config: &LandConfig, ledger: &Ledger) {

@@ -3,8 +3,9 @@
 //! fixed number; per industry under `industry` scope, where fewer than 5 such enterprises
 //! fall back to the group benchmark.
 
-use super::indicators::{Indicator, value_column};
-use super::status::{in_group, rated};
+use super::COUNTY_KEY;
+use super::indicators::{Indicator, benchmark_column, value_column};
+use super::status::rated;
 use crate::config::{BenchmarkMethod, Config, Scope};
 use crate::domain::{County, Group};
 use crate::numbers::{keep_sorts, sorted_sum_expr as sorted_sum};
@@ -203,24 +204,61 @@ pub fn report_undefined(benchmarks: &Benchmarks, config: &Config, county: Option
     }
 }
 
-/// The benchmark in force for each row, as an expression over `group` and `industry`, and
-/// the key of the set sharing it (`""` for the group benchmark, else the industry).
-pub fn applied(benchmarks: &Benchmarks, indicator: &str) -> (Expr, Expr) {
-    let mut values = Vec::new();
-    let mut keys = Vec::new();
-    for group in Group::ALL {
-        let Some(b) = benchmarks.get(&group).and_then(|g| g.get(indicator)) else { continue };
-        let in_group = in_group(group);
-        for (industry, v) in &b.industries {
-            let here = in_group.clone().and(col("industry").eq(lit(industry.as_str())));
-            values.push((here.clone(), lit_opt(*v)));
-            keys.push((here, lit(industry.as_str())));
-        }
-        values.push((in_group.clone(), lit_opt(b.value)));
-        keys.push((in_group, lit("")));
-    }
-    (first_match(values, DataType::Float64), first_match(keys, DataType::String))
+/// The column naming the set of rows that shares a row's benchmark of `indicator`: `""` for
+/// the group's benchmark, else the industry.
+pub fn set_column(indicator: &str) -> String {
+    format!("{indicator}__bkey")
 }
+
+/// The benchmarks in force, one row per county (`COUNTY_KEY`), group and industry
+/// (`INDUSTRY_KEY`, `""` for none) that has rows in `valued`: for every indicator its
+/// `<indicator>_benchmark` (the industry's under industry scope, else the group's) and its
+/// set column. `benchmarks[i]` are those of `counties[i]`, which are in order.
+pub fn in_force(
+    valued: &DataFrame,
+    indicators: &[Indicator],
+    counties: &[County],
+    benchmarks: &[Benchmarks],
+) -> PolarsResult<DataFrame> {
+    let keys = [col(COUNTY_KEY), col("group"), industry_key()];
+    let sets = valued
+        .clone()
+        .lazy()
+        .filter(col("group").is_not_null())
+        .select(keys)
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let (county, group, industry) =
+        (sets.column(COUNTY_KEY)?.str()?, sets.column("group")?.str()?, sets.column(INDUSTRY_KEY)?.str()?);
+    let of_set = |i: usize, indicator: &str| -> Option<&Benchmark> {
+        let county = county.get(i)?;
+        let at = counties.binary_search_by(|c| c.as_str().cmp(county)).ok()?;
+        benchmarks[at].get(&Group::parse(group.get(i)?)?)?.get(indicator)
+    };
+    let mut columns = Vec::with_capacity(2 * indicators.len());
+    for ind in indicators {
+        let (values, keys): (Vec<Option<f64>>, Vec<Option<&str>>) = (0..sets.height())
+            .map(|i| {
+                let Some(b) = of_set(i, &ind.name) else { return (None, None) };
+                let industry = industry.get(i).unwrap_or("");
+                match b.industries.get(industry) {
+                    Some(value) => (*value, Some(industry)),
+                    None => (b.value, Some("")),
+                }
+            })
+            .unzip();
+        columns.push(Column::new(benchmark_column(&ind.name).into(), values));
+        columns.push(Column::new(set_column(&ind.name).into(), keys));
+    }
+    sets.hstack(&columns)
+}
+
+/// A row's industry as the benchmarks key it: `""` for none.
+pub fn industry_key() -> Expr {
+    col("industry").fill_null(lit("")).alias(INDUSTRY_KEY)
+}
+
+pub const INDUSTRY_KEY: &str = "__industry";
 
 /// `when(c1).then(v1).otherwise(when(c2).then(v2)…)`: the value of the first condition that
 /// holds, null when none does.
@@ -229,11 +267,4 @@ pub fn first_match(branches: Vec<(Expr, Expr)>, dtype: DataType) -> Expr {
         .into_iter()
         .rev()
         .fold(lit(NULL).cast(dtype), |otherwise, (cond, value)| when(cond).then(value).otherwise(otherwise))
-}
-
-fn lit_opt(v: Option<f64>) -> Expr {
-    match v {
-        Some(v) => lit(v),
-        None => lit(NULL).cast(DataType::Float64),
-    }
 }

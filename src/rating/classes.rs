@@ -17,11 +17,13 @@
 //! assert_eq!(class_of(&shares, 20, 20, 0.0), Class::D);
 //! ```
 
+use super::COUNTY_KEY;
 use super::benchmarks::first_match;
 use super::status::{in_group, rated};
 use crate::config::{ClassMode, Classes, Config};
 use crate::domain::{Class, Group, Status};
 use crate::numbers::round6;
+use foldhash::HashMap;
 use polars::prelude::*;
 use std::cmp::Ordering;
 
@@ -125,13 +127,15 @@ pub fn next_class(classes: &Classes, class: Class, total: f64, lowest: &LowestTo
     candidates.iter().find_map(|&k| target(k).map(|t| (k, round6(t - total))))
 }
 
-/// Adds `rank` (min method, highest total first, within the group's rated enterprises),
+/// Adds `rank` (min method, highest total first, within the rated enterprises of the group
+/// and county),
 /// `rated_in_group` (n), `class`, and `next_class` with `points_to_next_class`.
 pub fn with_classes(lf: LazyFrame, config: &Config) -> PolarsResult<LazyFrame> {
     // Unrated rows sort after every rated one, so they change no rated rank.
     let rankable = when(rated()).then(rounded_total()).otherwise(lit(f64::NEG_INFINITY));
-    let rank = rankable.rank(RankOptions { method: RankMethod::Min, descending: true }, None).over([col("group")])?;
-    let n = rated().cast(DataType::Int64).sum().over([col("group")])?;
+    let within = [col(COUNTY_KEY), col("group")];
+    let rank = rankable.rank(RankOptions { method: RankMethod::Min, descending: true }, None).over(within.clone())?;
+    let n = rated().cast(DataType::Int64).sum().over(within)?;
     let ranked = lf
         .with_columns([
             when(rated()).then(rank.cast(DataType::Int64)).otherwise(lit(NULL).cast(DataType::Int64)).alias("rank"),
@@ -147,6 +151,7 @@ pub fn with_classes(lf: LazyFrame, config: &Config) -> PolarsResult<LazyFrame> {
 
 /// The columns of a ranked frame that decide a row's class.
 struct ClassRows<'a> {
+    county: &'a StringChunked,
     status: &'a StringChunked,
     group: &'a StringChunked,
     veto: &'a BooleanChunked,
@@ -162,6 +167,7 @@ impl<'a> ClassRows<'a> {
     fn read(ranked: &'a DataFrame) -> PolarsResult<ClassRows<'a>> {
         let rounded = ranked.clone().lazy().select([rounded_total()]).collect()?;
         Ok(ClassRows {
+            county: ranked.column(COUNTY_KEY)?.str()?,
             status: ranked.column("status")?.str()?,
             group: ranked.column("group")?.str()?,
             veto: ranked.column("veto")?.bool()?,
@@ -195,13 +201,14 @@ impl<'a> ClassRows<'a> {
 }
 
 /// `next_class` and `points_to_next_class` of every row: rated rows not in A and not forced
-/// to D (empty otherwise).
+/// to D (empty otherwise), against the classes of its group and county.
 fn next_class_columns(rows: &ClassRows<'_>, classes: &[Class], config: &Config) -> [Series; 2] {
-    let mut lowest: [LowestTotals; 2] = [[None; 3]; 2];
+    // Per county and group.
+    let mut lowest: HashMap<(Option<&str>, Group), LowestTotals> = HashMap::default();
     for (i, class) in classes.iter().enumerate() {
         let k = [Class::A, Class::B, Class::C].iter().position(|c| c == class);
         let (Some(g), Some(k), Some(t)) = (rows.group(i), k, rows.rounded[i]) else { continue };
-        let slot = &mut lowest[g as usize][k];
+        let slot = &mut lowest.entry((rows.county.get(i), g)).or_default()[k];
         *slot = Some(slot.map_or(t, |low: f64| low.min(t)));
     }
     let next: Vec<Option<(Class, f64)>> = (0..classes.len())
@@ -211,7 +218,8 @@ fn next_class_columns(rows: &ClassRows<'_>, classes: &[Class], config: &Config) 
                 return None;
             }
             let total = rows.total.get(i)?;
-            next_class(&config.groups.scheme(g).classes, classes[i], total, &lowest[g as usize])
+            let lowest = lowest.get(&(rows.county.get(i), g)).unwrap_or(&[None; 3]);
+            next_class(&config.groups.scheme(g).classes, classes[i], total, lowest)
         })
         .collect();
     [

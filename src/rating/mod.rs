@@ -18,8 +18,7 @@ use benchmarks::Benchmarks;
 use foldhash::HashMap;
 use indicators::Indicator;
 use polars::prelude::*;
-use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// The rated frame (one row per code, in the output order of SPEC §7, county by county when
@@ -99,73 +98,72 @@ impl Rating {
     }
 }
 
+/// The column every rule that works within a county (benchmarks, `missing = "average"`,
+/// ranks, the output order) partitions by: the row's county under `evaluation.partition`
+/// (`""` for none), else `""` for every row, the whole run being one county.
+const COUNTY_KEY: &str = "__county";
+
 /// Rates the facts of one year (one row per code; see `facts`, whose `d_before` column holds
 /// each code's run of class-D years ending the year before); under `evaluation.partition`
-/// every county on its own, side by side.
+/// every county on its own, in one query whose windows and joins are keyed by county.
 pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
     let indicators = Indicator::all(config);
-    let values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
-    let valued = status::with_status(facts.lazy(), config, year).with_columns(values).collect()?;
-    let parts = match config.evaluation.partition {
-        None => vec![(County::default(), valued.clone())],
-        Some(Partition::County) => by_county(&valued)?,
-    };
     let partitioned = config.evaluation.partition.is_some();
-    let counties: Vec<County> = parts.iter().map(|(county, _)| county.clone()).collect();
-    let benchmarks = benchmarks::compute(&valued.lazy(), &indicators, config, &counties, partitioned)?;
-    let rated: Vec<(County, DataFrame, Benchmarks)> = parts
-        .into_par_iter()
-        .zip(benchmarks)
-        .map(|((county, valued), benchmarks)| {
-            benchmarks::report_undefined(&benchmarks, config, partitioned.then_some(&county), ledger);
-            let frame = rate_alone(valued, &indicators, &benchmarks, config)?;
-            Ok((county, frame, benchmarks))
-        })
-        .collect::<PolarsResult<_>>()?;
-    let mut frame: Option<DataFrame> = None;
-    let mut counties = Vec::with_capacity(rated.len());
-    for (county, part, benchmarks) in rated {
-        let start = frame.as_ref().map_or(0, DataFrame::height);
-        counties.push(CountyRating { county, rows: start..start + part.height(), benchmarks });
-        match &mut frame {
-            Some(f) => {
-                f.vstack_mut(&part)?;
-            }
-            None => frame = Some(part),
-        }
+    let county_key = match config.evaluation.partition {
+        None => lit(""),
+        Some(Partition::County) => col("county").fill_null(lit("")),
+    };
+    let mut values: Vec<Expr> = indicators.iter().map(Indicator::value).collect();
+    values.push(county_key.alias(COUNTY_KEY));
+    let valued = status::with_status(facts.lazy(), config, year).with_columns(values).collect()?;
+    let counties = if partitioned { counties_of(&valued)? } else { vec![County::default()] };
+    let benchmarks = benchmarks::compute(&valued.clone().lazy(), &indicators, config, &counties, partitioned)?;
+    for (county, benchmarks) in counties.iter().zip(&benchmarks) {
+        benchmarks::report_undefined(benchmarks, config, partitioned.then_some(county), ledger);
     }
-    let mut frame = frame.unwrap_or_default();
-    // One chunk per column again, not one per county: rows are read by index downstream.
-    frame.rechunk_mut();
+    let in_force = benchmarks::in_force(&valued, &indicators, &counties, &benchmarks)?;
+    let lf = scores::with_benchmarks(valued.lazy(), in_force);
+    let lf = scores::with_scores(lf, config)?;
+    let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
+    let mut frame = output_order(lf).collect()?;
+    let rows = county_rows(&frame, partitioned)?;
+    let _ = frame.drop_in_place(COUNTY_KEY)?;
+    let counties = counties
+        .into_iter()
+        .zip(benchmarks)
+        .zip(rows)
+        .map(|((county, benchmarks), rows)| CountyRating { county, rows, benchmarks })
+        .collect();
     Ok(Rating { frame, counties, partitioned, indicators })
 }
 
-/// The valued facts split by county (the empty county for a code with none, whose `county`
-/// stays null), counties in order.
-fn by_county(valued: &DataFrame) -> PolarsResult<Vec<(County, DataFrame)>> {
-    let names = valued.column("county")?.str()?;
-    let mut rows: BTreeMap<County, Vec<IdxSize>> = BTreeMap::new();
-    for (i, name) in names.iter().enumerate() {
-        rows.entry(County::new(name)).or_default().push(i as IdxSize);
+/// The counties of the valued facts, in order (the empty county for codes with none).
+fn counties_of(valued: &DataFrame) -> PolarsResult<Vec<County>> {
+    let keys = valued.column(COUNTY_KEY)?.str()?;
+    let counties: BTreeSet<&str> = keys.iter().flatten().collect();
+    Ok(counties.into_iter().map(|c| County::new(Some(c))).collect())
+}
+
+/// Each county's rows of the rated frame, which the output order keeps together, county by
+/// county in order; all rows when the run is not partitioned.
+fn county_rows(frame: &DataFrame, partitioned: bool) -> PolarsResult<Vec<Range<usize>>> {
+    if !partitioned {
+        return Ok(std::iter::once(0..frame.height()).collect());
     }
-    rows.into_iter().map(|(county, rows)| Ok((county, valued.take(&IdxCa::from_vec("rows".into(), rows))?))).collect()
+    let keys = frame.column(COUNTY_KEY)?.str()?;
+    let mut rows: Vec<Range<usize>> = Vec::new();
+    let mut previous = None;
+    for (i, key) in keys.iter().enumerate() {
+        match rows.last_mut() {
+            Some(last) if previous == Some(key) => last.end = i + 1,
+            _ => rows.push(i..i + 1),
+        }
+        previous = Some(key);
+    }
+    Ok(rows)
 }
 
-/// Scores, ranks, classes and surcharge over one set of valued facts with its benchmarks, as
-/// if it were the whole run.
-fn rate_alone(
-    valued: DataFrame,
-    indicators: &[Indicator],
-    benchmarks: &Benchmarks,
-    config: &Config,
-) -> PolarsResult<DataFrame> {
-    let lf = scores::with_benchmarks(valued.lazy(), indicators, benchmarks);
-    let lf = scores::with_scores(lf, config)?;
-    let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
-    output_order(lf).collect()
-}
-
-/// SPEC §7: rated above, then rated below, each by rounded total descending then code
+/// SPEC §7, county by county: rated above, then rated below, each by rounded total descending then code
 /// ascending; then all other codes by code (sorted by code id, which sorts as the code).
 fn output_order(lf: LazyFrame) -> LazyFrame {
     let block = when(status::rated_in(Group::Above))
@@ -176,8 +174,10 @@ fn output_order(lf: LazyFrame) -> LazyFrame {
         .alias("__block");
     lf.with_columns([block, classes::rounded_total().alias("__rounded")])
         .sort(
-            ["__block", "__rounded", "code_id"],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]).with_nulls_last(true),
+            [COUNTY_KEY, "__block", "__rounded", "code_id"],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, true, false])
+                .with_nulls_last(true),
         )
         .drop(by_name(["__block", "__rounded"], true, false))
 }

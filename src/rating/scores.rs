@@ -2,28 +2,24 @@
 //! `missing = "average"` the mean sᵢ of the enterprises with a defined value sharing its
 //! benchmark. Total = Σ sᵢ + Σ adjustment points.
 
-use super::benchmarks::{Benchmarks, applied, first_match};
-use super::indicators::{Indicator, benchmark_column, score_column, value_column};
+use super::COUNTY_KEY;
+use super::benchmarks::{INDUSTRY_KEY, first_match, industry_key, set_column};
+use super::indicators::{benchmark_column, score_column, value_column};
 use super::status::rated_in;
 use crate::config::{Config, Missing, WeightedIndicator};
 use crate::domain::Group;
 use polars::prelude::*;
 
-fn bkey_column(name: &str) -> String {
-    format!("{name}__bkey")
-}
-
 /// Adds `<indicator>_benchmark` for every indicator (wherever the row has a group) and the
-/// key of the set that shares it.
-pub fn with_benchmarks(lf: LazyFrame, indicators: &[Indicator], benchmarks: &Benchmarks) -> LazyFrame {
-    let columns: Vec<Expr> = indicators
-        .iter()
-        .flat_map(|ind| {
-            let (value, key) = applied(benchmarks, &ind.name);
-            [value.alias(benchmark_column(&ind.name)), key.alias(bkey_column(&ind.name))]
-        })
-        .collect();
-    lf.with_columns(columns)
+/// set of rows that shares it, from the benchmarks `in_force` per county, group and industry.
+pub fn with_benchmarks(lf: LazyFrame, in_force: DataFrame) -> LazyFrame {
+    let keys = [col(COUNTY_KEY), col("group"), col(INDUSTRY_KEY)];
+    let args = JoinArgs { maintain_order: MaintainOrderJoin::Left, ..JoinArgs::new(JoinType::Left) };
+    lf.with_column(industry_key()).join(in_force.lazy(), keys.clone(), keys, args).drop(by_name(
+        [INDUSTRY_KEY],
+        true,
+        false,
+    ))
 }
 
 /// `x` clamped to [0, cap].
@@ -41,9 +37,11 @@ fn group_score(w: &WeightedIndicator, group: Group, cap: f64) -> PolarsResult<Ex
         when(here.clone().and(v.clone().is_not_null())).then(scored).otherwise(lit(NULL).cast(DataType::Float64));
     let when_missing = match w.missing_policy() {
         Missing::Zero => lit(0.0),
-        Missing::Average => {
-            defined_score.clone().mean().over([col("group"), col(bkey_column(&w.name).as_str())])?.fill_null(lit(0.0))
-        }
+        Missing::Average => defined_score
+            .clone()
+            .mean()
+            .over([col(COUNTY_KEY), col("group"), col(set_column(&w.name).as_str())])?
+            .fill_null(lit(0.0)),
     };
     Ok(when(v.is_not_null()).then(defined_score).otherwise(when_missing))
 }

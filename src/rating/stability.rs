@@ -149,8 +149,8 @@ fn factors(settings: &Settings, draw: u32, groups: &[GroupDraws]) -> Vec<Vec<f64
 const SAMPLE: usize = 32;
 /// Sample positions either side of a cut-off's estimated position that its bracket spans.
 const SLACK: usize = 16;
-/// Groups smaller than this (a county's, when partitioned) select their cut-offs among all
-/// totals: their brackets would span most of them anyway.
+/// Groups smaller than this (a county's, when partitioned) bracket their cut-offs by counting
+/// their totals into ranges: a sample's brackets would span most of them.
 const BRACKETED_FROM: usize = 4 * SAMPLE * SLACK;
 
 /// What one worker keeps between draws, per group.
@@ -296,26 +296,73 @@ fn brackets(within: &[usize; 3], s: &mut Scratch) -> [(f64, f64); 3] {
     })
 }
 
+/// Ranges that [`counted_brackets`] counts the totals of a small group into.
+const RANGES: usize = 64;
+
+/// The least and the greatest of `totals` (±∞ for none), eight lanes at a time so that the
+/// compiler vectorises it.
+fn extremes(totals: &[f64]) -> (f64, f64) {
+    let (mut least, mut greatest) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
+    let chunks = totals.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for k in 0..8 {
+            least[k] = if chunk[k] < least[k] { chunk[k] } else { least[k] };
+            greatest[k] = if chunk[k] > greatest[k] { chunk[k] } else { greatest[k] };
+        }
+    }
+    let fold =
+        |lanes: &[f64], pick: fn(f64, f64) -> f64, start: f64| lanes.iter().chain(rest).fold(start, |a, &b| pick(a, b));
+    (fold(&least, f64::min, f64::INFINITY), fold(&greatest, f64::max, f64::NEG_INFINITY))
+}
+
+/// The brackets [lo, hi] of a group's share cut-offs from one count: the totals fall into
+/// `RANGES` equal ranges between the least and the greatest, and a cut-off's bracket is the
+/// range holding its rank, widened by more than the rounding of the count's arithmetic (a
+/// larger total never falls into a lower range). (+∞, +∞) for an empty band.
+fn counted_brackets(within: &[usize; 3], totals: &[f64]) -> [(f64, f64); 3] {
+    let (least, greatest) = extremes(totals);
+    let width = (greatest - least) / RANGES as f64;
+    let scale = if width > 0.0 && width.is_finite() { 1.0 / width } else { 0.0 };
+    let mut count = [0u32; RANGES];
+    for &t in totals {
+        count[(((t - least) * scale) as usize).min(RANGES - 1)] += 1;
+    }
+    let slack = 1e-9 * width + 1e-12 * (least.abs() + greatest.abs());
+    within.map(|w| {
+        let Some(position) = w.checked_sub(1) else { return (f64::INFINITY, f64::INFINITY) };
+        let mut above = 0;
+        for r in (0..RANGES).rev() {
+            above += count[r] as usize;
+            if above > position {
+                let lo = if r == 0 { f64::NEG_INFINITY } else { least + r as f64 * width - slack };
+                let hi = if r == RANGES - 1 { f64::INFINITY } else { least + (r + 1) as f64 * width + slack };
+                return (lo, hi);
+            }
+        }
+        (f64::NEG_INFINITY, f64::INFINITY)
+    })
+}
+
 fn largest_first(a: &f64, b: &f64) -> std::cmp::Ordering {
     b.total_cmp(a)
 }
 
 /// The share cut-offs of a draw: the rounded total at each rank position where the class
 /// changes (the last rank of A, of B, of C; +∞ for an empty band), and the totals swept
-/// around them.
+/// around them. Brackets come from a sample of the totals, or, in a group too small for one
+/// (a county's, when partitioned), from counting them into ranges.
 fn share_cuts(within: &[usize; 3], s: &mut Scratch) -> [f64; 3] {
-    if s.totals.len() < BRACKETED_FROM {
-        return exact_share_cuts(within, s);
-    }
-    bracketed_cuts(within, s).unwrap_or_else(|| exact_share_cuts(within, s))
+    let brackets =
+        if s.totals.len() < BRACKETED_FROM { counted_brackets(within, &s.totals) } else { brackets(within, s) };
+    bracketed_cuts(within, &brackets, s).unwrap_or_else(|| exact_share_cuts(within, s))
 }
 
-/// The share cut-offs found through brackets: a sample brackets each; one sweep settles the
-/// totals outside the brackets, counts those above and gathers those inside, where a
-/// selection finds the cut-off. `None` when a bracket misses its cut-off.
-fn bracketed_cuts(within: &[usize; 3], s: &mut Scratch) -> Option<[f64; 3]> {
-    let brackets = brackets(within, s);
-    let above = sweep(s, &Decision::inside(&brackets), &brackets);
+/// The share cut-offs found through brackets: one sweep settles the totals outside the
+/// brackets, counts those above and gathers those inside, where a selection finds the
+/// cut-off. `None` when a bracket misses its cut-off.
+fn bracketed_cuts(within: &[usize; 3], brackets: &[(f64, f64); 3], s: &mut Scratch) -> Option<[f64; 3]> {
+    let above = sweep(s, &Decision::inside(brackets), brackets);
     let mut cuts = [f64::INFINITY; 3];
     for band in 0..3 {
         let Some(p) = within[band].checked_sub(1) else { continue };
@@ -413,7 +460,7 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
 /// [`run_draws`] for several counties at once, each as if it were run alone: every county's
 /// draw `i` takes the factors of (seed, i) for its groups in order, so the draws are shared,
 /// one pass over the draws for all of them.
-fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
+pub fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
     let groups: Vec<(usize, &GroupDraws)> = counties.iter().flat_map(|county| county.iter().enumerate()).collect();
     let template = counties.first().copied().unwrap_or_default();
     let within: Vec<[usize; 3]> = groups
@@ -536,7 +583,7 @@ mod tests {
 
     #[test]
     fn a_draw_classifies_as_ranks_do() {
-        // Bracketed (3,000) and selected among all totals (700, a small county's group).
+        // Bracketed by a sample (3,000) and by counting (700, a small county's group).
         for g in [province_like(3000), province_like(700)] {
             for factors in [[1.0, 1.0], [0.8, 1.2], [1.2, 0.8], [1.0, 1.0 + 1e-9]] {
                 let mut totals = Vec::new();
@@ -549,15 +596,39 @@ mod tests {
 
     #[test]
     fn brackets_find_the_cut_offs_selections_find() {
-        let g = province_like(5000);
-        let within = [0.2, 0.6, 0.95].map(|share| ranks_within(5000, share) as usize);
-        for factors in [[1.0, 1.0], [0.85, 1.15], [1.19, 0.81]] {
-            let mut s = Scratch::default();
-            draw_totals(&g, &factors, &mut s.totals);
-            let bracketed = bracketed_cuts(&within, &mut s).expect("a sample of a group in rating order brackets");
-            assert_eq!(bracketed, exact_share_cuts(&within, &mut s));
-            assert!(bracketed.iter().all(|c| c.is_finite()));
+        // Sampled (5,000 totals) and counted (700, and 5 where a band is empty).
+        for n in [5000, 700, 5] {
+            let g = province_like(n);
+            let within = [0.2, 0.6, 0.95].map(|share| ranks_within(n as i64, share) as usize);
+            for factors in [[1.0, 1.0], [0.85, 1.15], [1.19, 0.81]] {
+                let mut s = Scratch::default();
+                draw_totals(&g, &factors, &mut s.totals);
+                let brackets =
+                    if n < BRACKETED_FROM { counted_brackets(&within, &s.totals) } else { brackets(&within, &mut s) };
+                let bracketed = bracketed_cuts(&within, &brackets, &mut s).expect("the brackets hold the cut-offs");
+                assert_eq!(bracketed, exact_share_cuts(&within, &mut s), "{n} totals, {factors:?}");
+                assert_eq!(bracketed.iter().all(|c| c.is_finite()), within.iter().all(|w| *w > 0));
+            }
         }
+    }
+
+    #[test]
+    fn counted_brackets_by_hand() {
+        // Totals 0…128 in ranges of width 2: the 1st largest (128) lies in the top range
+        // [126, +∞), the 10th (119) in [118, 120], the 129th (0) in (−∞, 2]; an empty band has
+        // none.
+        let totals: Vec<f64> = (0..=128).rev().map(f64::from).collect();
+        let [top, tenth, none] = counted_brackets(&[1, 10, 0], &totals);
+        assert_eq!((top.0.round(), top.1), (126.0, f64::INFINITY));
+        assert_eq!((tenth.0.round(), tenth.1.round()), (118.0, 120.0));
+        assert!(tenth.0 < 118.0 && tenth.1 > 120.0, "widened: {tenth:?}");
+        assert_eq!(none, (f64::INFINITY, f64::INFINITY));
+        assert_eq!(counted_brackets(&[129, 0, 0], &totals)[0].0, f64::NEG_INFINITY);
+        // All equal: one range holds them all.
+        let (lo, hi) = counted_brackets(&[1, 2, 3], &[5.0; 4])[2];
+        assert!(lo < 5.0 && (5.0..5.000_001).contains(&hi), "({lo}, {hi})");
+        assert_eq!(extremes(&totals), (0.0, 128.0));
+        assert_eq!(extremes(&[]), (f64::INFINITY, f64::NEG_INFINITY));
     }
 
     #[test]
