@@ -123,15 +123,16 @@ pub fn county_rows(eval: &Evaluation) -> PolarsResult<Vec<CountyRow>> {
 /// A code's tax and value added in one year, either missing.
 type TaxAndVa = (Option<f64>, Option<f64>);
 
-/// Each code's tax and value added of the year before, by code id.
+/// Each code's tax and value added of the year before, by code id (read off the columns: a
+/// query would wait for the table engine's threads, busy writing the other outputs).
 fn year_before(eval: &Evaluation) -> PolarsResult<HashMap<u32, TaxAndVa>> {
-    let rows = (eval.yearly.clone().lazy())
-        .select([col("code_id"), col("year"), col("has_row"), col("tax"), col("value_added")])
-        .filter(col("year").eq(lit(eval.year - 1)).and(col("has_row")))
-        .collect()?;
-    let (ids, tax, va) =
-        (rows.column("code_id")?.u32()?, rows.column("tax")?.f64()?, rows.column("value_added")?.f64()?);
-    Ok((0..rows.height()).filter_map(|i| Some((ids.get(i)?, (tax.get(i), va.get(i))))).collect())
+    let y = &eval.yearly;
+    let (ids, year, has_row) = (y.column("code_id")?.u32()?, y.column("year")?.i32()?, y.column("has_row")?.bool()?);
+    let (tax, va) = (y.column("tax")?.f64()?, y.column("value_added")?.f64()?);
+    Ok((0..y.height())
+        .filter(|&i| year.get(i) == Some(eval.year - 1) && has_row.get(i) == Some(true))
+        .filter_map(|i| Some((ids.get(i)?, (tax.get(i), va.get(i)))))
+        .collect())
 }
 
 pub fn counties_csv(eval: &Evaluation, lang: Lang, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
