@@ -86,18 +86,23 @@ impl From<RunError> for ServeError {
     }
 }
 
-/// The settings [`pipeline::prepare`] reads: an evaluation under other values of these would
-/// need the data read again, so a body that changes one is refused.
-fn read_at_start(config: &Config) -> [(&'static str, String); 6] {
-    let e = &config.evaluation;
+/// The settings [`pipeline::prepare`] reads that `config` changes from `start`: an
+/// evaluation under other values of these would need the data read again, so a body that
+/// changes one is refused.
+fn changed_at_start(start: &Config, config: &Config) -> Vec<&'static str> {
+    let (a, b) = (&start.evaluation, &config.evaluation);
+    let alerts = |c: &Config| (c.alerts.months, c.alerts.month);
     [
-        ("evaluation.year", format!("{:?}", e.year)),
-        ("evaluation.partition", format!("{:?}", e.partition)),
-        ("land", format!("{:?}", config.land)),
-        ("spatial", format!("{:?}", config.spatial)),
-        ("custom_indicators", format!("{:?}", config.custom_indicators)),
-        ("alerts.months, alerts.month", format!("{:?}", (config.alerts.months, config.alerts.month))),
+        ("evaluation.year", a.year != b.year),
+        ("evaluation.partition", a.partition != b.partition),
+        ("land", start.land != config.land),
+        ("spatial", start.spatial != config.spatial),
+        ("custom_indicators", start.custom_indicators != config.custom_indicators),
+        ("alerts.months, alerts.month", alerts(start) != alerts(config)),
     ]
+    .into_iter()
+    .filter_map(|(key, changed)| changed.then_some(key))
+    .collect()
 }
 
 /// The data of one server, evaluated once at start and again on every request to.
@@ -149,12 +154,7 @@ impl Evaluator {
     pub fn evaluate(&self, text: &str) -> Result<Answer, ServeError> {
         let start = &self.start.eval.config;
         let config = Config::from_toml_over(text, BODY, start).map_err(|e| ServeError::Settings(e.to_string()))?;
-        let changed: Vec<&str> = read_at_start(start)
-            .into_iter()
-            .zip(read_at_start(&config))
-            .filter(|(a, b)| a.1 != b.1)
-            .map(|(a, _)| a.0)
-            .collect();
+        let changed = changed_at_start(start, &config);
         if !changed.is_empty() {
             let keys: Vec<String> = changed.iter().map(|k| format!("`{k}`")).collect();
             return Err(ServeError::Settings(format!(
