@@ -2,23 +2,52 @@
 //! `true`/`false`, missing as empty, and text neutralised against spreadsheet formulas.
 
 use polars::prelude::*;
+use std::fmt::Write;
 
 /// A text cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
 /// tab or carriage return) gets a leading apostrophe (OWASP's rule).
 pub fn safe_text(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
+    let mut out = String::with_capacity(text.len() + 1);
+    push_safe_text(&mut out, text);
+    out
+}
+
+fn push_safe_text(out: &mut String, text: &str) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    out.push_str(text);
 }
 
 /// A number in its shortest round-trip form, written in full (no exponent).
 pub fn number(x: f64) -> String {
-    if x == 0.0 { "0".to_string() } else { format!("{x}") }
+    let mut out = String::new();
+    push_number(&mut out, x);
+    out
+}
+
+fn push_number(out: &mut String, x: f64) {
+    if x == 0.0 {
+        out.push('0');
+    } else {
+        push_display(out, x);
+    }
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn push_display(out: &mut String, x: impl std::fmt::Display) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{x}");
 }
 
 /// The cell of row `i` of a column, as text.
 pub fn cell(column: &Column, i: usize) -> String {
     match column.get(i) {
         Ok(AnyValue::Null) | Err(_) => String::new(),
-        Ok(AnyValue::Boolean(b)) => b.to_string(),
+        Ok(AnyValue::Boolean(b)) => bool_text(b).to_string(),
         Ok(AnyValue::String(s)) => safe_text(s),
         Ok(AnyValue::StringOwned(s)) => safe_text(&s),
         Ok(AnyValue::Float64(x)) => number(x),
@@ -27,29 +56,56 @@ pub fn cell(column: &Column, i: usize) -> String {
     }
 }
 
-/// Every cell of a column as [`cell`] writes it, walking the column's values in order
-/// (much faster than looking each row up).
-pub fn column_cells(column: &Column) -> Vec<String> {
-    let texts = |values: Vec<Option<String>>| values.into_iter().map(Option::unwrap_or_default).collect();
-    match column.dtype() {
-        DataType::Float64 => match column.f64() {
-            Ok(values) => texts(values.iter().map(|v| v.map(number)).collect()),
-            Err(_) => by_row(column),
-        },
-        DataType::String => match column.str() {
-            Ok(values) => texts(values.iter().map(|v| v.map(safe_text)).collect()),
-            Err(_) => by_row(column),
-        },
-        DataType::Boolean => match column.bool() {
-            Ok(values) => texts(values.iter().map(|v| v.map(|b| b.to_string())).collect()),
-            Err(_) => by_row(column),
-        },
-        _ => by_row(column),
-    }
+/// Every cell of a column as [`cell`] writes it, in one buffer (no string per cell), made by
+/// walking the column's values in order (much faster than looking each row up).
+pub struct ColumnText {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
 }
 
-fn by_row(column: &Column) -> Vec<String> {
-    (0..column.len()).map(|i| cell(column, i)).collect()
+impl ColumnText {
+    pub fn of(column: &Column) -> ColumnText {
+        let mut out = ColumnText { text: String::new(), ends: Vec::with_capacity(column.len()) };
+        let walked = match column.dtype() {
+            DataType::Float64 => column.f64().ok().map(|v| v.iter().for_each(|v| out.push(v, push_number))),
+            DataType::String => column.str().ok().map(|v| v.iter().for_each(|v| out.push(v, push_safe_text))),
+            DataType::Boolean => {
+                column.bool().ok().map(|v| v.iter().for_each(|v| out.push(v, |t, b| t.push_str(bool_text(b)))))
+            }
+            d if d.is_integer() => column
+                .cast(&DataType::Int64)
+                .ok()
+                .and_then(|c| c.i64().ok().map(|v| v.iter().for_each(|v| out.push(v, push_display)))),
+            _ => None,
+        };
+        if walked.is_none() {
+            (out.text, out.ends) = (String::new(), Vec::with_capacity(column.len()));
+            (0..column.len()).for_each(|i| out.push(Some(cell(column, i)), |t, c| t.push_str(&c)));
+        }
+        out
+    }
+
+    /// Appends a cell: `value` written by `write`, or an empty cell.
+    fn push<T>(&mut self, value: Option<T>, write: impl FnOnce(&mut String, T)) {
+        if let Some(v) = value {
+            write(&mut self.text, v);
+        }
+        self.ends.push(self.text.len());
+    }
+
+    /// The cell of row `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The cells, each replaced by `f` of it.
+    pub fn map(&self, f: impl Fn(&str) -> String) -> ColumnText {
+        let mut out = ColumnText { text: String::new(), ends: Vec::with_capacity(self.ends.len()) };
+        (0..self.ends.len()).for_each(|i| out.push(Some(f(self.get(i))), |t, c| t.push_str(&c)));
+        out
+    }
 }
 
 #[cfg(test)]
@@ -76,9 +132,12 @@ mod tests {
         ];
         for column in &columns {
             let by_index: Vec<String> = (0..column.len()).map(|i| cell(column, i)).collect();
-            assert_eq!(column_cells(column), by_index, "{}", column.name());
+            let text = ColumnText::of(column);
+            let cells: Vec<&str> = (0..column.len()).map(|i| text.get(i)).collect();
+            assert_eq!(cells, by_index, "{}", column.name());
         }
-        assert_eq!(column_cells(&columns[1]), ["'=A1", "", "宁波"]);
+        let text = ColumnText::of(&columns[1]).map(|c| c.repeat(2));
+        assert_eq!((0..3).map(|i| text.get(i)).collect::<Vec<_>>(), ["'=A1'=A1", "", "宁波宁波"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! clarification 4 that this run computes (`points_to_next_class`); `county` after
 //! `credit_code` when the run is partitioned.
 
-use super::cells::column_cells;
+use super::cells::ColumnText;
 use super::lang::Lang;
 use super::xlsx::{Sheet, XCell};
 use crate::input::parcels::TABLE as PARCELS;
@@ -110,16 +110,16 @@ impl EnterpriseTable {
             .par_iter()
             .map(|&start| {
                 let part = self.frame.slice(start as i64, ROWS_PER_PIECE);
-                let cells: Vec<Vec<String>> = part
+                let texts: Vec<ColumnText> = part
                     .columns()
                     .iter()
                     .map(|c| match lang.translates(c.name()) {
-                        true => column_cells(c).iter().map(|v| lang.value(c.name(), v)).collect(),
-                        false => column_cells(c),
+                        true => ColumnText::of(c).map(|v| lang.value(c.name(), v)),
+                        false => ColumnText::of(c),
                     })
                     .collect();
                 let mut piece = Vec::new();
-                let records = (0..part.height()).map(|i| cells.iter().map(move |column| column[i].as_str()));
+                let records = (0..part.height()).map(|i| texts.iter().map(move |text| text.get(i)));
                 csv_rows(&mut piece, records).map(|()| piece)
             })
             .collect::<anyhow::Result<_>>()?;
