@@ -42,7 +42,7 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv" | "geojson")))
         .map(|p| (std::fs::metadata(&p).map_or(0, |m| m.len()), p))
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     files.into_iter().map(|(_, p)| p).collect()
 }
 
