@@ -224,44 +224,57 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         universe: &p.universe,
         land: p.land,
     };
-    let Rated { rating, history, stability, zombies } = rate_enterprises(tables, &yearly, &config, ledger, &mut watch)?;
-    let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &p.pieces))?;
-    let work_report = watch.time("work report", || work_report(&yearly, year, rating.partitioned, &config.targets))?;
-    let alerts = watch.time("alerts", || {
-        let inputs = alerts::Inputs {
-            rating: &rating,
-            history: &history,
-            stability: &stability,
-            flags: &flags,
-            energy: &p.energy,
-            tax: &p.tax_to_date,
-            config: &config,
-            year,
-            month,
-        };
-        alerts::judge(&inputs)
-    })?;
+    let partitioned = config.evaluation.partition.is_some();
+    let (rated, work_report) = watch.side_by_side(
+        |watch| rate_enterprises(tables, &yearly, &config, ledger, watch),
+        |watch| watch.time("work report", || work_report(&yearly, year, partitioned, &config.targets)),
+    );
+    let (Rated { rating, history, stability, zombies }, work_report) = (rated?, work_report?);
+    let (judged, reviewed) = watch.side_by_side(
+        |watch| -> Result<_, RunError> {
+            let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &p.pieces))?;
+            let alerts = watch.time("alerts", || {
+                let inputs = alerts::Inputs {
+                    rating: &rating,
+                    history: &history,
+                    stability: &stability,
+                    flags: &flags,
+                    energy: &p.energy,
+                    tax: &p.tax_to_date,
+                    config: &config,
+                    year,
+                    month,
+                };
+                alerts::judge(&inputs)
+            })?;
+            Ok((flags, alerts))
+        },
+        |watch| -> Result<_, RunError> {
+            let commitments = watch.time("commitments", || -> Result<_, RunError> {
+                let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
+                let enterprises = enterprise_land_and_names(&rating.frame)?;
+                let ctx = commitments::Context {
+                    year,
+                    as_of,
+                    settings: &config.commitments,
+                    parcels: &p.parcels,
+                    intensity: &p.intensity,
+                    enterprises: &enterprises,
+                    yearly: &yearly,
+                };
+                Ok(Some(commitments::review_all(p.commitments, &ctx, ledger)?))
+            })?;
+            let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
+                let users = low_efficiency::user_facts(&rating.frame)?;
+                let as_of = config.as_of(year);
+                let settings = &config.low_efficiency;
+                Ok(low_efficiency::judge_all(&p.parcels, &p.intensity, &users, commitments.as_ref(), as_of, settings))
+            })?;
+            Ok((commitments, low_efficiency))
+        },
+    );
+    let ((flags, alerts), (commitments, low_efficiency)) = (judged?, reviewed?);
     drop((p.energy, p.tax_to_date));
-    let commitments = watch.time("commitments", || -> Result<_, RunError> {
-        let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
-        let enterprises = enterprise_land_and_names(&rating.frame)?;
-        let ctx = commitments::Context {
-            year,
-            as_of,
-            settings: &config.commitments,
-            parcels: &p.parcels,
-            intensity: &p.intensity,
-            enterprises: &enterprises,
-            yearly: &yearly,
-        };
-        Ok(Some(commitments::review_all(p.commitments, &ctx, ledger)?))
-    })?;
-    let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
-        let users = low_efficiency::user_facts(&rating.frame)?;
-        let as_of = config.as_of(year);
-        let settings = &config.low_efficiency;
-        Ok(low_efficiency::judge_all(&p.parcels, &p.intensity, &users, commitments.as_ref(), as_of, settings))
-    })?;
     let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
         let counties = Column::from_vec(counties::parcel_counties(&p.parcels, &rating, ledger)?, p.parcels.len())?;
         let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
