@@ -38,6 +38,7 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod flags;
 pub mod generate;
+pub(crate) mod grouped;
 pub(crate) mod history;
 pub mod industry;
 pub mod input;

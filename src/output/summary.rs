@@ -1,14 +1,18 @@
 //! `summary.json` (SPEC §10): counts per status and class; per group, park and industry the
 //! counts, land, totals and intensities, surcharge; the benchmarks used; year-over-year change.
+//! The buckets are counted and summed off the rating frame's columns (see [`crate::grouped`]),
+//! each figure sorted once for every bucket key, to the bits of the table engine's sorted sums.
 
 use super::manifest::counts;
 use crate::domain::{Class, NO_BUCKET, Status};
-use crate::numbers::{keep_sorts, sorted_sum, sorted_sum_expr};
+use crate::grouped::{Ascending, Groups};
+use crate::numbers::sorted_sum;
 use crate::pipeline::Evaluation;
 use crate::reclaim::{reclaimable_by_county, reclaimable_by_park};
+use foldhash::HashMap;
+use polars::polars_utils::total_ord::TotalOrd;
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 /// Totals that the summary sums per bucket (over codes with an enterprises row).
 const TOTALS: [&str; 7] =
@@ -23,121 +27,191 @@ const INTENSITIES: [(&str, &str, &str); 4] = [
     ("va_per_energy", "value_added", "energy_tce"),
 ];
 
-fn bucket_aggregates() -> Vec<Expr> {
-    let mut aggs = vec![len().alias("enterprises")];
-    for s in Status::ALL.map(Status::as_str) {
-        aggs.push(col("status").eq(lit(s)).cast(DataType::Int64).sum().alias(format!("status:{s}")));
+/// The rating frame's rows as the buckets count and sum them.
+struct Rows<'a> {
+    frame: &'a DataFrame,
+    /// Whether the row's code has an enterprises row (the buckets count only those).
+    has_row: Vec<bool>,
+    status: Vec<Option<Status>>,
+    class: Vec<Option<Class>>,
+    zombie: Vec<bool>,
+    high_emission: Vec<bool>,
+    /// The [`TOTALS`] and `reclaimable_mu`, by name.
+    figures: Vec<(&'static str, Ascending)>,
+    /// The [`INTENSITIES`]: name, numerator and denominator over the rows where both count.
+    intensities: Vec<(&'static str, Ascending, Ascending)>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(eval: &'a Evaluation) -> PolarsResult<Self> {
+        let frame = &eval.rating.frame;
+        let codes = frame.column("code")?.str()?;
+        let flags: Vec<_> = codes.iter().map(|c| eval.flags.get(c?)).collect();
+        let mut values = TOTALS
+            .into_iter()
+            .map(|t| Ok((t, frame.column(t)?.f64()?.iter().collect())))
+            .collect::<PolarsResult<Vec<(&str, Vec<Option<f64>>)>>>()?;
+        values.push(("reclaimable_mu", reclaimable_mu(eval, codes)));
+        let figures: Vec<_> = values.iter().map(|(name, v)| (*name, Ascending::new(v.iter().copied()))).collect();
+        let find = |name: &str| values.iter().position(|(n, _)| *n == name).expect("a summed figure");
+        let intensities = INTENSITIES
+            .into_iter()
+            .map(|(name, num, den)| {
+                let (num, den) = (find(num), find(den));
+                let both = |r: usize| values[num].1[r].is_some() && values[den].1[r].is_some_and(|d| d.tot_gt(&0.0));
+                (name, figures[num].1.kept(both), figures[den].1.kept(both))
+            })
+            .collect();
+        Ok(Rows {
+            frame,
+            has_row: frame.column("has_row")?.bool()?.iter().map(|h| h == Some(true)).collect(),
+            status: frame.column("status")?.str()?.iter().map(|s| s.and_then(Status::parse)).collect(),
+            class: frame.column("class")?.str()?.iter().map(|c| c.and_then(Class::parse)).collect(),
+            zombie: flags.iter().map(|f| f.is_some_and(|f| f.zombie.zombie)).collect(),
+            high_emission: flags.iter().map(|f| f.is_some_and(|f| f.high_energy_emission == Some(true))).collect(),
+            figures,
+            intensities,
+        })
     }
-    for c in Class::ALL.map(Class::as_str) {
-        aggs.push(col("class").eq(lit(c)).cast(DataType::Int64).sum().alias(format!("class:{c}")));
+
+    fn figure(&self, name: &str) -> &Ascending {
+        &self.figures.iter().find(|(n, _)| *n == name).expect("a summed figure").1
     }
+
+    /// The rows with an enterprises row grouped by their bucket of `key` (`(none)` without
+    /// one).
+    fn groups(&self, key: &str) -> PolarsResult<Groups<&'a str>> {
+        let buckets = self.frame.column(key)?.str()?.iter().map(|k| k.unwrap_or(NO_BUCKET));
+        Ok(Groups::new(buckets.zip(&self.has_row).map(|(b, &has)| has.then_some(b))))
+    }
+}
+
+/// Each row's reclaimable land: the sum of its code's reclaim candidate parcels' mu (none
+/// without a candidate).
+fn reclaimable_mu(eval: &Evaluation, codes: &StringChunked) -> Vec<Option<f64>> {
+    let mut by_code: HashMap<&str, Vec<f64>> = HashMap::default();
+    for p in eval.parcels.rows().filter(|p| p.reclaim.block_id.is_some() && !p.feature.user.is_empty()) {
+        by_code.entry(p.feature.user.as_str()).or_default().push(p.land.area_mu);
+    }
+    codes.iter().map(|c| by_code.get(c?).map(|a| sorted_sum(a.iter().copied()))).collect()
+}
+
+/// A field of the buckets: its name and its value per group.
+type Field = (String, Vec<Value>);
+
+fn float_json(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+fn count_field(name: &str, groups: &Groups<&str>, counted: impl Fn(usize) -> bool) -> Field {
+    (name.to_string(), groups.count(counted).into_iter().map(Value::from).collect())
+}
+
+fn sum_field(name: &str, sums: &[f64]) -> Field {
+    (name.to_string(), sums.iter().map(|&x| float_json(x)).collect())
+}
+
+/// Per value of `all`, how many rows of each group have it.
+fn tallies<T: Copy + PartialEq>(
+    groups: &Groups<&str>,
+    all: &[T],
+    of_row: &[Option<T>],
+    text: fn(T) -> &'static str,
+) -> Vec<Field> {
+    all.iter().map(|&v| count_field(text(v), groups, |r| of_row[r] == Some(v))).collect()
+}
+
+/// The buckets' fields other than status and class, in the order they are written.
+fn bucket_fields(rows: &Rows, groups: &Groups<&str>) -> Vec<Field> {
+    let mut fields = vec![(String::from("enterprises"), groups.sizes.iter().map(|&n| Value::from(n)).collect())];
     for t in TOTALS {
-        aggs.push(sorted_sum_expr(col(t)).alias(t));
+        fields.push(sum_field(t, &rows.figure(t).sums(groups)));
     }
-    aggs.push(col("zombie").cast(DataType::Int64).sum().alias("zombies"));
-    aggs.push(col("high_energy_emission").cast(DataType::Int64).sum().alias("high_energy_emission"));
-    aggs.push(sorted_sum_expr(col("reclaimable_mu")).alias("reclaimable_mu"));
-    for (name, num, den) in INTENSITIES {
-        let both = col(num).is_not_null().and(col(den).gt(lit(0.0)));
-        let n = sorted_sum_expr(when(both.clone()).then(col(num)).otherwise(lit(NULL).cast(DataType::Float64)));
-        let d = sorted_sum_expr(when(both).then(col(den)).otherwise(lit(NULL).cast(DataType::Float64)));
-        aggs.push((n / d).alias(name));
+    fields.push(count_field("zombies", groups, |r| rows.zombie[r]));
+    fields.push(count_field("high_energy_emission", groups, |r| rows.high_emission[r]));
+    fields.push(sum_field("reclaimable_mu", &rows.figure("reclaimable_mu").sums(groups)));
+    for (name, num, den) in &rows.intensities {
+        let (n, d) = (num.sums(groups), den.sums(groups));
+        fields.push((name.to_string(), n.iter().zip(&d).map(|(n, d)| float_json(n / d)).collect()));
     }
-    aggs
+    fields
 }
 
-/// One JSON object per value of `key`, over codes with an enterprises row.
-fn buckets(frame: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
-    let plan = frame
-        .clone()
-        .lazy()
-        .filter(col("has_row"))
-        .with_column(col(key).fill_null(lit(NO_BUCKET)).alias("__key"))
-        .group_by([col("__key")])
-        .agg(bucket_aggregates())
-        .sort(["__key"], SortMultipleOptions::default());
-    let df = keep_sorts(plan).collect()?;
+/// One JSON object per bucket (of [`Rows::groups`]), over codes with an enterprises row.
+fn buckets(rows: &Rows, groups: &Groups<&str>) -> Map<String, Value> {
+    let fields = bucket_fields(rows, groups);
+    let status = tallies(groups, &Status::ALL, &rows.status, Status::as_str);
+    let class = tallies(groups, &Class::ALL, &rows.class, Class::as_str);
     let mut out = Map::new();
-    let keys = df.column("__key")?.str()?;
-    for i in 0..df.height() {
-        let mut status = Map::new();
-        let mut class = Map::new();
-        let mut fields = Map::new();
-        for c in df.columns().iter().skip(1) {
-            let value = any_to_json(c.get(i)?);
-            match c.name().split_once(':') {
-                Some(("status", s)) => status.insert(s.to_string(), value),
-                Some(("class", s)) => class.insert(s.to_string(), value),
-                _ => fields.insert(c.name().to_string(), value),
-            };
-        }
-        fields.insert("status".into(), Value::Object(status));
-        fields.insert("class".into(), Value::Object(class));
-        out.insert(keys.get(i).unwrap_or("").to_string(), Value::Object(fields));
+    for (g, key) in groups.keys.iter().enumerate() {
+        let object =
+            |fields: &[Field]| fields.iter().map(|(name, v)| (name.clone(), v[g].clone())).collect::<Map<_, _>>();
+        let mut entry = object(&fields);
+        entry.insert("status".into(), Value::Object(object(&status)));
+        entry.insert("class".into(), Value::Object(object(&class)));
+        out.insert(key.to_string(), Value::Object(entry));
     }
-    Ok(out)
-}
-
-fn any_to_json(v: AnyValue<'_>) -> Value {
-    match v {
-        AnyValue::Float64(x) if x.is_finite() => json!(x),
-        AnyValue::Int64(x) => json!(x),
-        AnyValue::UInt32(x) => json!(x),
-        AnyValue::Int32(x) => json!(x),
-        AnyValue::String(s) => json!(s),
-        AnyValue::Boolean(b) => json!(b),
-        _ => Value::Null,
-    }
+    out
 }
 
 const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
 
-/// The figures of the evaluation year and the year before, each row with its code's
-/// buckets (group, park, industry) of the evaluation year.
-fn yoy_rows(eval: &Evaluation) -> PolarsResult<DataFrame> {
-    let buckets = ["group", "park", "industry"].map(|key| col(key).fill_null(lit(NO_BUCKET)));
-    let buckets = eval
-        .rating
-        .frame
-        .clone()
-        .lazy()
-        .filter(col("has_row"))
-        .select(std::iter::once(col("code_id")).chain(buckets).collect::<Vec<_>>());
-    let year = eval.year;
-    let columns = ["code_id", "year"].into_iter().chain(YOY_FIGURES).map(col).collect::<Vec<_>>();
-    eval.yearly
-        .clone()
-        .lazy()
-        .filter(col("has_row").and(col("year").eq(lit(year)).or(col("year").eq(lit(year - 1)))))
-        .select(columns)
-        .inner_join(buckets, col("code_id"), col("code_id"))
-        .collect()
+/// The yearly rows of the evaluation year and the year before of the codes with an
+/// enterprises row: each one's code as its row in the rating frame, whether it is of the
+/// evaluation year, and its [`YOY_FIGURES`].
+struct YoyRows {
+    rating_row: Vec<u32>,
+    current: Vec<bool>,
+    figures: Vec<Ascending>,
 }
 
-/// Year-over-year totals per bucket of `key`: the codes' figures this year and the year
-/// before, each code counted in its bucket of the evaluation year.
-fn yoy(eval: &Evaluation, rows: &DataFrame, key: &str) -> PolarsResult<Map<String, Value>> {
-    let figures = YOY_FIGURES;
-    let year = eval.year;
-    let plan = rows
-        .clone()
-        .lazy()
-        .group_by([col(key).alias("__key"), col("year")])
-        .agg(figures.map(|f| sorted_sum_expr(col(f)).alias(f)))
-        .sort(["__key", "year"], SortMultipleOptions::default());
-    let per_year = keep_sorts(plan).collect()?;
-    let keys = per_year.column("__key")?.str()?;
-    let years = per_year.column("year")?.i32()?;
+impl YoyRows {
+    fn new(eval: &Evaluation, rows: &Rows) -> PolarsResult<Self> {
+        let ids = eval.rating.frame.column("code_id")?.u32()?;
+        let rating_row: HashMap<u32, u32> = ids
+            .iter()
+            .zip(0..)
+            .filter(|&(_, r)| rows.has_row[r as usize])
+            .filter_map(|(id, r)| Some((id?, r)))
+            .collect();
+        let y = &eval.yearly;
+        let (ids, years, has_row) =
+            (y.column("code_id")?.u32()?, y.column("year")?.i32()?, y.column("has_row")?.bool()?);
+        let (mut picked, mut yoy) =
+            (Vec::new(), YoyRows { rating_row: Vec::new(), current: Vec::new(), figures: Vec::new() });
+        for (i, ((id, year), has)) in ids.iter().zip(years.iter()).zip(has_row.iter()).enumerate() {
+            let in_years = year == Some(eval.year) || year == Some(eval.year - 1);
+            if let Some(&r) = id.and_then(|id| rating_row.get(&id)).filter(|_| has == Some(true) && in_years) {
+                picked.push(i as IdxSize);
+                yoy.rating_row.push(r);
+                yoy.current.push(year == Some(eval.year));
+            }
+        }
+        let picked = IdxCa::from_vec("".into(), picked);
+        for f in YOY_FIGURES {
+            yoy.figures.push(Ascending::new(y.column(f)?.f64()?.take(&picked)?.iter()));
+        }
+        Ok(yoy)
+    }
+}
+
+/// Year-over-year totals per bucket (of [`Rows::groups`]): the codes' figures this year and
+/// the year before, each code counted in its bucket of the evaluation year.
+fn yoy(rows: &YoyRows, buckets: &Groups<&str>) -> Map<String, Value> {
+    let keys =
+        rows.rating_row.iter().zip(&rows.current).map(|(&r, &current)| Some((buckets.of_row(r as usize)?, current)));
+    let groups = Groups::new(keys);
+    let sums: Vec<Vec<f64>> = rows.figures.iter().map(|f| f.sums(&groups)).collect();
     let mut out: Map<String, Value> = Map::new();
-    for i in 0..per_year.height() {
-        let entry = out.entry(keys.get(i).unwrap_or("").to_string()).or_insert_with(|| json!({}));
-        let label = if years.get(i) == Some(year) { "current" } else { "previous" };
-        for f in figures {
-            entry[f][label] = any_to_json(per_year.column(f)?.get(i)?);
+    for (g, &(bucket, current)) in groups.keys.iter().enumerate() {
+        let entry = out.entry(buckets.keys[bucket].to_string()).or_insert_with(|| json!({}));
+        let label = if current { "current" } else { "previous" };
+        for (f, sums) in YOY_FIGURES.iter().zip(&sums) {
+            entry[*f][label] = float_json(sums[g]);
         }
     }
     for entry in out.values_mut() {
-        for f in figures {
+        for f in YOY_FIGURES {
             let (cur, prev) = (entry[f]["current"].as_f64(), entry[f]["previous"].as_f64());
             entry[f]["change"] = match (cur, prev) {
                 (Some(c), Some(p)) if p != 0.0 => json!((c - p) / p.abs()),
@@ -145,30 +219,12 @@ fn yoy(eval: &Evaluation, rows: &DataFrame, key: &str) -> PolarsResult<Map<Strin
             };
         }
     }
-    Ok(out)
-}
-
-/// The rating frame with the flags and each code's reclaimable land (its candidate parcels).
-fn summary_frame(eval: &Evaluation) -> PolarsResult<DataFrame> {
-    let mut frame = eval.rating.frame.clone();
-    for column in crate::flags::flag_columns(&frame, &eval.flags)? {
-        frame.with_column(column)?;
-    }
-    let mut reclaimable: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for p in eval.parcels.rows().filter(|p| p.reclaim.block_id.is_some() && !p.feature.user.is_empty()) {
-        reclaimable.entry(p.feature.user.as_str()).or_default().push(p.land.area_mu);
-    }
-    let codes = frame.column("code")?.str()?;
-    let mu: Vec<Option<f64>> =
-        codes.iter().map(|c| c.and_then(|c| reclaimable.get(c)).map(|a| sorted_sum(a.iter().copied()))).collect();
-    frame.with_column(Column::new("reclaimable_mu".into(), mu))?;
-    Ok(frame)
+    out
 }
 
 /// Parks keyed by the parcels' own park for reclaimable land (SPEC §10) and their 低效
 /// parcels' count and mu (SPEC §15).
-fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
-    let mut parks = buckets(frame, "park")?;
+fn parks(eval: &Evaluation, mut parks: Map<String, Value>) -> Map<String, Value> {
     let by_parcel = reclaimable_by_park(&eval.parcels);
     for entry in parks.values_mut() {
         entry["reclaimable_mu"] = json!(0.0);
@@ -186,7 +242,7 @@ fn parks(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value
         entry["low_efficiency_parcels"] = json!(n);
         entry["low_efficiency_mu"] = json!(mu);
     }
-    Ok(parks)
+    parks
 }
 
 /// The benchmarks used: per group, or per county and group when partitioned (the empty
@@ -205,13 +261,12 @@ fn benchmarks(eval: &Evaluation) -> serde_json::Result<Value> {
 }
 
 /// Counties as buckets (SPEC §17), with the reclaimable land of the parcels in each.
-fn counties(eval: &Evaluation, frame: &DataFrame) -> PolarsResult<Map<String, Value>> {
-    let mut counties = buckets(frame, "county")?;
+fn counties(eval: &Evaluation, mut counties: Map<String, Value>) -> Map<String, Value> {
     for (county, mu) in reclaimable_by_county(&eval.parcels) {
         let entry = counties.entry(county.bucket().to_string()).or_insert_with(|| json!({}));
         entry["reclaimable_mu"] = json!(mu);
     }
-    Ok(counties)
+    counties
 }
 
 /// The early warning's latest month and how many codes each rule fired for (SPEC §16).
@@ -252,18 +307,21 @@ pub fn headline(eval: &Evaluation) -> PolarsResult<Headline> {
 }
 
 pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
-    let frame = &summary_frame(eval)?;
-    let mut yoy_all = Map::new();
-    let yoy_rows = yoy_rows(eval)?;
-    for key in ["group", "park", "industry"] {
-        yoy_all.insert(format!("{key}s").replace("industrys", "industries"), Value::Object(yoy(eval, &yoy_rows, key)?));
-    }
+    let rows = Rows::new(eval)?;
+    let yoy_rows = YoyRows::new(eval, &rows)?;
+    let [group, park, industry] = ["group", "park", "industry"].map(|key| rows.groups(key));
+    let (group, park, industry) = (group?, park?, industry?);
+    let yoy_all: Map<String, Value> = [("groups", &group), ("parks", &park), ("industries", &industry)]
+        .into_iter()
+        .map(|(name, bucket)| (name.to_string(), Value::Object(yoy(&yoy_rows, bucket))))
+        .collect();
+    let frame = &eval.rating.frame;
     let mut summary = json!({
         "year": eval.year,
         "counts": { "status": counts(frame, "status")?, "class": counts(frame, "class")? },
-        "groups": buckets(frame, "group")?,
-        "parks": parks(eval, frame)?,
-        "industries": buckets(frame, "industry")?,
+        "groups": buckets(&rows, &group),
+        "parks": parks(eval, buckets(&rows, &park)),
+        "industries": buckets(&rows, &industry),
         "benchmarks": benchmarks(eval)?,
         "yoy": yoy_all,
         "alerts": alert_counts(eval),
@@ -272,7 +330,7 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
         summary["commitments"] = super::commitments::summary(reviews);
     }
     if eval.rating.partitioned {
-        summary["counties"] = Value::Object(counties(eval, frame)?);
+        summary["counties"] = Value::Object(counties(eval, buckets(&rows, &rows.groups("county")?)));
     }
     summary["indicators"] = eval.work_report.to_json();
     Ok(serde_json::to_vec_pretty(&summary)?)
