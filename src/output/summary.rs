@@ -18,13 +18,20 @@ use serde_json::{Map, Value, json};
 const TOTALS: [&str; 7] =
     ["land_mu", "tax", "value_added", "revenue", "energy_tce", "electricity_kwh", "surcharge_yuan"];
 
-/// Intensities: (name, numerator, denominator), as Σ numerator ÷ Σ denominator over the
-/// codes where both are present and the denominator > 0.
-const INTENSITIES: [(&str, &str, &str); 4] = [
-    ("tax_per_mu", "tax", "land_mu"),
-    ("va_per_mu", "value_added", "land_mu"),
-    ("revenue_per_mu", "revenue", "land_mu"),
-    ("va_per_energy", "value_added", "energy_tce"),
+/// Positions in [`TOTALS`] of the figures the intensities divide.
+const LAND: usize = 0;
+const TAX: usize = 1;
+const VALUE_ADDED: usize = 2;
+const REVENUE: usize = 3;
+const ENERGY: usize = 4;
+
+/// Intensities: (name, numerator, denominator as positions in [`TOTALS`]), as Σ numerator ÷
+/// Σ denominator over the codes where both are present and the denominator > 0.
+const INTENSITIES: [(&str, usize, usize); 4] = [
+    ("tax_per_mu", TAX, LAND),
+    ("va_per_mu", VALUE_ADDED, LAND),
+    ("revenue_per_mu", REVENUE, LAND),
+    ("va_per_energy", VALUE_ADDED, ENERGY),
 ];
 
 /// The rating frame's rows as the buckets count and sum them.
@@ -36,8 +43,9 @@ struct Rows<'a> {
     class: Vec<Option<Class>>,
     zombie: Vec<bool>,
     high_emission: Vec<bool>,
-    /// The [`TOTALS`] and `reclaimable_mu`, by name.
-    figures: Vec<(&'static str, Ascending)>,
+    /// The [`TOTALS`], in their order.
+    totals: Vec<Ascending>,
+    reclaimable_mu: Ascending,
     /// The [`INTENSITIES`]: name, numerator and denominator over the rows where both count.
     intensities: Vec<(&'static str, Ascending, Ascending)>,
 }
@@ -47,21 +55,19 @@ impl<'a> Rows<'a> {
         let frame = &eval.rating.frame;
         let codes = frame.column("code")?.str()?;
         let flags: Vec<_> = codes.iter().map(|c| eval.flags.get(c?)).collect();
-        let mut values = TOTALS
+        let values = TOTALS
             .into_iter()
-            .map(|t| Ok((t, frame.column(t)?.f64()?.iter().collect())))
-            .collect::<PolarsResult<Vec<(&str, Vec<Option<f64>>)>>>()?;
-        values.push(("reclaimable_mu", reclaimable_mu(eval, codes)));
-        let figures: Vec<_> = values.iter().map(|(name, v)| (*name, Ascending::new(v.iter().copied()))).collect();
-        let find = |name: &str| values.iter().position(|(n, _)| *n == name).expect("a summed figure");
+            .map(|t| Ok(frame.column(t)?.f64()?.iter().collect()))
+            .collect::<PolarsResult<Vec<Vec<Option<f64>>>>>()?;
+        let totals: Vec<Ascending> = values.iter().map(|v| Ascending::new(v.iter().copied())).collect();
         let intensities = INTENSITIES
             .into_iter()
             .map(|(name, num, den)| {
-                let (num, den) = (find(num), find(den));
-                let both = |r: usize| values[num].1[r].is_some() && values[den].1[r].is_some_and(|d| d.tot_gt(&0.0));
-                (name, figures[num].1.kept(both), figures[den].1.kept(both))
+                let both = |r: usize| values[num][r].is_some() && values[den][r].is_some_and(|d| d.tot_gt(&0.0));
+                (name, totals[num].kept(both), totals[den].kept(both))
             })
             .collect();
+        let reclaimable_mu = Ascending::new(reclaimable_mu(eval, codes));
         Ok(Rows {
             frame,
             has_row: frame.column("has_row")?.bool()?.iter().map(|h| h == Some(true)).collect(),
@@ -69,13 +75,10 @@ impl<'a> Rows<'a> {
             class: frame.column("class")?.str()?.iter().map(|c| c.and_then(Class::parse)).collect(),
             zombie: flags.iter().map(|f| f.is_some_and(|f| f.zombie.zombie)).collect(),
             high_emission: flags.iter().map(|f| f.is_some_and(|f| f.high_energy_emission == Some(true))).collect(),
-            figures,
+            totals,
+            reclaimable_mu,
             intensities,
         })
-    }
-
-    fn figure(&self, name: &str) -> &Ascending {
-        &self.figures.iter().find(|(n, _)| *n == name).expect("a summed figure").1
     }
 
     /// The rows with an enterprises row grouped by their bucket of `key` (`(none)` without
@@ -124,12 +127,12 @@ fn tallies<T: Copy + PartialEq>(
 /// The buckets' fields other than status and class, in the order they are written.
 fn bucket_fields(rows: &Rows, groups: &Groups<&str>) -> Vec<Field> {
     let mut fields = vec![(String::from("enterprises"), groups.sizes.iter().map(|&n| Value::from(n)).collect())];
-    for t in TOTALS {
-        fields.push(sum_field(t, &rows.figure(t).sums(groups)));
+    for (name, total) in TOTALS.iter().zip(&rows.totals) {
+        fields.push(sum_field(name, &total.sums(groups)));
     }
     fields.push(count_field("zombies", groups, |r| rows.zombie[r]));
     fields.push(count_field("high_energy_emission", groups, |r| rows.high_emission[r]));
-    fields.push(sum_field("reclaimable_mu", &rows.figure("reclaimable_mu").sums(groups)));
+    fields.push(sum_field("reclaimable_mu", &rows.reclaimable_mu.sums(groups)));
     for (name, num, den) in &rows.intensities {
         let (n, d) = (num.sums(groups), den.sums(groups));
         fields.push((name.to_string(), n.iter().zip(&d).map(|(n, d)| float_json(n / d)).collect()));
@@ -334,4 +337,23 @@ pub fn summary_json(eval: &Evaluation) -> anyhow::Result<Vec<u8>> {
     }
     summary["indicators"] = eval.work_report.to_json();
     Ok(serde_json::to_vec_pretty(&summary)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intensities_divide_the_totals_they_name() {
+        let named = INTENSITIES.map(|(name, num, den)| (name, TOTALS[num], TOTALS[den]));
+        assert_eq!(
+            named,
+            [
+                ("tax_per_mu", "tax", "land_mu"),
+                ("va_per_mu", "value_added", "land_mu"),
+                ("revenue_per_mu", "revenue", "land_mu"),
+                ("va_per_energy", "value_added", "energy_tce"),
+            ]
+        );
+    }
 }
