@@ -14,7 +14,7 @@ use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
 use crate::input::parcels::TABLE as PARCELS;
 use crate::input::parcels::{ParcelFeature, read_parcels};
 use crate::input::{Folder, InputError, InputFile, Table, sha256_of};
-use crate::land::{MeasuredParcel, repair_features};
+use crate::land::{MeasuredParcel, repaired_geometry};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
 use crate::quality::{At, Ledger, Message};
@@ -142,10 +142,10 @@ pub fn read_layer(
         path,
         rows: file.features.len(),
         converted: Vec::new(),
-        encoding: file.encoding.clone(),
+        encoding: file.encoding,
     };
-    let repaired = repair_features(&file.features, file.crs, &own);
-    let metres: Option<ToMetres> = match (parcels.crs, file.crs) {
+    let crs = file.crs;
+    let metres: Option<ToMetres> = match (parcels.crs, crs) {
         (Crs::LonLat, Crs::LonLat) => {
             let projection =
                 metric_projection(parcels.crs, parcels.land.values().iter().filter_map(|m| m.geometry.as_ref()));
@@ -155,13 +155,13 @@ pub fn read_layer(
         _ => None,
     };
     let buildings = match metres {
+        // Each feature is let go once its building is made, so the layer is never held twice.
         Some(metres) => file
             .features
-            .par_iter()
-            .zip(&repaired)
-            .filter_map(|(f, geometry)| {
-                let geometry = metres(geometry.as_ref()?);
-                let floors = first_number(f, &["floors", "层数"]).filter(|x| *x > 0.0);
+            .into_par_iter()
+            .filter_map(|f| {
+                let geometry = metres(&repaired_geometry(&f, crs, &own)?);
+                let floors = first_number(&f, &["floors", "层数"]).filter(|x| *x > 0.0);
                 if floors.is_none() {
                     own.notice(
                         At::new(TABLE, f.index, "", "floors"),
@@ -170,8 +170,8 @@ pub fn read_layer(
                     );
                 }
                 let floors = floors.unwrap_or(1.0);
-                let storey = first_number(f, &["storey_height_m", "层高"]);
-                let height = first_number(f, &["height_m", "建筑高度"]);
+                let storey = first_number(&f, &["storey_height_m", "层高"]);
+                let height = first_number(&f, &["height_m", "建筑高度"]);
                 Some(Building {
                     index: f.index,
                     geometry,
@@ -187,10 +187,10 @@ pub fn read_layer(
                 Message::new(
                     format!(
                         "the buildings are in {} but the parcels in {}; the layer is not used",
-                        file.crs.name(),
+                        crs.name(),
                         parcels.crs.name()
                     ),
-                    format!("建筑图层坐标系为 {}，宗地为 {}，建筑图层不予采用", file.crs.name(), parcels.crs.name()),
+                    format!("建筑图层坐标系为 {}，宗地为 {}，建筑图层不予采用", crs.name(), parcels.crs.name()),
                 ),
             );
             Vec::new()

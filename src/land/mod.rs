@@ -35,12 +35,6 @@ pub fn measure_parcels(
     features.par_iter().map(|f| measure_one(f, crs, config, ledger)).collect()
 }
 
-/// Repairs every feature (in parallel), reporting the repairs, without measuring: for layers
-/// whose areas are taken in metres later (buildings).
-pub fn repair_features(features: &[ParcelFeature], crs: Crs, ledger: &Ledger) -> Vec<Option<MultiPolygon<f64>>> {
-    features.par_iter().map(|f| repaired_geometry(f, crs, ledger)).collect()
-}
-
 fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger) -> MeasuredParcel {
     let geometry = repaired_geometry(f, crs, ledger);
     let measured_mu = geometry.as_ref().and_then(|g| {
@@ -67,8 +61,9 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
 }
 
 /// A feature's geometry after repair (the repairs reported), `None` when no polygon is left
-/// or a longitude/latitude file holds coordinates beyond ±180/±90.
-fn repaired_geometry(f: &ParcelFeature, crs: Crs, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
+/// or a longitude/latitude file holds coordinates beyond ±180/±90. Layers whose areas are
+/// taken in metres later (buildings) repair with this alone, without measuring.
+pub fn repaired_geometry(f: &ParcelFeature, crs: Crs, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
     let repaired = f.raw.as_ref().map(repair);
     let at = At::new(TABLE, f.index, &f.parcel_id, "geometry");
     for r in repaired.iter().flat_map(|r| &r.repairs) {
