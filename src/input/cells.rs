@@ -162,9 +162,9 @@ fn one_of(text: &str, words: &[&str]) -> bool {
 }
 
 /// A text cell keeps its text (trimmed); an empty one is `None`.
-pub fn text(cell: &str) -> Option<String> {
+pub fn text<T: for<'t> From<&'t str>>(cell: &str) -> Option<T> {
     let t = trim(cell);
-    (!t.is_empty()).then(|| t.to_string())
+    (!t.is_empty()).then(|| T::from(t))
 }
 
 /// A code cell (credit_code, lessee) holding only a missing token is empty.
@@ -223,6 +223,6 @@ mod tests {
         assert_eq!(code_text("N/A"), "");
         assert_eq!(code_text("91x"), "91x");
         assert_eq!(text("  名称 "), Some("名称".to_string()));
-        assert_eq!(text("  "), None);
+        assert_eq!(text::<String>("  "), None);
     }
 }

@@ -11,6 +11,7 @@ use super::source::{ColumnMap, RawTable, concat};
 use crate::dates::Date;
 use crate::keys::{check_code, normalize_code};
 use crate::quality::{At, Ledger, Message};
+use compact_str::CompactString;
 use foldhash::{HashSet, HashSetExt};
 
 /// The year a row belongs to: its own, or (no year given) the evaluation year.
@@ -20,15 +21,15 @@ pub type RowYear = Option<i32>;
 pub struct EnterpriseRow {
     /// 1-based data row in the file.
     pub row: usize,
-    pub code: String,
+    pub code: CompactString,
     pub year: RowYear,
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// `Some(true)` above (规上), `Some(false)` below; `None` falls back to the revenue rule.
     pub above: Option<bool>,
-    pub industry: Option<String>,
-    pub park: Option<String>,
+    pub industry: Option<CompactString>,
+    pub park: Option<CompactString>,
     /// Its county (SPEC §17).
-    pub county: Option<String>,
+    pub county: Option<CompactString>,
     pub revenue: Option<f64>,
     pub value_added: Option<f64>,
     pub profit: Option<f64>,
@@ -84,7 +85,7 @@ impl Enterprises {
 #[derive(Debug, Clone)]
 pub struct TaxRow {
     pub row: usize,
-    pub code: String,
+    pub code: CompactString,
     pub year: RowYear,
     pub month: Option<u32>,
     pub tax: Option<f64>,
@@ -147,7 +148,7 @@ impl RowReader<'_> {
         self.typed(field, cells::boolean, "unreadable_boolean", Expected::Boolean)
     }
 
-    fn text(&self, field: &str) -> Option<String> {
+    fn text<T: for<'t> From<&'t str>>(&self, field: &str) -> Option<T> {
         cells::text(self.cell(field))
     }
 
@@ -299,7 +300,7 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
         let year = r.yearly_year().ok()?;
         Some(EnterpriseRow {
             row: r.row,
-            code: r.key.clone(),
+            code: CompactString::new(&r.key),
             year,
             name: r.text("name"),
             above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
@@ -327,7 +328,7 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
     let (rows, _) = each_keyed_row("tax", raw, headers::TAX, ledger, |r| {
         Some(TaxRow {
             row: r.row,
-            code: r.key.clone(),
+            code: CompactString::new(&r.key),
             year: r.yearly_year().ok()?,
             month: r.month().ok()?,
             tax: r.number("tax"),
@@ -379,7 +380,8 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
     let map = raw.map_columns(headers::LEASES)?;
     let lessee_column = map.get("lessee").unwrap_or(0);
     raw.par_filter_map(|i, record| {
-        let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
+        let parcel_id =
+            cells::text::<String>(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or("")).unwrap_or_default();
         let lessee = normalize_code(cells::code_text(record.get(lessee_column).unwrap_or("")));
         if !lessee.is_empty() && !check_code(&lessee) {
             ledger.warning(At::new("leases", i + 1, &lessee, "lessee"), "invalid_code", invalid_code(&lessee));
@@ -417,7 +419,7 @@ pub fn read_parcel_ledger(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LedgerR
     let map = raw.map_columns(headers::PARCEL_LEDGER)?;
     let rows = raw.par_filter_map(|i, record| {
         let cell = |c: usize| record.get(c).unwrap_or("");
-        let parcel_id = cells::text(map.get("parcel_id").map_or("", cell));
+        let parcel_id = cells::text::<String>(map.get("parcel_id").map_or("", cell));
         let Some(parcel_id) = parcel_id else {
             if totals_label(record).is_none() {
                 ledger.error(
@@ -560,7 +562,7 @@ impl RowReader<'_> {
 pub fn read_commitments(raw: &RawTable, ledger: &Ledger) -> Result<Commitments, InputError> {
     let map = raw.map_columns(headers::COMMITMENTS)?;
     let rows = raw.par_filter_map(|i, record| {
-        let parcel_id = cells::text(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or(""));
+        let parcel_id = cells::text::<String>(map.get("parcel_id").and_then(|c| record.get(c)).unwrap_or(""));
         let Some(parcel_id) = parcel_id else {
             if let Some(label) = totals_label(record) {
                 ledger.notice(
