@@ -128,13 +128,17 @@ pub struct Parcels {
 }
 
 impl Parcels {
-    /// The table of a parcel file and its measurement (one per feature).
+    /// The table of a parcel file and its measurement (one per feature). The coordinates as
+    /// read are let go: the repaired geometry stands for them from here on (a nation's
+    /// millions of parcels would otherwise be held twice).
     pub fn new(file: ParcelFile, land: Vec<MeasuredParcel>) -> Result<Parcels, MisalignedColumn> {
-        let n = file.features.len();
+        let mut features = file.features;
+        features.par_iter_mut().for_each(|f| f.raw = None);
+        let n = features.len();
         Ok(Parcels {
             crs: file.crs,
             declared: file.declared,
-            features: Column(file.features),
+            features: Column(features),
             land: Column(land).checked("land", n)?,
         })
     }
