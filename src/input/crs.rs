@@ -233,6 +233,18 @@ pub fn plain(x: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A parcel's vertices as [`settle`] reads them (x first as written), borrowed: a layer's
+/// coordinates are not copied to settle its CRS.
+pub trait Vertices {
+    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]>;
+}
+
+impl Vertices for Vec<[f64; 2]> {
+    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
+        self.iter()
+    }
+}
+
 /// Settles the CRS of a layer from its parcels' vertices (x first as written), stated as
 /// `stated` (by the data, else `land.crs`; the text says which). `Err` is the message of a run
 /// that must stop.
@@ -240,13 +252,14 @@ pub fn plain(x: f64) -> String {
 /// A stated CRS stops the run when more than half of the parcels with vertices do not fit it
 /// (the layer is in another system); fewer misfits are those parcels' own problem, returned
 /// for the caller to report (one row never stops a run, SPEC §10).
-pub fn settle(stated: Option<(Crs, &str)>, parcels: &[Vec<[f64; 2]>]) -> Result<(Settled, Vec<usize>), String> {
-    let vertices = || parcels.iter().flatten();
+pub fn settle<P: Vertices>(stated: Option<(Crs, &str)>, parcels: &[P]) -> Result<(Settled, Vec<usize>), String> {
+    let vertices = || parcels.iter().flat_map(P::vertices);
     if let Some((crs, source)) = stated {
-        let misfits: Vec<usize> = (0..parcels.len()).filter(|&i| parcels[i].iter().any(|v| !crs.fits(*v))).collect();
-        let with_vertices = parcels.iter().filter(|p| !p.is_empty()).count();
+        let misfits: Vec<usize> =
+            (0..parcels.len()).filter(|&i| parcels[i].vertices().any(|v| !crs.fits(*v))).collect();
+        let with_vertices = parcels.iter().filter(|p| p.vertices().next().is_some()).count();
         if misfits.len() * 2 > with_vertices {
-            let v = parcels[misfits[0]].iter().find(|v| !crs.fits(**v)).copied().unwrap_or_default();
+            let v = parcels[misfits[0]].vertices().find(|v| !crs.fits(**v)).copied().unwrap_or_default();
             return Err(mismatch(crs, source, v, &vertices().copied().collect::<Vec<_>>()));
         }
         return Ok((Settled::Stated(crs), misfits));

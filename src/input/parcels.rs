@@ -7,7 +7,7 @@
 //! properties and geometry, and the CRS the data state. Everything after that is common.
 
 use super::cells;
-use super::crs::{Crs, Settled, settle};
+use super::crs::{Crs, Settled, Vertices, settle};
 use super::headers::{self, canonical};
 use super::tables::{LedgerRow, invalid_code};
 use super::{InputError, cadastre_txt, geojson_layer, gpkg, shp};
@@ -123,6 +123,12 @@ pub struct Layer {
     pub encoding: Option<String>,
 }
 
+impl Vertices for ParcelFeature {
+    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
+        self.raw.iter().flatten().flatten().flatten()
+    }
+}
+
 /// Why a feature has no geometry.
 pub enum GeometryProblem {
     Null,
@@ -160,10 +166,8 @@ fn settle_crs(
     stated: Option<(Crs, String)>,
     ledger: &Ledger,
 ) -> Result<Crs, InputError> {
-    let vertices: Vec<Vec<[f64; 2]>> =
-        features.iter().map(|f| f.raw.iter().flatten().flatten().flatten().copied().collect()).collect();
     let (settled, misfits) =
-        settle(stated.as_ref().map(|(c, s)| (*c, s.as_str())), &vertices).map_err(|m| InputError::new(path, m))?;
+        settle(stated.as_ref().map(|(c, s)| (*c, s.as_str())), features).map_err(|m| InputError::new(path, m))?;
     for i in misfits {
         let f = &mut features[i];
         ledger.warning(
