@@ -345,7 +345,8 @@ struct Measured {
 }
 
 /// The yearly figures, each code's land and the tax of the year to date (for the early
-/// warning): the table side of the preparation. The rows of enterprises and tax go here.
+/// warning): the table side of the preparation. The rows of enterprises and tax go here, as
+/// soon as their frames are built.
 fn measure_tables(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -355,19 +356,21 @@ fn measure_tables(
     watch: &mut Stopwatch,
 ) -> Result<Measured, RunError> {
     let TableInputs { year, month, enterprises, tax, energy, leases, adjustments } = tables;
-    let (universe, yearly) = watch.time("yearly", || -> Result<_, RunError> {
+    // The rows are let go as soon as their frames are built, before the joins need memory.
+    let (universe, yearly, tax_to_date) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
         let universe = facts::Universe::gather(sources);
         let ent = yearly::enterprise_frame(&enterprises.rows, &universe, year, extra)?;
-        let energy = yearly::energy_by_year(energy, &universe)?;
-        let tax_frame = yearly::tax_by_year(&tax, &universe, year)?;
         yearly::report_missing_tax(&enterprises.rows, &tax, year, ledger);
+        universe.report_unmatched(&enterprises.rows, year, ledger);
+        drop(enterprises);
+        let tax_frame = yearly::tax_by_year(&tax, &universe, year)?;
+        let tax_to_date = TaxToDate::from_rows(&tax, year, month);
+        drop(tax);
+        let energy = yearly::energy_by_year(energy, &universe)?;
         let yearly = yearly::yearly_figures(&universe, ent, tax_frame, energy)?;
-        Ok((universe, yearly))
+        Ok((universe, yearly, tax_to_date))
     })?;
-    let tax_to_date = TaxToDate::from_rows(&tax, year, month);
-    universe.report_unmatched(&enterprises.rows, year, ledger);
-    drop((enterprises, tax));
     let land = facts::land_column(book, &universe);
     Ok(Measured { universe, yearly, land, tax_to_date })
 }
