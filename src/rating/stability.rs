@@ -458,36 +458,44 @@ pub fn run_draws(groups: &[GroupDraws], settings: &Settings) -> Vec<Vec<Option<S
 }
 
 /// [`run_draws`] for several counties at once, each as if it were run alone: every county's
-/// draw `i` takes the factors of (seed, i) for its groups in order, so the draws are shared,
-/// one pass over the draws for all of them.
+/// draw `i` takes the factors of (seed, i) for its groups in order.
+///
+/// Work goes group by group, each group's draws in tasks of about [`TASK_TOTALS`] totals: a
+/// county's small group is drawn a thousand times while its scores stay in the processor's
+/// cache, instead of every group being visited once per draw. A tally is counts, minima and
+/// maxima, so how the draws are split does not change it.
 pub fn run_counties(counties: &[&[GroupDraws]], settings: &Settings) -> Vec<Vec<Vec<Option<Spread>>>> {
-    let groups: Vec<(usize, &GroupDraws)> = counties.iter().flat_map(|county| county.iter().enumerate()).collect();
     let template = counties.first().copied().unwrap_or_default();
-    let within: Vec<[usize; 3]> = groups
-        .iter()
-        .map(|(_, g)| [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize))
-        .collect();
-    let empty = || groups.iter().map(|(_, g)| Tally::new(g.len())).collect::<Vec<_>>();
-    let tallies = (0..settings.draws)
-        .into_par_iter()
-        .with_min_len(8)
+    let factors: Vec<Vec<Vec<f64>>> = (0..settings.draws).map(|draw| factors(settings, draw, template)).collect();
+    counties
+        .par_iter()
+        .map(|county| {
+            let tallies: Vec<Tally> = county.par_iter().enumerate().map(|(k, g)| group_tally(g, k, &factors)).collect();
+            tallies.iter().map(|t| t.spreads(settings.draws)).collect()
+        })
+        .collect()
+}
+
+/// Totals a task of draws computes at least (a group of 550 takes about 480 draws a task).
+const TASK_TOTALS: usize = 1 << 18;
+
+/// The tally of group `g`, the `k`-th of its county, over the draws whose factors are given.
+fn group_tally(g: &GroupDraws, k: usize, factors: &[Vec<Vec<f64>>]) -> Tally {
+    let within = [g.classes.a, g.classes.b, g.classes.c].map(|share| ranks_within(g.len() as i64, share) as usize);
+    factors
+        .par_iter()
+        .with_min_len((TASK_TOTALS / g.len().max(1)).max(1))
         .fold(
-            || (empty(), groups.iter().map(|_| Scratch::default()).collect::<Vec<_>>()),
-            |(mut tallies, mut scratch), draw| {
-                let factors = factors(settings, draw, template);
-                let each = groups.iter().zip(&within).zip(tallies.iter_mut().zip(&mut scratch));
-                for (((k, g), within), (tally, scratch)) in each {
-                    draw_totals(g, &factors[*k], &mut scratch.totals);
-                    draw_classes(g, within, scratch);
-                    tally.add(g, &scratch.classes);
-                }
-                (tallies, scratch)
+            || (Tally::new(g.len()), Scratch::default()),
+            |(mut tally, mut scratch), factors| {
+                draw_totals(g, &factors[k], &mut scratch.totals);
+                draw_classes(g, &within, &mut scratch);
+                tally.add(g, &scratch.classes);
+                (tally, scratch)
             },
         )
-        .map(|(tallies, _)| tallies)
-        .reduce(empty, |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect());
-    let mut spreads = tallies.iter().map(|t| t.spreads(settings.draws));
-    counties.iter().map(|county| spreads.by_ref().take(county.len()).collect()).collect()
+        .map(|(tally, _)| tally)
+        .reduce(|| Tally::new(g.len()), Tally::merge)
 }
 
 /// The class stability of every rated enterprise of a rating, county by county (each
