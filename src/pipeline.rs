@@ -345,8 +345,8 @@ struct Measured {
 }
 
 /// The yearly figures, each code's land and the tax of the year to date (for the early
-/// warning): the table side of the preparation. The rows of enterprises and tax go here, as
-/// soon as their frames are built.
+/// warning): the table side of the preparation. The rows of enterprises and tax go here, let
+/// go as soon as their frames are built, before the joins need memory.
 fn measure_tables(
     tables: TableInputs<'_>,
     parcels: &Parcels,
@@ -356,7 +356,6 @@ fn measure_tables(
     watch: &mut Stopwatch,
 ) -> Result<Measured, RunError> {
     let TableInputs { year, month, enterprises, tax, energy, leases, adjustments } = tables;
-    // The rows are let go as soon as their frames are built, before the joins need memory.
     let (universe, yearly, tax_to_date) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
         let universe = facts::Universe::gather(sources);

@@ -239,12 +239,6 @@ pub trait Vertices {
     fn vertices(&self) -> impl Iterator<Item = &[f64; 2]>;
 }
 
-impl Vertices for Vec<[f64; 2]> {
-    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
-        self.iter()
-    }
-}
-
 /// Settles the CRS of a layer from its parcels' vertices (x first as written), stated as
 /// `stated` (by the data, else `land.crs`; the text says which). `Err` is the message of a run
 /// that must stop.
@@ -395,6 +389,13 @@ mod tests {
         assert_eq!(z(21453), Zone { datum: Datum::Beijing1954, width: 6, number: None, central_meridian: 75 });
         for epsg in [4491, 4512, 4513, 4554, 2327, 2390, 2401, 2442, 21413, 21463] {
             assert_eq!(z(epsg).epsg(), epsg, "{epsg} round-trips");
+        }
+    }
+
+    /// A parcel as its vertices alone.
+    impl Vertices for Vec<[f64; 2]> {
+        fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
+            self.iter()
         }
     }
 
