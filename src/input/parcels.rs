@@ -219,9 +219,16 @@ fn split_properties(properties: Map<String, Value>) -> (Vec<(&'static str, Value
     }
     SEEN.with(|seen| {
         let mut seen = seen.borrow_mut();
-        let (mut named, mut others) = (Vec::new(), Map::new());
-        for (k, v) in properties {
-            match *seen.entry(k.clone()).or_insert_with(|| canonical(headers::PARCELS, &k).map(|c| c.name)) {
+        let mut name_of = |k: &str| match seen.get(k) {
+            Some(name) => *name,
+            None => *seen.entry(k.to_string()).or_insert(canonical(headers::PARCELS, k).map(|c| c.name)),
+        };
+        let names: Vec<Option<&'static str>> = properties.keys().map(|k| name_of(k)).collect();
+        // Sized to what they hold: a layer of millions of features keeps every map.
+        let carried = names.iter().filter(|n| n.is_none()).count();
+        let (mut named, mut others) = (Vec::with_capacity(names.len() - carried), Map::with_capacity(carried));
+        for ((k, v), name) in properties.into_iter().zip(names) {
+            match name {
                 Some(name) => named.push((name, v)),
                 None => {
                     others.insert(k, v);
