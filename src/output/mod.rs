@@ -210,8 +210,7 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         timed(laps, stage, || sources.write_into(out, names))
     };
     let tasks: Vec<Task> = vec![
-        // The Parquet first: its compression ends on one thread, better early than last.
-        Box::new(move |laps| files(laps, "write enterprises", &["enterprises.parquet", "enterprises.csv"])),
+        Box::new(move |laps| files(laps, "write enterprises", &["enterprises.csv", "enterprises.parquet"])),
         Box::new(move |laps| timed(laps, "write parcels", || sources.write_into(out, &extras.format.files()))),
         Box::new(|laps| {
             let mut summary = Vec::new();
