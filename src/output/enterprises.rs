@@ -98,18 +98,35 @@ impl EnterpriseTable {
     }
 
     /// Writes the CSV: a UTF-8 BOM, the header row, then one row per code (formatted in
-    /// parallel pieces, written in order).
+    /// parallel pieces, written in order a few pieces at a time, so a nation's rows are never
+    /// all held as text).
     pub fn write_csv(&self, lang: Lang, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
         const ROWS_PER_PIECE: usize = 4096;
+        const PIECES_AT_ONCE: usize = 16;
         let columns = self.frame.columns();
         let mut head = b"\xEF\xBB\xBF".to_vec();
         csv_rows(&mut head, [columns.iter().map(|c| lang.header(c.name())).collect::<Vec<_>>()])?;
         w.write_all(&head)?;
         let starts: Vec<usize> = (0..self.frame.height()).step_by(ROWS_PER_PIECE).collect();
+        for batch in starts.chunks(PIECES_AT_ONCE) {
+            self.write_pieces(batch, ROWS_PER_PIECE, lang, w)?;
+        }
+        Ok(())
+    }
+
+    /// Formats the pieces of `rows` rows starting at `starts` side by side and writes them in
+    /// order.
+    fn write_pieces(
+        &self,
+        starts: &[usize],
+        rows: usize,
+        lang: Lang,
+        w: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
         let pieces: Vec<Vec<u8>> = starts
             .par_iter()
             .map(|&start| {
-                let part = self.frame.slice(start as i64, ROWS_PER_PIECE);
+                let part = self.frame.slice(start as i64, rows);
                 let texts: Vec<ColumnText> = part
                     .columns()
                     .iter()
