@@ -11,10 +11,12 @@
 use crate::config::Land;
 use crate::input::cells;
 use crate::input::crs::Crs;
+use crate::input::crs::Vertices;
 use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
 use crate::input::parcels::TABLE as PARCELS;
-use crate::input::parcels::{ParcelFeature, read_parcels};
+use crate::input::parcels::{LayerFeature, ParcelFeature, read_layer_kept_as};
 use crate::input::{Folder, InputError, InputFile, Table, sha256_of};
+use crate::land::repair::RawPolygons;
 use crate::land::{MeasuredParcel, repaired_geometry};
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
@@ -121,6 +123,63 @@ fn first_number(f: &ParcelFeature, names: &[&str]) -> Option<f64> {
     names.iter().find_map(|n| f.property_text(n)).and_then(|t| cells::number(&t).ok().flatten())
 }
 
+/// A feature of the buildings layer as it is kept from its parsing until it is made a
+/// [`Building`]: what the layer's reading and repair need, and the three numbers a building
+/// takes from its properties (a nation's layer has 6 M features; their properties and the
+/// parcel columns they never fill are let go as each is parsed).
+#[derive(Debug)]
+pub struct BuildingFeature {
+    index: usize,
+    parcel_id: String,
+    input_id: Option<String>,
+    raw: Option<RawPolygons>,
+    floors: Option<f64>,
+    storey_height_m: Option<f64>,
+    height_m: Option<f64>,
+}
+
+impl BuildingFeature {
+    fn of(f: ParcelFeature) -> BuildingFeature {
+        BuildingFeature {
+            floors: first_number(&f, &["floors", "层数"]),
+            storey_height_m: first_number(&f, &["storey_height_m", "层高"]),
+            height_m: first_number(&f, &["height_m", "建筑高度"]),
+            index: f.index,
+            parcel_id: f.parcel_id,
+            input_id: f.input_id,
+            raw: f.raw,
+        }
+    }
+}
+
+impl Vertices for BuildingFeature {
+    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
+        self.raw.iter().flatten().flatten().flatten()
+    }
+}
+
+impl LayerFeature for BuildingFeature {
+    fn index(&self) -> usize {
+        self.index
+    }
+
+    fn parcel_id(&self) -> &str {
+        &self.parcel_id
+    }
+
+    fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
+        (self.input_id.as_deref(), &mut self.parcel_id)
+    }
+
+    fn raw(&self) -> Option<&RawPolygons> {
+        self.raw.as_ref()
+    }
+
+    fn raw_mut(&mut self) -> &mut Option<RawPolygons> {
+        &mut self.raw
+    }
+}
+
 /// Brings a building's geometry to the parcels' metres.
 type ToMetres = Box<dyn Fn(&MultiPolygon<f64>) -> MultiPolygon<f64> + Sync>;
 
@@ -136,7 +195,7 @@ pub fn read_layer(
     let Some(path) = folder.find(Table::Buildings)? else { return Ok(None) };
     let own = Ledger::new();
     let land = Land { parcels: None, ..land.clone() };
-    let file = read_parcels(&path, &land, &own)?;
+    let file = read_layer_kept_as(&path, &land, &own, BuildingFeature::of)?;
     let entry = InputFile {
         table: Table::Buildings.name().into(),
         sha256: sha256_of(&path)?,
@@ -162,7 +221,7 @@ pub fn read_layer(
             .into_par_iter()
             .filter_map(|f| {
                 let geometry = metres(&repaired_geometry(&f, crs, &own)?);
-                let floors = first_number(&f, &["floors", "层数"]).filter(|x| *x > 0.0);
+                let floors = f.floors.filter(|x| *x > 0.0);
                 if floors.is_none() {
                     own.notice(
                         At::new(TABLE, f.index, "", "floors"),
@@ -171,13 +230,11 @@ pub fn read_layer(
                     );
                 }
                 let floors = floors.unwrap_or(1.0);
-                let storey = first_number(&f, &["storey_height_m", "层高"]);
-                let height = first_number(&f, &["height_m", "建筑高度"]);
                 Some(Building {
                     index: f.index,
                     geometry,
                     floors,
-                    storey_factor: storey_factor(floors, storey, height),
+                    storey_factor: storey_factor(floors, f.storey_height_m, f.height_m),
                 })
             })
             .collect(),
@@ -271,6 +328,7 @@ pub fn layer_figures(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::parcels::read_parcels;
     use geo::{Rect, coord};
 
     fn square(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
@@ -309,6 +367,37 @@ mod tests {
         // 15 mu = 10,000 m²: plot ratio 0.08 and coverage 0.03 of the second parcel.
         let i = intensity(Some(800.0), Some(300.0), 15.0, true);
         assert_eq!((i.plot_ratio, i.coverage), (Some(0.08), Some(0.03)));
+    }
+
+    #[test]
+    fn a_building_feature_keeps_its_ids_coordinates_and_numbers_and_reports_as_a_whole_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("buildings.geojson");
+        let square =
+            r#"{"type":"Polygon","coordinates":[[[120,30],[120.001,30],[120.001,30.001],[120,30.001],[120,30]]]}"#;
+        let features = [
+            format!(
+                r#"{{"type":"Feature","properties":{{"宗地编号":"B1","层数":"3","层高":"9"}},"geometry":{square}}}"#
+            ),
+            format!(
+                r#"{{"type":"Feature","properties":{{"宗地编号":"B1","floors":"2","height_m":"12"}},"geometry":{square}}}"#
+            ),
+            r#"{"type":"Feature","properties":{"建筑高度":"x"},"geometry":null}"#.to_string(),
+        ];
+        let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+        std::fs::write(&path, text).expect("write");
+        let (kept, whole) = (Ledger::new(), Ledger::new());
+        let file = read_layer_kept_as(&path, &Land::default(), &kept, BuildingFeature::of).expect("reads");
+        read_parcels(&path, &Land::default(), &whole).expect("reads");
+        let ids: Vec<&str> = file.features.iter().map(|f| f.parcel_id.as_str()).collect();
+        assert_eq!(ids, ["B1", "B1#2", "#3"]);
+        let numbers: Vec<_> = file.features.iter().map(|f| (f.floors, f.storey_height_m, f.height_m)).collect();
+        assert_eq!(numbers, [(Some(3.0), Some(9.0), None), (Some(2.0), None, Some(12.0)), (None, None, None)]);
+        assert_eq!((file.features[0].raw.is_some(), file.features[2].raw.is_none()), (true, true));
+        assert_eq!(kept.sorted(), whole.sorted(), "the same data problems, word for word");
+        let codes: Vec<_> = kept.sorted().into_iter().map(|i| (i.row, i.key, i.code)).collect();
+        assert!(codes.contains(&(2, "B1".to_string(), "duplicate_parcel_id")), "{codes:?}");
+        assert!(codes.contains(&(3, "#3".to_string(), "no_geometry")), "{codes:?}");
     }
 
     #[test]

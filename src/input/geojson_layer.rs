@@ -23,8 +23,14 @@ struct RawCollection<'a> {
     crs: Option<Value>,
 }
 
-/// Reads a GeoJSON layer; the CRS its legacy `crs` member states, if any.
-pub fn read_layer(path: &Path, ledger: &Ledger) -> Result<Layer, InputError> {
+/// Reads a GeoJSON layer, each feature made into what `keep` makes of it as it is parsed (so a
+/// layer that keeps less of each never holds its text and every whole feature together); the
+/// CRS its legacy `crs` member states, if any.
+pub fn read_layer<F: Send>(
+    path: &Path,
+    ledger: &Ledger,
+    keep: impl Fn(ParcelFeature) -> F + Sync,
+) -> Result<Layer<F>, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
     let text = decode_text(bytes);
     let root: RawCollection<'_> = serde_json::from_str(&text).map_err(|e| {
@@ -37,8 +43,7 @@ pub fn read_layer(path: &Path, ledger: &Ledger) -> Result<Layer, InputError> {
     let features = root
         .features
         .ok_or_else(|| InputError::new(path, "not a GeoJSON FeatureCollection: it has no `features` array"))?;
-    let features: Vec<ParcelFeature> =
-        features.par_iter().enumerate().map(|(i, f)| read_feature(i + 1, f, ledger)).collect();
+    let features: Vec<F> = features.par_iter().enumerate().map(|(i, f)| keep(read_feature(i + 1, f, ledger))).collect();
     let stated = match root.crs.as_ref().and_then(legacy_crs_name) {
         Some(name) => Some(Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}")))?),
         None => None,

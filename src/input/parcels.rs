@@ -102,10 +102,10 @@ pub fn is_industrial_use(land_use: &str) -> bool {
         .any(|m| upper.strip_prefix(m).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit())))
 }
 
-/// The parcel file, read.
+/// The parcel file, read (a buildings layer's features are kept as less, see [`LayerFeature`]).
 #[derive(Debug)]
-pub struct ParcelFile {
-    pub features: Vec<ParcelFeature>,
+pub struct ParcelFile<F = ParcelFeature> {
+    pub features: Vec<F>,
     pub crs: Crs,
     /// The CRS name as the data state it (`EPSG:4490`, …), for outputs that tell CGCS2000
     /// longitude/latitude from WGS84.
@@ -116,16 +116,60 @@ pub struct ParcelFile {
 
 /// What a layer reader gives: the features in record order, the CRS the data state (with
 /// where they state it), its name as written, and the attribute encoding where one was chosen.
-pub struct Layer {
-    pub features: Vec<ParcelFeature>,
+pub struct Layer<F = ParcelFeature> {
+    pub features: Vec<F>,
     pub stated: Option<(Crs, String)>,
     pub declared: Option<String>,
     pub encoding: Option<String>,
 }
 
+impl Layer {
+    /// The layer with each feature made into what its reader keeps.
+    fn kept_as<F>(self, keep: impl Fn(ParcelFeature) -> F) -> Layer<F> {
+        let Layer { features, stated, declared, encoding } = self;
+        Layer { features: features.into_iter().map(keep).collect(), stated, declared, encoding }
+    }
+}
+
+/// A feature as a layer's reader keeps it, and what the reading needs of it once made: its
+/// place, its ids and its coordinates as read. Parcels keep the whole [`ParcelFeature`]; a
+/// buildings layer keeps less of each (a nation's has 6 M features), made as it is parsed.
+pub trait LayerFeature: Vertices + Send {
+    /// 1-based position in the file.
+    fn index(&self) -> usize;
+    /// The id used in outputs and data problems.
+    fn parcel_id(&self) -> &str;
+    /// The input id, and the id used, to be renamed when the input id repeats.
+    fn ids_mut(&mut self) -> (Option<&str>, &mut String);
+    fn raw(&self) -> Option<&RawPolygons>;
+    fn raw_mut(&mut self) -> &mut Option<RawPolygons>;
+}
+
 impl Vertices for ParcelFeature {
     fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
         self.raw.iter().flatten().flatten().flatten()
+    }
+}
+
+impl LayerFeature for ParcelFeature {
+    fn index(&self) -> usize {
+        self.index
+    }
+
+    fn parcel_id(&self) -> &str {
+        &self.parcel_id
+    }
+
+    fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
+        (self.input_id.as_deref(), &mut self.parcel_id)
+    }
+
+    fn raw(&self) -> Option<&RawPolygons> {
+        self.raw.as_ref()
+    }
+
+    fn raw_mut(&mut self) -> &mut Option<RawPolygons> {
+        &mut self.raw
     }
 }
 
@@ -137,12 +181,23 @@ pub enum GeometryProblem {
 
 /// Reads the parcel layer at `path` by its kind (`.geojson`/`.json`, `.shp`, `.gpkg`, `.txt`).
 pub fn read_parcels(path: &Path, land: &Land, ledger: &Ledger) -> Result<ParcelFile, InputError> {
+    read_layer_kept_as(path, land, ledger, |f| f)
+}
+
+/// Reads the layer at `path` as [`read_parcels`] does, each feature made into what `keep`
+/// makes of it as soon as it is read (a GeoJSON's while it is parsed).
+pub fn read_layer_kept_as<F: LayerFeature>(
+    path: &Path,
+    land: &Land,
+    ledger: &Ledger,
+    keep: impl Fn(ParcelFeature) -> F + Sync,
+) -> Result<ParcelFile<F>, InputError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     let layer = match ext.as_str() {
-        "shp" => shp::read_layer(path, land.dbf_encoding.as_deref(), ledger)?,
-        "gpkg" => gpkg::read_layer(path, ledger)?,
-        "txt" => cadastre_txt::read_layer(path, ledger)?,
-        _ => geojson_layer::read_layer(path, ledger)?,
+        "shp" => shp::read_layer(path, land.dbf_encoding.as_deref(), ledger)?.kept_as(keep),
+        "gpkg" => gpkg::read_layer(path, ledger)?.kept_as(keep),
+        "txt" => cadastre_txt::read_layer(path, ledger)?.kept_as(keep),
+        _ => geojson_layer::read_layer(path, ledger, keep)?,
     };
     let Layer { mut features, stated, declared, encoding } = layer;
     name_duplicates(&mut features, ledger);
@@ -160,9 +215,9 @@ pub fn read_parcels(path: &Path, land: &Land, ledger: &Ledger) -> Result<ParcelF
 
 /// Settles the layer's CRS from what is stated (or nothing) and its vertices; north-first
 /// coordinates are exchanged back. A stated CRS the coordinates do not fit stops the run.
-fn settle_crs(
+fn settle_crs<F: LayerFeature>(
     path: &Path,
-    features: &mut [ParcelFeature],
+    features: &mut [F],
     stated: Option<(Crs, String)>,
     ledger: &Ledger,
 ) -> Result<Crs, InputError> {
@@ -171,15 +226,15 @@ fn settle_crs(
     for i in misfits {
         let f = &mut features[i];
         ledger.warning(
-            At::new(TABLE, f.index, &f.parcel_id, "geometry"),
+            At::new(TABLE, f.index(), f.parcel_id(), "geometry"),
             "invalid_geometry",
             format!(
                 "parcel {}: its coordinates are not in {}, as the layer's are; kept with no geometry",
-                f.parcel_id,
+                f.parcel_id(),
                 settled.crs().name()
             ),
         );
-        f.raw = None;
+        *f.raw_mut() = None;
     }
     let at = At::new(TABLE, 0, "", "geometry");
     match settled {
@@ -189,7 +244,7 @@ fn settle_crs(
             format!("no coordinate system is stated; the eastings carry their zone: {} assumed", crs.name()),
         ),
         Settled::Swapped(crs) => {
-            for point in features.iter_mut().filter_map(|f| f.raw.as_mut()).flatten().flatten().flatten() {
+            for point in features.iter_mut().filter_map(|f| f.raw_mut().as_mut()).flatten().flatten().flatten() {
                 point.swap(0, 1);
             }
             ledger.warning(
@@ -378,20 +433,21 @@ pub fn apply_ledger(features: &mut [ParcelFeature], rows: Vec<LedgerRow>, ledger
 }
 
 /// A repeated parcel id is an error; repeats are named `id#2`, `id#3`, … in file order.
-fn name_duplicates(features: &mut [ParcelFeature], ledger: &Ledger) {
+fn name_duplicates<F: LayerFeature>(features: &mut [F], ledger: &Ledger) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in features.iter_mut() {
-        let Some(id) = f.input_id.clone() else { continue };
-        let count = seen.entry(id.clone()).or_insert(0);
+        let index = f.index();
+        let (Some(id), parcel_id) = f.ids_mut() else { continue };
+        let count = seen.entry(id.to_string()).or_insert(0);
         *count += 1;
         if *count > 1 {
-            f.parcel_id = format!("{id}#{count}");
+            *parcel_id = format!("{id}#{count}");
             ledger.error(
-                At::new(TABLE, f.index, &id, "parcel_id"),
+                At::new(TABLE, index, id, "parcel_id"),
                 "duplicate_parcel_id",
                 Message::new(
-                    format!("parcel id {id} is used again; this feature is named {}", f.parcel_id),
-                    format!("宗地编号 {id} 重复使用，本要素命名为 {}", f.parcel_id),
+                    format!("parcel id {id} is used again; this feature is named {parcel_id}"),
+                    format!("宗地编号 {id} 重复使用，本要素命名为 {parcel_id}"),
                 ),
             );
         }

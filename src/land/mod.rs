@@ -7,7 +7,7 @@ pub mod repair;
 
 use crate::config::{AreaSource, Land as LandConfig};
 use crate::input::crs::Crs;
-use crate::input::parcels::{ParcelFeature, TABLE};
+use crate::input::parcels::{LayerFeature, ParcelFeature, TABLE};
 use crate::quality::{At, Ledger, Message};
 use area::{M2_PER_MU, geodesic_area_m2, planar_area_m2};
 use geo::{CoordsIter, MultiPolygon};
@@ -63,9 +63,9 @@ fn measure_one(f: &ParcelFeature, crs: Crs, config: &LandConfig, ledger: &Ledger
 /// A feature's geometry after repair (the repairs reported), `None` when no polygon is left
 /// or a longitude/latitude file holds coordinates beyond ±180/±90. Layers whose areas are
 /// taken in metres later (buildings) repair with this alone, without measuring.
-pub fn repaired_geometry(f: &ParcelFeature, crs: Crs, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
-    let repaired = f.raw.as_ref().map(repair);
-    let at = At::new(TABLE, f.index, &f.parcel_id, "geometry");
+pub fn repaired_geometry(f: &impl LayerFeature, crs: Crs, ledger: &Ledger) -> Option<MultiPolygon<f64>> {
+    let repaired = f.raw().map(repair);
+    let at = At::new(TABLE, f.index(), f.parcel_id(), "geometry");
     for r in repaired.iter().flat_map(|r| &r.repairs) {
         match r.kind {
             RepairKind::VertexRepeated => ledger.notice(at, "vertex_repeated", r.message.clone()),
@@ -78,17 +78,17 @@ pub fn repaired_geometry(f: &ParcelFeature, crs: Crs, ledger: &Ledger) -> Option
         let fits = crs != Crs::LonLat || g.coords_iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0);
         if !fits {
             let message = Message::new(
-                format!("parcel {}: coordinates outside ±180/±90 in a longitude/latitude file", f.parcel_id),
-                format!("宗地 {}：经纬度文件中的坐标超出 ±180/±90", f.parcel_id),
+                format!("parcel {}: coordinates outside ±180/±90 in a longitude/latitude file", f.parcel_id()),
+                format!("宗地 {}：经纬度文件中的坐标超出 ±180/±90", f.parcel_id()),
             );
             ledger.warning(at, "invalid_geometry", message);
         }
         fits
     });
-    if f.raw.is_some() && geometry.is_none() {
+    if f.raw().is_some() && geometry.is_none() {
         let message = Message::new(
-            format!("parcel {}: no polygon is left after repair", f.parcel_id),
-            format!("宗地 {}：修复后没有剩余多边形", f.parcel_id),
+            format!("parcel {}: no polygon is left after repair", f.parcel_id()),
+            format!("宗地 {}：修复后没有剩余多边形", f.parcel_id()),
         );
         ledger.warning(at, "no_geometry", message);
     }
