@@ -146,11 +146,11 @@ impl EnterpriseTable {
         Ok(())
     }
 
-    pub fn to_parquet(&self) -> anyhow::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
+    /// Writes the Parquet straight to `w` (a nation's is 300 MB, not held whole first).
+    pub fn write_parquet(&self, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
         let mut frame = self.frame.clone();
-        ParquetWriter::new(&mut bytes).finish(&mut frame)?;
-        Ok(bytes)
+        ParquetWriter::new(w).finish(&mut frame)?;
+        Ok(())
     }
 }
 

@@ -135,7 +135,7 @@ impl Sources<'_> {
         match name {
             _ if !self.has(name) => anyhow::bail!("this evaluation has no output file {name}"),
             "enterprises.csv" => table.write_csv(lang, w)?,
-            "enterprises.parquet" => w.write_all(&table.to_parquet()?)?,
+            "enterprises.parquet" => table.write_parquet(w)?,
             "parcels.geojson" => parcels::parcels_geojson(eval, w)?,
             "reclaim_blocks.geojson" => blocks::blocks_geojson(eval, w)?,
             "parcels.parquet" => geoparquet::parcels_geoparquet(eval, w)?,
