@@ -11,10 +11,9 @@
 use crate::config::Land;
 use crate::input::cells;
 use crate::input::crs::Crs;
-use crate::input::crs::Vertices;
 use crate::input::headers::{ColumnSpec, PARCEL_LEDGER};
 use crate::input::parcels::TABLE as PARCELS;
-use crate::input::parcels::{LayerFeature, ParcelFeature, read_layer_kept_as};
+use crate::input::parcels::{ParcelFeature, read_layer_kept_as};
 use crate::input::{Folder, InputError, InputFile, Table, sha256_of};
 use crate::land::repair::RawPolygons;
 use crate::land::{MeasuredParcel, repaired_geometry};
@@ -152,33 +151,7 @@ impl BuildingFeature {
     }
 }
 
-impl Vertices for BuildingFeature {
-    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
-        self.raw.iter().flatten().flatten().flatten()
-    }
-}
-
-impl LayerFeature for BuildingFeature {
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn parcel_id(&self) -> &str {
-        &self.parcel_id
-    }
-
-    fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
-        (self.input_id.as_deref(), &mut self.parcel_id)
-    }
-
-    fn raw(&self) -> Option<&RawPolygons> {
-        self.raw.as_ref()
-    }
-
-    fn raw_mut(&mut self) -> &mut Option<RawPolygons> {
-        &mut self.raw
-    }
-}
+crate::input::parcels::layer_feature!(BuildingFeature);
 
 /// Brings a building's geometry to the parcels' metres.
 type ToMetres = Box<dyn Fn(&MultiPolygon<f64>) -> MultiPolygon<f64> + Sync>;

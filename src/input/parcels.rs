@@ -145,33 +145,42 @@ pub trait LayerFeature: Vertices + Send {
     fn raw_mut(&mut self) -> &mut Option<RawPolygons>;
 }
 
-impl Vertices for ParcelFeature {
-    fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
-        self.raw.iter().flatten().flatten().flatten()
-    }
+/// Implements [`Vertices`] and [`LayerFeature`] for a feature type with the fields `index`,
+/// `parcel_id`, `input_id` and `raw` of [`ParcelFeature`].
+macro_rules! layer_feature {
+    ($feature:ty) => {
+        impl $crate::input::crs::Vertices for $feature {
+            fn vertices(&self) -> impl Iterator<Item = &[f64; 2]> {
+                self.raw.iter().flatten().flatten().flatten()
+            }
+        }
+
+        impl $crate::input::parcels::LayerFeature for $feature {
+            fn index(&self) -> usize {
+                self.index
+            }
+
+            fn parcel_id(&self) -> &str {
+                &self.parcel_id
+            }
+
+            fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
+                (self.input_id.as_deref(), &mut self.parcel_id)
+            }
+
+            fn raw(&self) -> Option<&$crate::land::repair::RawPolygons> {
+                self.raw.as_ref()
+            }
+
+            fn raw_mut(&mut self) -> &mut Option<$crate::land::repair::RawPolygons> {
+                &mut self.raw
+            }
+        }
+    };
 }
+pub(crate) use layer_feature;
 
-impl LayerFeature for ParcelFeature {
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn parcel_id(&self) -> &str {
-        &self.parcel_id
-    }
-
-    fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
-        (self.input_id.as_deref(), &mut self.parcel_id)
-    }
-
-    fn raw(&self) -> Option<&RawPolygons> {
-        self.raw.as_ref()
-    }
-
-    fn raw_mut(&mut self) -> &mut Option<RawPolygons> {
-        &mut self.raw
-    }
-}
+layer_feature!(ParcelFeature);
 
 /// Why a feature has no geometry.
 pub enum GeometryProblem {
