@@ -283,9 +283,13 @@ fn split_properties(properties: Map<String, Value>) -> (Vec<(&'static str, Value
     }
     SEEN.with(|seen| {
         let mut seen = seen.borrow_mut();
-        let mut name_of = |k: &str| match seen.get(k) {
-            Some(name) => *name,
-            None => *seen.entry(k.to_string()).or_insert(canonical(headers::PARCELS, k).map(|c| c.name)),
+        let mut name_of = |k: &str| {
+            if let Some(name) = seen.get(k) {
+                return *name;
+            }
+            let name = canonical(headers::PARCELS, k).map(|c| c.name);
+            seen.insert(k.to_string(), name);
+            name
         };
         let names: Vec<Option<&'static str>> = properties.keys().map(|k| name_of(k)).collect();
         // Sized to what they hold: a layer of millions of features keeps every map.
