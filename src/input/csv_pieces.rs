@@ -82,13 +82,21 @@ impl CsvPieces {
     ) -> Result<Vec<R>, InputError> {
         self.pieces
             .par_iter()
-            .map(|piece| {
+            .enumerate()
+            .map(|(k, piece)| {
                 let text = piece_text(path, piece, self.encoding)?;
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(self.records_in(k));
                 each_record(&text, piece.is_first(), |i, r| out.extend(map(piece.first_record + i, r)));
                 Ok(finish(out))
             })
             .collect()
+    }
+
+    /// The number of data records of piece `k` (so that its rows are collected without
+    /// growing, copying and faulting in their vector again and again).
+    fn records_in(&self, k: usize) -> usize {
+        let end = self.pieces.get(k + 1).map_or(self.records, |next| next.first_record);
+        end.saturating_sub(self.pieces[k].first_record)
     }
 }
 
