@@ -295,12 +295,13 @@ fn chinese_report_renders_in_a_browser() {
 
 /// The sample county's report data in `lang`, and its evaluation.
 fn sample_report(lang: Lang) -> (ReportData, muchan::pipeline::Evaluation) {
-    use muchan::{config::Config, output::report_data::report_data, pipeline, quality::Ledger};
+    use muchan::{config::Config, output::parcels::users, output::report_data::report_data, pipeline, quality::Ledger};
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let ledger = Ledger::new();
     let eval = pipeline::evaluate(&sample, Config::default(), pipeline::Context::new(&ledger))
         .expect("the sample county evaluates");
-    let data = report_data(&eval, &ledger.sorted(), lang).expect("report data");
+    let users = users(&eval).expect("the users");
+    let data = report_data(&eval, &users, &ledger.sorted(), lang).expect("report data");
     (data, eval)
 }
 

@@ -1,20 +1,19 @@
 //! `reclaim_blocks.geojson`: one feature per reclaim block, in block order (SPEC §9–10), with
 //! `user_names` beside `users` (the same order, a user without a name an empty item).
 
-use super::parcels::{User, feature_bytes, users, write_collection};
+use super::parcels::{Users, feature_bytes, write_collection};
 use crate::pipeline::Evaluation;
 use crate::reclaim::ReclaimBlock;
-use foldhash::HashMap;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 
 /// The names of a block's users, `;`-joined in the order of `users`.
-pub fn user_names(b: &ReclaimBlock, users: &HashMap<&str, User<'_>>) -> String {
+pub fn user_names(b: &ReclaimBlock, users: &Users<'_>) -> String {
     b.users.iter().map(|u| users.get(u.as_str()).and_then(|u| u.name).unwrap_or("")).collect::<Vec<_>>().join(";")
 }
 
 /// The properties of one block, in order.
-pub fn block_properties(b: &ReclaimBlock, users: &HashMap<&str, User<'_>>) -> Map<String, Value> {
+pub fn block_properties(b: &ReclaimBlock, users: &Users<'_>) -> Map<String, Value> {
     let properties = json!({
         "block_id": b.id,
         "parcel_ids": b.parcel_ids.join(";"),
@@ -31,9 +30,9 @@ pub fn block_properties(b: &ReclaimBlock, users: &HashMap<&str, User<'_>>) -> Ma
     }
 }
 
-pub fn blocks_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let (blocks, users) = (&eval.blocks, users(eval)?);
+pub fn blocks_geojson(eval: &Evaluation, users: &Users<'_>, w: &mut dyn Write) -> anyhow::Result<()> {
+    let blocks = &eval.blocks;
     write_collection(eval, w, blocks.len(), |i| {
-        feature_bytes(block_properties(&blocks[i], &users), blocks[i].geometry.as_ref())
+        feature_bytes(block_properties(&blocks[i], users), blocks[i].geometry.as_ref())
     })
 }

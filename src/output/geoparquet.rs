@@ -5,7 +5,7 @@
 //! OGC:CRS84).
 
 use super::blocks::block_properties;
-use super::parcels::{parcel_properties, users};
+use super::parcels::{Users, parcel_properties};
 use super::{projjson, wkb};
 use crate::input::crs::Crs;
 use crate::parcels::ParcelIx;
@@ -56,11 +56,10 @@ const BBOX: &str = "bbox";
 const TYPES: [&str; 2] = ["Polygon", "MultiPolygon"];
 
 /// parcels.parquet: every input feature, in input order.
-pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let users = users(eval)?;
+pub fn parcels_geoparquet(eval: &Evaluation, users: &Users<'_>, w: &mut dyn Write) -> anyhow::Result<()> {
     let geometries: Vec<_> = eval.parcels.parcels.land.values().iter().map(|m| m.geometry.as_ref()).collect();
     Ok(w.write_all(&geoparquet(
-        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), &users, eval.rating.partitioned).to_map(),
+        &|i| parcel_properties(eval.parcels.row(ParcelIx::at(i)), users, eval.rating.partitioned).to_map(),
         &geometries,
         PARCEL_KINDS,
         crs(eval),
@@ -68,10 +67,10 @@ pub fn parcels_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Resul
 }
 
 /// reclaim_blocks.parquet: one row per block, in block order.
-pub fn blocks_geoparquet(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let (blocks, users) = (&eval.blocks, users(eval)?);
+pub fn blocks_geoparquet(eval: &Evaluation, users: &Users<'_>, w: &mut dyn Write) -> anyhow::Result<()> {
+    let blocks = &eval.blocks;
     let geometries: Vec<_> = blocks.iter().map(|b| b.geometry.as_ref()).collect();
-    Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i], &users), &geometries, BLOCK_KINDS, crs(eval))?)?)
+    Ok(w.write_all(&geoparquet(&|i| block_properties(&blocks[i], users), &geometries, BLOCK_KINDS, crs(eval))?)?)
 }
 
 /// The `crs` of the metadata: PROJJSON for CGCS2000 Gauss-Krüger, and for longitude/latitude

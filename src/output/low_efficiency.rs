@@ -4,7 +4,7 @@
 
 use super::cells::{number, safe_text};
 use super::lang::Lang;
-use super::parcels::users;
+use super::parcels::Users;
 use crate::domain::NO_BUCKET;
 use crate::industry;
 use crate::numbers::sorted_sum;
@@ -41,8 +41,12 @@ pub fn low_parcels(table: &ParcelTable) -> impl Iterator<Item = ParcelRow<'_>> {
     table.rows().filter(|p| !p.low_efficiency.tests.is_empty())
 }
 
-pub fn low_efficiency_csv(eval: &Evaluation, lang: Lang, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let users = users(eval)?;
+pub fn low_efficiency_csv(
+    eval: &Evaluation,
+    users: &Users<'_>,
+    lang: Lang,
+    w: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     w.write_all(b"\xEF\xBB\xBF")?;
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(HEADER.map(|h| lang.header(h)))?;

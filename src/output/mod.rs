@@ -103,12 +103,14 @@ pub const FILES: [&str; 13] = [
 ];
 
 /// What the output files of an evaluation are written from: the evaluation, its data problems
-/// (sorted), its enterprise table and the language of the files.
+/// (sorted), its enterprise table, what the parcel outputs say of each user and the language of
+/// the files.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub eval: &'a Evaluation,
     pub issues: &'a [Issue],
     pub table: &'a enterprises::EnterpriseTable,
+    pub users: &'a parcels::Users<'a>,
     pub lang: Lang,
 }
 
@@ -131,18 +133,18 @@ impl Sources<'_> {
     /// Writes the output file `name` to `w` (the manifest with the timings `laps`); an error
     /// for a file the evaluation does not have.
     pub fn write(&self, name: &str, laps: &[Lap], w: &mut dyn Write) -> anyhow::Result<()> {
-        let Sources { eval, issues, table, lang } = *self;
+        let Sources { eval, issues, table, users, lang } = *self;
         match name {
             _ if !self.has(name) => anyhow::bail!("this evaluation has no output file {name}"),
             "enterprises.csv" => table.write_csv(lang, w)?,
             "enterprises.parquet" => table.write_parquet(w)?,
-            "parcels.geojson" => parcels::parcels_geojson(eval, w)?,
-            "reclaim_blocks.geojson" => blocks::blocks_geojson(eval, w)?,
-            "parcels.parquet" => geoparquet::parcels_geoparquet(eval, w)?,
-            "reclaim_blocks.parquet" => geoparquet::blocks_geoparquet(eval, w)?,
+            "parcels.geojson" => parcels::parcels_geojson(eval, users, w)?,
+            "reclaim_blocks.geojson" => blocks::blocks_geojson(eval, users, w)?,
+            "parcels.parquet" => geoparquet::parcels_geoparquet(eval, users, w)?,
+            "reclaim_blocks.parquet" => geoparquet::blocks_geoparquet(eval, users, w)?,
             "summary.json" => w.write_all(&summary::summary_json(eval)?)?,
             "report.html" => {
-                w.write_all(report::report_html(&report_data::report_data(eval, issues, lang)?).as_bytes())?
+                w.write_all(report::report_html(&report_data::report_data(eval, users, issues, lang)?).as_bytes())?
             }
             "history.csv" => history::history_csv(eval, lang, w)?,
             "alerts.csv" => alerts::alerts_csv(eval, lang, w)?,
@@ -152,7 +154,7 @@ impl Sources<'_> {
                     commitments::write_csv(reviews, issues, lang, w)?;
                 }
             }
-            "low_efficiency.csv" => low_efficiency::low_efficiency_csv(eval, lang, w)?,
+            "low_efficiency.csv" => low_efficiency::low_efficiency_csv(eval, users, lang, w)?,
             "data_quality.csv" => w.write_all(&quality::data_quality_csv(issues, lang)?)?,
             _ => w.write_all(&manifest::manifest_json(eval, laps)?)?,
         }
@@ -197,11 +199,11 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
     timed(&mut laps, "output tables", || {
         let issues = ledger.sorted();
         let table = enterprises::EnterpriseTable::build(eval, &issues)?;
-        built = Some((issues, table));
+        built = Some((issues, table, parcels::users(eval)?));
         Ok(())
     })?;
-    let (issues, table) = built.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
-    let sources = Sources { eval, issues: &issues, table: &table, lang };
+    let (issues, table, users) = built.ok_or_else(|| anyhow::anyhow!("the enterprise table was not built"))?;
+    let sources = Sources { eval, issues: &issues, table: &table, users: &users, lang };
     let (issues, table) = (&issues, &table);
     let files = move |laps: &mut Vec<Lap>, stage: &'static str, names: &'static [&'static str]| -> anyhow::Result<()> {
         if !names.iter().any(|n| sources.has(n)) {

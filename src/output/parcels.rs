@@ -199,8 +199,12 @@ pub struct User<'a> {
     pub zombie: Option<bool>,
 }
 
-/// Every code's [`User`] facts, from the rating and the flags.
-pub fn users(eval: &Evaluation) -> PolarsResult<HashMap<&str, User<'_>>> {
+/// Every code's [`User`] facts, by code.
+pub type Users<'a> = HashMap<&'a str, User<'a>>;
+
+/// Every code's [`User`] facts, from the rating and the flags (built once for all the
+/// outputs that name a parcel's user: [`super::Sources::users`]).
+pub fn users(eval: &Evaluation) -> PolarsResult<Users<'_>> {
     let f = &eval.rating.frame;
     let (codes, names, classes) = (f.column("code")?.str()?, f.column("name")?.str()?, f.column("class")?.str()?);
     let (totals, industries) = (f.column("total_score")?.f64()?, f.column("industry")?.str()?);
@@ -221,7 +225,7 @@ pub fn users(eval: &Evaluation) -> PolarsResult<HashMap<&str, User<'_>>> {
 
 /// The properties of a parcel, in order: muchan's (with `county` after `parcel_id` when the
 /// run is `partitioned`), then the input's others.
-pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User<'a>>, partitioned: bool) -> Props<'a> {
+pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &Users<'a>, partitioned: bool) -> Props<'a> {
     let (f, m) = (p.feature, p.land);
     let code = (!f.user.is_empty()).then_some(f.user.as_str());
     let user = code.and_then(|u| users.get(u)).copied().unwrap_or_default();
@@ -249,11 +253,10 @@ pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &HashMap<&str, User
 }
 
 /// parcels.geojson: features written in parallel, joined in input order.
-pub fn parcels_geojson(eval: &Evaluation, w: &mut dyn Write) -> anyhow::Result<()> {
-    let users = users(eval)?;
+pub fn parcels_geojson(eval: &Evaluation, users: &Users<'_>, w: &mut dyn Write) -> anyhow::Result<()> {
     write_collection(eval, w, eval.parcels.len(), |i| {
         let parcel = eval.parcels.row(ParcelIx::at(i));
-        feature_bytes(parcel_properties(parcel, &users, eval.rating.partitioned), parcel.land.geometry.as_ref())
+        feature_bytes(parcel_properties(parcel, users, eval.rating.partitioned), parcel.land.geometry.as_ref())
     })
 }
 

@@ -5,7 +5,7 @@
 //! text in the page's language.
 
 use super::Lang;
-use super::parcels::{User, users};
+use super::parcels::{User, Users};
 use super::report::{
     Figures, LandWork, Ranking, ReportAlert, ReportBlock, ReportData, ReportEnterprise, ReportFragile, ReportParcel,
     ReportProblem, ReportReview,
@@ -114,9 +114,8 @@ fn reasons_text(reasons: &[ReclaimReason], lang: Lang) -> String {
     reasons.iter().map(|r| lang.reclaim_reason(*r)).collect::<Vec<_>>().join("; ")
 }
 
-pub fn report_data(eval: &Evaluation, issues: &[Issue], lang: Lang) -> PolarsResult<ReportData> {
+pub fn report_data(eval: &Evaluation, users: &Users<'_>, issues: &[Issue], lang: Lang) -> PolarsResult<ReportData> {
     let rated = rows(eval)?;
-    let users = users(eval)?;
     let (visits, fragile) = to_visit(eval, &rated, lang);
     let mut warnings: HashMap<&str, Vec<&str>> = HashMap::new();
     for v in &visits {

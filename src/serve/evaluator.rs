@@ -7,6 +7,7 @@ use crate::compare::compare;
 use crate::config::Config;
 use crate::domain::Class;
 use crate::output::enterprises::EnterpriseTable;
+use crate::output::parcels::users;
 use crate::output::summary::headline;
 use crate::output::{FILES, Lang, Sources, has_file, manifest, report, report_data};
 use crate::pipeline::{self, Context, Evaluation, Prepared, RunError, Stopwatch};
@@ -209,8 +210,9 @@ impl Evaluator {
         let latest = self.latest();
         let name = FILES.into_iter().find(|f| *f == name).filter(|f| has_file(&latest.eval, f))?;
         let bytes = || -> anyhow::Result<Vec<u8>> {
-            let table = EnterpriseTable::build(&latest.eval, &latest.issues)?;
-            let sources = Sources { eval: &latest.eval, issues: &latest.issues, table: &table, lang: self.lang };
+            let (eval, issues) = (&latest.eval, &latest.issues[..]);
+            let (table, users) = (EnterpriseTable::build(eval, issues)?, users(eval)?);
+            let sources = Sources { eval, issues, table: &table, users: &users, lang: self.lang };
             sources.bytes(name, &latest.eval.timings)
         };
         Some(bytes().map_err(ServeError::Internal))
@@ -218,8 +220,10 @@ impl Evaluator {
 
     /// report.html of the start settings (the page the settings panel goes into).
     pub fn start_report(&self) -> Result<String, ServeError> {
-        let data =
-            report_data::report_data(&self.start.eval, &self.start.issues, self.lang).map_err(anyhow::Error::from)?;
+        let eval = &self.start.eval;
+        let data = users(eval)
+            .and_then(|users| report_data::report_data(eval, &users, &self.start.issues, self.lang))
+            .map_err(anyhow::Error::from)?;
         Ok(report::report_html(&data))
     }
 }
