@@ -15,15 +15,28 @@
 mod common;
 
 use common::browser::{body_attr, browser, run_headless};
+use geo::MultiPolygon;
 use muchan::output::Lang;
 use muchan::output::report::{
     LandWork, MAX_PARCELS_DRAWN, Ranking, ReportAlert, ReportBlock, ReportData, ReportEnterprise, ReportFragile,
     ReportParcel, ReportProblem, ReportReview, report_html,
 };
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-fn square(x: f64, y: f64, w: f64, h: f64) -> Vec<[f64; 2]> {
-    vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]
+fn square(x: f64, y: f64, w: f64, h: f64) -> geo::LineString<f64> {
+    vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)].into()
+}
+
+/// Whether the map can draw `p` (it has a polygon).
+fn has_shape(p: &ReportParcel<'_>) -> bool {
+    p.geometry.as_ref().is_some_and(|g| !g.0.is_empty())
+}
+
+/// A polygon of `rings` (exterior, then holes) as report geometry.
+fn polygon(mut rings: Vec<geo::LineString<f64>>) -> Option<Cow<'static, MultiPolygon<f64>>> {
+    let exterior = rings.remove(0);
+    Some(Cow::Owned(MultiPolygon::new(vec![geo::Polygon::new(exterior, rings)])))
 }
 
 const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
@@ -31,7 +44,7 @@ const CLASSES: [&str; 6] = ["A", "B", "C", "D", "T", "N"];
 /// A `side × side` grid of 40 m × 30 m parcels in four parks (quadrants), in projected
 /// metres; every 7th parcel has no user, every 13th is a scattered plot, 2×2 groups along the
 /// diagonal form reclaim blocks.
-fn grid(side: usize, zh: bool) -> ReportData {
+fn grid(side: usize, zh: bool) -> ReportData<'static> {
     let (x0, y0) = (520_000.0, 3_150_000.0);
     let park_of =
         |i: usize, j: usize| format!("{} {}", if zh { "园区" } else { "Park" }, 1 + 2 * (j * 2 / side) + i * 2 / side);
@@ -41,17 +54,17 @@ fn grid(side: usize, zh: bool) -> ReportData {
         for i in 0..side {
             let k = j * side + i;
             let user = (!k.is_multiple_of(7)).then(|| format!("91330000MA{:08}", k / 4));
-            let class = user.as_ref().map(|_| CLASSES[(i * 3 + j * 5 + k / 11) % 6].to_string());
+            let class = user.as_ref().map(|_| CLASSES[(i * 3 + j * 5 + k / 11) % 6].into());
             let mut rings = vec![square(x0 + i as f64 * 40.0, y0 + j as f64 * 30.0, 38.0, 28.0)];
             if k.is_multiple_of(97) {
                 rings.push(square(x0 + i as f64 * 40.0 + 10.0, y0 + j as f64 * 30.0 + 8.0, 12.0, 10.0));
             }
             parcels.push(ReportParcel {
-                parcel_id: format!("330100-{k:06}"),
-                user_name: user.as_ref().map(|u| format!("Enterprise {} <{}> & \"Co\"", &u[10..], k % 13)),
-                user,
+                parcel_id: format!("330100-{k:06}").into(),
+                user_name: user.as_ref().map(|u| format!("Enterprise {} <{}> & \"Co\"", &u[10..], k % 13).into()),
+                user: user.map(Cow::Owned),
                 class,
-                park: Some(park_of(i, j)),
+                park: Some(park_of(i, j).into()),
                 area_mu: 38.0 * 28.0 / 666.667,
                 block_id: block_of(i, j),
                 reasons: if k.is_multiple_of(7) { "idle".into() } else { String::new() },
@@ -62,7 +75,7 @@ fn grid(side: usize, zh: bool) -> ReportData {
                 } else {
                     String::new()
                 },
-                rings,
+                geometry: polygon(rings),
             });
         }
     }
@@ -75,7 +88,7 @@ fn grid(side: usize, zh: bool) -> ReportData {
             gain: 70.0 + 2.0 * b as f64,
             users: (0..1 + b % 5).map(|u| format!("Enterprise {b}{u} Textile Machinery Co., Ltd.")).collect(),
             parcel_ids: (0..1 + b % 9).map(|p| format!("330100-{:06}", b * 10 * (side + 1) + p)).collect(),
-            rings: vec![square(x0 + b as f64 * 400.0 - 1.0, y0 + b as f64 * 300.0 - 1.0, 80.0, 60.0)],
+            geometry: polygon(vec![square(x0 + b as f64 * 400.0 - 1.0, y0 + b as f64 * 300.0 - 1.0, 80.0, 60.0)]),
         })
         .collect();
     let enterprise = |rank: i64, score: f64, group: &str| ReportEnterprise {
@@ -227,7 +240,7 @@ const SIZES: [(u32, u32); 2] = [(1366, 768), (1920, 1080)];
 /// Writes the report of `data` (with the layout check) and checks, at each screen size, the
 /// verdict the page and the check left in the dumped DOM; returns the DOM of the last size, or
 /// `None` when the test is skipped (no browser).
-fn check(test: &str, data: &ReportData, mode: &str, drawn: usize) -> Option<String> {
+fn check(test: &str, data: &ReportData<'_>, mode: &str, drawn: usize) -> Option<String> {
     let browser = browser(test)?;
     let dir = tempfile::tempdir().expect("temp dir");
     let page = dir.path().join("report.html");
@@ -252,9 +265,9 @@ fn check(test: &str, data: &ReportData, mode: &str, drawn: usize) -> Option<Stri
         assert_eq!(body_attr(&dom, "data-blocks"), Some(data.blocks.len().to_string()), "{at}: blocks");
         assert_eq!(body_attr(&dom, "data-labels"), body_attr(&dom, "data-parks"), "{at}: every park labelled");
         assert_eq!(body_attr(&dom, "data-marks"), body_attr(&dom, "data-scattered"), "{at}: scattered plots marked");
-        let scattered = data.parcels.iter().filter(|p| p.scattered && !p.rings.is_empty()).count();
+        let scattered = data.parcels.iter().filter(|p| p.scattered && has_shape(p)).count();
         assert_eq!(body_attr(&dom, "data-scattered"), Some(scattered.to_string()), "{at}: scattered plots");
-        let warned = data.parcels.iter().filter(|p| !p.warnings.is_empty() && !p.rings.is_empty()).count();
+        let warned = data.parcels.iter().filter(|p| !p.warnings.is_empty() && has_shape(p)).count();
         let warned = if mode == "parks" { 0 } else { warned };
         assert_eq!(body_attr(&dom, "data-warned"), Some(warned.to_string()), "{at}: parcels of firms to visit");
         let numbered: usize = body_attr(&dom, "data-block-labels").and_then(|n| n.parse().ok()).unwrap_or(0);
@@ -293,21 +306,33 @@ fn chinese_report_renders_in_a_browser() {
     check("chinese_report_renders_in_a_browser", &data, "parcels", data.parcels.len());
 }
 
-/// The sample county's report data in `lang`, and its evaluation.
-fn sample_report(lang: Lang) -> (ReportData, muchan::pipeline::Evaluation) {
-    use muchan::{config::Config, output::parcels::users, output::report_data::report_data, pipeline, quality::Ledger};
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let ledger = Ledger::new();
-    let eval = pipeline::evaluate(&sample, Config::default(), pipeline::Context::new(&ledger))
-        .expect("the sample county evaluates");
-    let users = users(&eval).expect("the users");
-    let data = report_data(&eval, &users, &ledger.sorted(), lang).expect("report data");
-    (data, eval)
+/// The sample county evaluated, with its data problems.
+struct Sample {
+    eval: muchan::pipeline::Evaluation,
+    issues: Vec<muchan::quality::Issue>,
+}
+
+impl Sample {
+    fn evaluate() -> Sample {
+        use muchan::{config::Config, pipeline, quality::Ledger};
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let ledger = Ledger::new();
+        let eval = pipeline::evaluate(&sample, Config::default(), pipeline::Context::new(&ledger))
+            .expect("the sample county evaluates");
+        Sample { eval, issues: ledger.sorted() }
+    }
+
+    /// The report data in `lang`.
+    fn report(&self, lang: Lang) -> ReportData<'_> {
+        use muchan::output::{parcels::users, report_data::report_data};
+        let users = users(&self.eval).expect("the users");
+        report_data(&self.eval, &users, &self.issues, lang).expect("report data")
+    }
 }
 
 /// The sample's lists: each group's bottom list holds only its own group's enterprises, and the
 /// key figures are on the page.
-fn check_sample_lists(dom: &str, data: &ReportData, eval: &muchan::pipeline::Evaluation) {
+fn check_sample_lists(dom: &str, data: &ReportData<'_>, eval: &muchan::pipeline::Evaluation) {
     let frame = &eval.rating.frame;
     let (codes, groups) = (frame.column("code").unwrap().str().unwrap(), frame.column("group").unwrap().str().unwrap());
     let group_of = |code: &str| codes.iter().position(|c| c == Some(code)).and_then(|i| groups.get(i));
@@ -332,17 +357,18 @@ fn check_sample_lists(dom: &str, data: &ReportData, eval: &muchan::pipeline::Eva
 
 /// The sample county's report in `lang`, checked in the browser with its lists; its DOM and data
 /// (`None`: skipped).
-fn check_sample(test: &str, lang: Lang) -> Option<(String, ReportData)> {
-    let (data, eval) = sample_report(lang);
-    let drawn = data.parcels.iter().filter(|p| !p.rings.is_empty()).count();
+fn check_sample<'a>(test: &str, sample: &'a Sample, lang: Lang) -> Option<(String, ReportData<'a>)> {
+    let data = sample.report(lang);
+    let drawn = data.parcels.iter().filter(|p| has_shape(p)).count();
     let dom = check(test, &data, "parcels", drawn)?;
-    check_sample_lists(&dom, &data, &eval);
+    check_sample_lists(&dom, &data, &sample.eval);
     Some((dom, data))
 }
 
 #[test]
 fn sample_county_report_renders_in_a_browser() {
-    let Some((dom, _)) = check_sample("sample_county_report_renders_in_a_browser", Lang::En) else { return };
+    let sample = Sample::evaluate();
+    let Some((dom, _)) = check_sample("sample_county_report_renders_in_a_browser", &sample, Lang::En) else { return };
     assert!(dom.contains("3311 Manufacture of metal products"), "industries named by their GB/T 4754 division");
 }
 
@@ -350,7 +376,8 @@ fn sample_county_report_renders_in_a_browser() {
 /// messages, industries (codes stay as a second column).
 #[test]
 fn sample_county_report_in_chinese() {
-    let Some((dom, data)) = check_sample("sample_county_report_in_chinese", Lang::Zh) else { return };
+    let sample = Sample::evaluate();
+    let Some((dom, data)) = check_sample("sample_county_report_in_chinese", &sample, Lang::Zh) else { return };
     for english in [
         ">above<",
         ">below<",
@@ -380,7 +407,8 @@ fn sample_county_report_in_chinese() {
 #[test]
 fn the_printed_report_is_a4() {
     let Some(browser) = browser("the_printed_report_is_a4") else { return };
-    let (data, _) = sample_report(Lang::Zh);
+    let sample = Sample::evaluate();
+    let data = sample.report(Lang::Zh);
     let dir = tempfile::tempdir().expect("temp dir");
     let (page, pdf) = (dir.path().join("report.html"), dir.path().join("report.pdf"));
     std::fs::write(&page, report_html(&data)).expect("write report.html");
@@ -406,9 +434,10 @@ fn screenshots_of_the_sample_report() {
     let Some(dir) = std::env::var_os("MUCHAN_REPORT_SCREENSHOTS").map(PathBuf::from) else { return };
     let Some(browser) = browser("screenshots_of_the_sample_report") else { return };
     let temp = tempfile::tempdir().expect("temp dir");
+    let sample = Sample::evaluate();
     for (lang, name) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
         let page = temp.path().join(format!("report-{name}.html"));
-        std::fs::write(&page, report_html(&sample_report(lang).0)).expect("write report.html");
+        std::fs::write(&page, report_html(&sample.report(lang))).expect("write report.html");
         for (w, h) in SIZES {
             let shot = std::path::absolute(dir.join(format!("report-{name}-{w}x{h}.png"))).expect("path");
             let args = [format!("--screenshot={}", shot.display()), format!("--window-size={w},{h}")];

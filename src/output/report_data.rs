@@ -22,40 +22,44 @@ use crate::spatial::{GaussKruger, metric_projection};
 use geo::MultiPolygon;
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Enterprises listed at each end of a group's ranking.
 const LISTED: usize = 10;
 
-fn rings(g: Option<&MultiPolygon<f64>>, projection: Option<&GaussKruger>) -> Vec<Vec<[f64; 2]>> {
-    let Some(g) = g else { return Vec::new() };
-    let projected = projection.map(|p| p.project_multipolygon(g));
-    let g = projected.as_ref().unwrap_or(g);
-    g.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect())
-        .collect()
+/// `g` in metres: projected by `projection`, or as it is without one.
+fn in_metres<'a>(
+    g: Option<&'a MultiPolygon<f64>>,
+    projection: Option<&GaussKruger>,
+) -> Option<Cow<'a, MultiPolygon<f64>>> {
+    let g = g?;
+    Some(projection.map_or(Cow::Borrowed(g), |p| Cow::Owned(p.project_multipolygon(g))))
 }
 
-/// One enterprise of the rating frame as the report lists it.
-struct Rated {
-    code: String,
+/// One enterprise of the rating frame as the report lists it, its texts borrowed from the
+/// frame (the report lists only a few of them).
+struct Rated<'a> {
+    code: &'a str,
     code_id: Option<u32>,
-    name: Option<String>,
+    name: Option<&'a str>,
     group: Option<Group>,
-    park: Option<String>,
-    industry: Option<String>,
+    park: Option<&'a str>,
+    industry: Option<&'a str>,
     class: Option<Class>,
     total: Option<f64>,
     rank: Option<i64>,
     has_row: bool,
 }
 
-fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
+/// The texts of column `name` of `f`.
+fn texts<'a>(f: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(f.column(name)?.str()?.iter().collect())
+}
+
+fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated<'_>>> {
     let f = &eval.rating.frame;
-    let text = |name: &str| -> PolarsResult<Vec<Option<String>>> {
-        Ok(f.column(name)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
-    };
+    let text = |name: &str| texts(f, name);
     let (codes, names, groups, parks, industries, classes) =
         (text("code")?, text("name")?, text("group")?, text("park")?, text("industry")?, text("class")?);
     let totals: Vec<Option<f64>> = f.column("total_score")?.f64()?.iter().collect();
@@ -64,13 +68,13 @@ fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
     let has_row: Vec<Option<bool>> = f.column("has_row")?.bool()?.iter().collect();
     Ok((0..f.height())
         .map(|i| Rated {
-            code: codes[i].clone().unwrap_or_default(),
+            code: codes[i].unwrap_or_default(),
             code_id: ids[i],
-            name: names[i].clone(),
-            group: groups[i].as_deref().and_then(Group::parse),
-            park: parks[i].clone(),
-            industry: industries[i].clone(),
-            class: classes[i].as_deref().and_then(Class::parse),
+            name: names[i],
+            group: groups[i].and_then(Group::parse),
+            park: parks[i],
+            industry: industries[i],
+            class: classes[i].and_then(Class::parse),
             total: totals[i],
             rank: ranks[i],
             has_row: has_row[i] == Some(true),
@@ -81,11 +85,11 @@ fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated>> {
 /// An enterprise as a list shows it, in `lang`.
 fn listed(r: &Rated, lang: Lang) -> ReportEnterprise {
     ReportEnterprise {
-        credit_code: r.code.clone(),
-        name: r.name.clone(),
+        credit_code: r.code.to_string(),
+        name: r.name.map(str::to_string),
         group: r.group.map_or(String::new(), |g| lang.group(g).to_string()),
-        park: r.park.clone(),
-        industry: r.industry.as_deref().map(|i| describe(i, lang)),
+        park: r.park.map(str::to_string),
+        industry: r.industry.map(|i| describe(i, lang)),
         total_score: r.total,
         rank: r.rank,
         class: r.class.map_or(String::new(), |c| c.as_str().to_string()),
@@ -114,7 +118,12 @@ fn reasons_text(reasons: &[ReclaimReason], lang: Lang) -> String {
     reasons.iter().map(|r| lang.reclaim_reason(*r)).collect::<Vec<_>>().join("; ")
 }
 
-pub fn report_data(eval: &Evaluation, users: &Users<'_>, issues: &[Issue], lang: Lang) -> PolarsResult<ReportData> {
+pub fn report_data<'a>(
+    eval: &'a Evaluation,
+    users: &Users<'a>,
+    issues: &[Issue],
+    lang: Lang,
+) -> PolarsResult<ReportData<'a>> {
     let rated = rows(eval)?;
     let (visits, fragile) = to_visit(eval, &rated, lang);
     let mut warnings: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -129,18 +138,18 @@ pub fn report_data(eval: &Evaluation, users: &Users<'_>, issues: &[Issue], lang:
         .map(|ParcelRow { feature: f, land: m, metric: projected, neighbourhood: n, reclaim: r, .. }| {
             let user = users.get(f.user.as_str()).copied().unwrap_or_default();
             ReportParcel {
-                parcel_id: f.parcel_id.clone(),
-                user: (!f.user.is_empty()).then(|| f.user.clone()),
-                user_name: user.name.map(str::to_string),
-                class: user.class.map(|c| c.as_str().to_string()),
-                park: f.park.clone(),
+                parcel_id: Cow::Borrowed(&f.parcel_id),
+                user: (!f.user.is_empty()).then_some(Cow::Borrowed(&f.user)),
+                user_name: user.name.map(Cow::Borrowed),
+                class: user.class.map(|c| Cow::Borrowed(c.as_str())),
+                park: f.park.as_deref().map(Cow::Borrowed),
                 area_mu: m.area_mu,
                 block_id: r.block_id,
                 reasons: reasons_text(&r.reasons, lang),
                 scattered: n.scattered,
                 low_efficiency: r.reasons.contains(&ReclaimReason::LowEfficiency),
                 warnings: warnings.get(f.user.as_str()).map_or(String::new(), |w| w.join("; ")),
-                rings: rings(projected, None),
+                geometry: projected.map(Cow::Borrowed),
             }
         })
         .collect();
@@ -156,12 +165,12 @@ pub fn report_data(eval: &Evaluation, users: &Users<'_>, issues: &[Issue], lang:
             gain: b.gain,
             users: b.users.iter().map(|u| name_of(u)).collect(),
             parcel_ids: b.parcel_ids.clone(),
-            rings: rings(b.geometry.as_ref(), projection.as_ref()),
+            geometry: in_metres(b.geometry.as_ref(), projection.as_ref()),
         })
         .collect();
     let mut park_classes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for r in rated.iter().filter(|r| r.group.is_some()) {
-        let park = r.park.clone().unwrap_or_else(|| NO_BUCKET.into());
+        let park = r.park.unwrap_or(NO_BUCKET).to_string();
         park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
     }
     let (scores, rankings) = group_lists(eval, &rated, lang);
@@ -268,7 +277,7 @@ fn flagged(
         .iter()
         .filter(|r| r.has_row)
         .filter_map(|r| {
-            let flags = eval.flags.get(&r.code).filter(|f| flag(f))?;
+            let flags = eval.flags.get(r.code).filter(|f| flag(f))?;
             let mut e = listed(r, lang);
             e.note = flags.zombie.rules.iter().map(|rule| lang.zombie_rule(*rule)).collect::<Vec<_>>().join("; ");
             Some(e)
@@ -290,7 +299,7 @@ fn to_visit(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<ReportAlert>
                     rule: lang.alert_rule(a.rule).to_string(),
                     evidence: a.evidence.clone(),
                 };
-                visits.push((a.rule, &r.code, alert));
+                visits.push((a.rule, r.code, alert));
             } else if let Some(spread) = spread {
                 fragile.push(ReportFragile {
                     firm: listed(r, lang),

@@ -16,7 +16,7 @@ pub(super) struct ClassTable {
 }
 
 impl ClassTable {
-    pub(super) fn new(data: &ReportData, t: &Labels) -> ClassTable {
+    pub(super) fn new(data: &ReportData<'_>, t: &Labels) -> ClassTable {
         let mut entries: Vec<(String, String, &'static str)> = Class::ALL
             .iter()
             .zip(COLORS)

@@ -9,6 +9,7 @@ use super::labels::Labels;
 use super::shapes::convex_hull;
 use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, round2};
 use foldhash::{HashMap, HashMapExt};
+use geo::{LineString, MultiPolygon};
 use serde::Serialize;
 
 /// A ring: integer decimetres, first point from the origin then deltas, `x0,y0,dx1,dy1,…`.
@@ -76,10 +77,10 @@ impl Frame {
         [((p[0] - self.x0) * 10.0).round() as i64, ((p[1] - self.y0) * 10.0).round() as i64]
     }
 
-    fn points(&self, ring: &[[f64; 2]]) -> Vec<[i64; 2]> {
-        let mut out: Vec<[i64; 2]> = Vec::with_capacity(ring.len());
-        for p in ring.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
-            let q = self.q(*p);
+    fn points(&self, ring: &LineString<f64>) -> Vec<[i64; 2]> {
+        let mut out: Vec<[i64; 2]> = Vec::with_capacity(ring.0.len());
+        for p in ring.0.iter().filter(|p| p.x.is_finite() && p.y.is_finite()) {
+            let q = self.q([p.x, p.y]);
             if out.last() != Some(&q) {
                 out.push(q);
             }
@@ -90,17 +91,22 @@ impl Frame {
         out
     }
 
-    /// The centre of the bounding box of `rings`, quantised; `None` without a finite point.
-    fn centre(&self, rings: &[Vec<[f64; 2]>]) -> Option<[i64; 2]> {
-        let points: Vec<[i64; 2]> = rings.iter().flat_map(|r| self.points(r)).collect();
+    /// The centre of the bounding box of `geometry`, quantised; `None` without a finite point.
+    fn centre(&self, geometry: Option<&MultiPolygon<f64>>) -> Option<[i64; 2]> {
+        let points: Vec<[i64; 2]> = rings(geometry).flat_map(|r| self.points(r)).collect();
         let (xs, ys) = (points.iter().map(|p| p[0]), points.iter().map(|p| p[1]));
         let (x0, x1, y0, y1) = (xs.clone().min()?, xs.max()?, ys.clone().min()?, ys.max()?);
         Some([(x0 + x1) / 2, (y0 + y1) / 2])
     }
 
-    fn rings(&self, rings: &[Vec<[f64; 2]>]) -> Vec<Ring> {
-        rings.iter().map(|r| self.points(r)).filter(|r| r.len() >= 3).map(|r| delta(&r)).collect()
+    fn rings(&self, geometry: Option<&MultiPolygon<f64>>) -> Vec<Ring> {
+        rings(geometry).map(|r| self.points(r)).filter(|r| r.len() >= 3).map(|r| delta(&r)).collect()
     }
+}
+
+/// The rings of `geometry`: each part's exterior, then its holes.
+fn rings(geometry: Option<&MultiPolygon<f64>>) -> impl Iterator<Item = &LineString<f64>> {
+    geometry.into_iter().flat_map(|g| g.iter()).flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
 fn delta(points: &[[i64; 2]]) -> Ring {
@@ -115,11 +121,12 @@ fn delta(points: &[[i64; 2]]) -> Ring {
 }
 
 /// The min corner and size (decimetres) of every finite coordinate of parcels and blocks.
-fn frame(data: &ReportData) -> (Frame, i64, i64) {
-    let all = data.parcels.iter().flat_map(|p| &p.rings).chain(data.blocks.iter().flat_map(|b| &b.rings));
+fn frame(data: &ReportData<'_>) -> (Frame, i64, i64) {
+    let geometries = data.parcels.iter().map(|p| &p.geometry).chain(data.blocks.iter().map(|b| &b.geometry));
+    let all = geometries.flat_map(|g| rings(g.as_deref())).flat_map(|r| &r.0);
     let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-    for p in all.flatten().filter(|p| p[0].is_finite() && p[1].is_finite()) {
-        b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+    for p in all.filter(|p| p.x.is_finite() && p.y.is_finite()) {
+        b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
     }
     if !b[0].is_finite() {
         return (Frame { x0: 0.0, y0: 0.0 }, 0, 0);
@@ -130,7 +137,7 @@ fn frame(data: &ReportData) -> (Frame, i64, i64) {
 }
 
 impl<'a> MapData<'a> {
-    pub(super) fn build(data: &'a ReportData, t: &'a Labels, classes: &'a ClassTable) -> MapData<'a> {
+    pub(super) fn build(data: &'a ReportData<'_>, t: &'a Labels, classes: &'a ClassTable) -> MapData<'a> {
         let (frame, w, h) = frame(data);
         let by_parks = data.parcels.len() > MAX_PARCELS_DRAWN;
         let mut map = MapData {
@@ -154,7 +161,8 @@ impl<'a> MapData<'a> {
         let mut parks = Interner::new();
         if by_parks {
             map.hulls = hulls(data, classes, &frame, &mut parks, t);
-            map.marks = data.parcels.iter().filter(|p| p.scattered).filter_map(|p| frame.centre(&p.rings)).collect();
+            let scattered = data.parcels.iter().filter(|p| p.scattered);
+            map.marks = scattered.filter_map(|p| frame.centre(p.geometry.as_deref())).collect();
         } else {
             map.parcels_rows(data, classes, &frame, &mut parks);
         }
@@ -162,7 +170,13 @@ impl<'a> MapData<'a> {
         map
     }
 
-    fn parcels_rows(&mut self, data: &'a ReportData, classes: &ClassTable, frame: &Frame, parks: &mut Interner<'a>) {
+    fn parcels_rows(
+        &mut self,
+        data: &'a ReportData<'_>,
+        classes: &ClassTable,
+        frame: &Frame,
+        parks: &mut Interner<'a>,
+    ) {
         let mut users = Interner::new();
         let mut reasons = Interner::new();
         let mut warnings = Interner::new();
@@ -173,14 +187,14 @@ impl<'a> MapData<'a> {
                 names.push(p.user_name.as_deref());
             }
             let row = (
-                p.parcel_id.as_str(),
+                &*p.parcel_id,
                 user,
                 classes.index(p.class.as_deref()),
                 p.park.as_deref().map_or(-1, |k| parks.get(k)),
                 round2(p.area_mu),
                 p.block_id.map_or(-1, |b| b as i64),
                 if p.reasons.is_empty() { -1 } else { reasons.get(&p.reasons) },
-                frame.rings(&p.rings),
+                frame.rings(p.geometry.as_deref()),
                 u8::from(p.scattered),
                 if p.warnings.is_empty() { -1 } else { warnings.get(&p.warnings) },
                 u8::from(p.low_efficiency),
@@ -193,7 +207,7 @@ impl<'a> MapData<'a> {
     }
 }
 
-fn block_row(b: &ReportBlock, frame: &Frame) -> BlockRow {
+fn block_row(b: &ReportBlock<'_>, frame: &Frame) -> BlockRow {
     (
         b.block_id,
         round2(b.area_mu),
@@ -201,14 +215,14 @@ fn block_row(b: &ReportBlock, frame: &Frame) -> BlockRow {
         round2(b.potential_tax),
         round2(b.gain),
         b.users.join("; "),
-        frame.rings(&b.rings),
+        frame.rings(b.geometry.as_deref()),
     )
 }
 
 /// One row per park (parcels without a park together): the convex hull of its parcels,
 /// coloured by the class holding most of its area.
 fn hulls<'a>(
-    data: &'a ReportData,
+    data: &'a ReportData<'_>,
     classes: &ClassTable,
     frame: &Frame,
     parks: &mut Interner<'a>,
@@ -235,7 +249,7 @@ fn hulls<'a>(
             });
         }
         let park = &mut acc[k];
-        park.points.extend(p.rings.iter().flat_map(|r| frame.points(r)));
+        park.points.extend(rings(p.geometry.as_deref()).flat_map(|r| frame.points(r)));
         park.parcels += 1;
         let area = if p.area_mu.is_finite() { p.area_mu } else { 0.0 };
         park.area += area;

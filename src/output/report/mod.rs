@@ -37,6 +37,7 @@ mod work;
 use super::Lang;
 use crate::counties::indicators::Indicators;
 use classes::ClassTable;
+use geo::MultiPolygon;
 use labels::{EN, ZH};
 use map::MapData;
 use page::{
@@ -44,6 +45,7 @@ use page::{
     rankings, scores_section, visits_table,
 };
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Above this many parcels the map draws parks (convex hulls) and blocks, not every parcel.
@@ -55,15 +57,16 @@ const ONERROR_JS: &str = "window.onerror=function(m,s,l,c){var b=document.body,e
 b.dataset.errors=(e?e+' | ':'')+m+' (line '+l+':'+c+')';};window.addEventListener('unhandledrejection',\
 function(e){window.onerror('unhandled rejection: '+e.reason,'',0,0);});";
 
-/// One parcel on the map.
+/// One parcel on the map; its texts and geometry are borrowed from the evaluation (a nation
+/// has millions of parcels).
 #[derive(Debug, Clone, Default)]
-pub struct ReportParcel {
-    pub parcel_id: String,
-    pub user: Option<String>,
-    pub user_name: Option<String>,
+pub struct ReportParcel<'a> {
+    pub parcel_id: Cow<'a, str>,
+    pub user: Option<Cow<'a, str>>,
+    pub user_name: Option<Cow<'a, str>>,
     /// The user's class: A B C D T N, or none.
-    pub class: Option<String>,
-    pub park: Option<String>,
+    pub class: Option<Cow<'a, str>>,
+    pub park: Option<Cow<'a, str>>,
     pub area_mu: f64,
     pub block_id: Option<usize>,
     /// The reclaim reasons as a person reads them (in the page's language).
@@ -75,13 +78,13 @@ pub struct ReportParcel {
     pub low_efficiency: bool,
     /// The user's early warnings but `fragile`, as a person reads them (outlined on the map).
     pub warnings: String,
-    /// Metres, x east, y north: exterior then holes of each part, flattened.
-    pub rings: Vec<Vec<[f64; 2]>>,
+    /// In metres, x east, y north.
+    pub geometry: Option<Cow<'a, MultiPolygon<f64>>>,
 }
 
-/// One reclaim block (its rings are the union of its parcels).
+/// One reclaim block (its geometry is the union of its parcels).
 #[derive(Debug, Clone, Default)]
-pub struct ReportBlock {
+pub struct ReportBlock<'a> {
     pub block_id: usize,
     pub area_mu: f64,
     pub current_tax: f64,
@@ -90,7 +93,8 @@ pub struct ReportBlock {
     /// The users' names (their codes where they have none).
     pub users: Vec<String>,
     pub parcel_ids: Vec<String>,
-    pub rings: Vec<Vec<[f64; 2]>>,
+    /// In metres, x east, y north.
+    pub geometry: Option<Cow<'a, MultiPolygon<f64>>>,
 }
 
 /// One row of an enterprise list (ranking, zombies, 双高); texts as a person reads them.
@@ -187,11 +191,11 @@ pub struct LandWork {
 
 /// Everything the page shows.
 #[derive(Debug, Clone, Default)]
-pub struct ReportData {
+pub struct ReportData<'a> {
     pub year: i32,
     pub lang: Lang,
-    pub parcels: Vec<ReportParcel>,
-    pub blocks: Vec<ReportBlock>,
+    pub parcels: Vec<ReportParcel<'a>>,
+    pub blocks: Vec<ReportBlock<'a>>,
     pub figures: Figures,
     /// Enterprises per class (A B C D T N).
     pub class_counts: Vec<(String, u64)>,
@@ -217,7 +221,7 @@ pub struct ReportData {
 }
 
 /// The page as one HTML string.
-pub fn report_html(data: &ReportData) -> String {
+pub fn report_html(data: &ReportData<'_>) -> String {
     let zh = data.lang == Lang::Zh;
     let t = if zh { &ZH } else { &EN };
     let classes = ClassTable::new(data, t);
@@ -288,27 +292,28 @@ pub(super) fn round2(x: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn square(x: f64, y: f64, s: f64) -> Vec<Vec<[f64; 2]>> {
-        vec![vec![[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]
+    fn square(x: f64, y: f64, s: f64) -> Option<Cow<'static, MultiPolygon<f64>>> {
+        let ring = vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)];
+        Some(Cow::Owned(MultiPolygon::new(vec![geo::Polygon::new(ring.into(), Vec::new())])))
     }
 
-    fn sample(n: usize, zh: bool) -> ReportData {
+    fn sample(n: usize, zh: bool) -> ReportData<'static> {
         let side = (n as f64).sqrt().ceil() as usize;
         let classes = ["A", "B", "C", "D", "T", "N"];
         let parcels = (0..n)
             .map(|i| ReportParcel {
-                parcel_id: format!("P{i}"),
-                user: Some(format!("U{}", i / 3)),
-                user_name: Some(format!("Firm {}", i / 3)),
-                class: Some(classes[i % 6].to_string()),
-                park: Some(format!("Park {}", i % 3)),
+                parcel_id: format!("P{i}").into(),
+                user: Some(format!("U{}", i / 3).into()),
+                user_name: Some(format!("Firm {}", i / 3).into()),
+                class: Some(classes[i % 6].into()),
+                park: Some(format!("Park {}", i % 3).into()),
                 area_mu: 1.5,
                 block_id: (i % 50 == 0).then_some(i / 50),
                 reasons: String::new(),
                 scattered: i % 7 == 0,
                 low_efficiency: i % 11 == 0,
                 warnings: if i % 5 == 0 { "power_drop".into() } else { String::new() },
-                rings: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
+                geometry: square(500_000.0 + (i % side) as f64 * 30.0, 3_000_000.0 + (i / side) as f64 * 30.0, 25.0),
             })
             .collect();
         let top = vec![ReportEnterprise {
@@ -331,7 +336,7 @@ mod tests {
                 block_id: 0,
                 area_mu: 3.0,
                 gain: 10.0,
-                rings: square(500_000.0, 3_000_000.0, 55.0),
+                geometry: square(500_000.0, 3_000_000.0, 55.0),
                 ..Default::default()
             }],
             class_counts: vec![("A".into(), 3), ("D".into(), 1)],

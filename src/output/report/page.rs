@@ -13,7 +13,7 @@ use crate::numbers::with_thousands as num;
 use crate::quality::Severity;
 use std::fmt::Write as _;
 
-pub(super) fn header(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn header(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let rated: u64 = data.class_counts.iter().map(|(_, n)| n).sum();
     let mut html = format!(
         "<header>\n<h1>{} <span class=\"year\">{}</span></h1>\n<p class=\"sub\">{} {} · {} {} · {} {}</p>\n<div class=\"chips\">",
@@ -33,7 +33,7 @@ pub(super) fn header(data: &ReportData, t: &Labels, classes: &ClassTable) -> Str
 }
 
 /// The key figures: rated enterprises, zombies, 双高, surcharge total, reclaimable land.
-fn figures(data: &ReportData, t: &Labels) -> String {
+fn figures(data: &ReportData<'_>, t: &Labels) -> String {
     let f = &data.figures;
     let items = [
         ("rated", num(f.rated as f64, 0), t.fig_rated),
@@ -49,11 +49,12 @@ fn figures(data: &ReportData, t: &Labels) -> String {
     html + "</section>\n"
 }
 
-pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, map: &MapData) -> String {
+pub(super) fn map_section(data: &ReportData<'_>, t: &Labels, classes: &ClassTable, map: &MapData) -> String {
     let parks = map.mode == "parks";
     let mut legend = String::new();
     for (code, name, color) in &classes.entries {
-        let used = Class::parse(code).is_some() || data.parcels.iter().any(|p| p.class.as_ref() == Some(code));
+        let used =
+            Class::parse(code).is_some() || data.parcels.iter().any(|p| p.class.as_deref() == Some(code.as_str()));
         if used {
             let _ = write!(legend, "<li><i style=\"background:{color}\"></i>{}</li>", esc(name));
         }
@@ -105,11 +106,15 @@ pub(super) fn map_section(data: &ReportData, t: &Labels, classes: &ClassTable, m
         zout = esc(t.zoom_out),
         fit = esc(t.fit),
         north = esc(t.north),
-        hint = esc(if data.parcels.iter().any(|p| !p.rings.is_empty()) { t.hint } else { t.no_geometry }),
+        hint = esc(if data.parcels.iter().any(|p| p.geometry.as_ref().is_some_and(|g| !g.0.is_empty())) {
+            t.hint
+        } else {
+            t.no_geometry
+        }),
     )
 }
 
-pub(super) fn scores_section(data: &ReportData, t: &Labels) -> String {
+pub(super) fn scores_section(data: &ReportData<'_>, t: &Labels) -> String {
     let mut html =
         format!("<section class=\"card\" id=\"scores\">\n<h2>{}</h2>\n<div class=\"hists\">\n", esc(t.scores));
     for (group, values) in &data.scores {
@@ -121,7 +126,7 @@ pub(super) fn scores_section(data: &ReportData, t: &Labels) -> String {
     html + "</div>\n</section>\n"
 }
 
-pub(super) fn park_classes_section(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn park_classes_section(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let mut html = format!("<section class=\"card\" id=\"park-classes\">\n<h2>{}</h2>\n", esc(t.park_classes));
     let all_total: u64 = data.class_counts.iter().map(|(_, n)| n).sum();
     let max = data.park_classes.iter().map(|(_, v)| v.iter().map(|(_, n)| n).sum::<u64>()).max().unwrap_or(0).max(1);
@@ -279,7 +284,7 @@ fn enterprise_rows<T>(
 }
 
 /// Each group's top and bottom enterprises, in tables of their own.
-pub(super) fn rankings(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn rankings(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let columns = [
         (t.rank, Col::Num),
         (t.code, Col::Code),
@@ -317,7 +322,7 @@ fn trend(years: &[(i32, String)], classes: &ClassTable) -> String {
 
 /// The firms to visit this month: the fired early-warning rules but `fragile`, by rule then
 /// code, with their evidence.
-pub(super) fn visits_table(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn visits_table(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let shown = &data.visits[..data.visits.len().min(FLAGGED_LISTED)];
     let rows = enterprise_rows(shown, classes, false, |a| (&a.firm, vec![esc(&a.rule), esc(&a.evidence)]));
     let title = match data.month {
@@ -330,7 +335,7 @@ pub(super) fn visits_table(data: &ReportData, t: &Labels, classes: &ClassTable) 
 }
 
 /// The fragile firms (a class perturbed weights often change), least stable first.
-pub(super) fn fragile_table(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn fragile_table(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let shown = &data.fragile[..data.fragile.len().min(FLAGGED_LISTED)];
     let rows = enterprise_rows(shown, classes, false, |f| {
         (&f.firm, vec![format!("{}%", num(f.stability * 100.0, 0)), esc(&f.range)])
@@ -358,7 +363,7 @@ fn firm_columns<'a>(t: &'a Labels, own: &[(&'a str, Col)]) -> Vec<(&'a str, Col)
 const FLAGGED_LISTED: usize = 100;
 
 /// The zombie and the 双高 enterprises.
-pub(super) fn flagged(data: &ReportData, t: &Labels, classes: &ClassTable) -> String {
+pub(super) fn flagged(data: &ReportData<'_>, t: &Labels, classes: &ClassTable) -> String {
     let shown = |list: &[ReportEnterprise]| list.len().min(FLAGGED_LISTED);
     let zombies = &data.zombies[..shown(&data.zombies)];
     let rules = enterprise_rows(zombies, classes, false, |e| (e, vec![esc(&e.note)]));
@@ -377,8 +382,8 @@ const BLOCKS_LISTED: usize = 100;
 const USERS_SHOWN: usize = 3;
 const IDS_SHOWN: usize = 4;
 
-pub(super) fn blocks_table(data: &ReportData, t: &Labels) -> String {
-    let mut blocks: Vec<&ReportBlock> = data.blocks.iter().collect();
+pub(super) fn blocks_table(data: &ReportData<'_>, t: &Labels) -> String {
+    let mut blocks: Vec<&ReportBlock<'_>> = data.blocks.iter().collect();
     blocks.sort_by(|a, b| b.gain.total_cmp(&a.gain).then(a.block_id.cmp(&b.block_id)));
     let cells: Vec<Vec<String>> = blocks
         .iter()
@@ -412,7 +417,7 @@ pub(super) fn blocks_table(data: &ReportData, t: &Labels) -> String {
 const REVIEWS_LISTED: usize = 100;
 
 /// The land work's three tables (SPEC §14); nothing without a commitments table.
-pub(super) fn land_work_tables(data: &ReportData, t: &Labels) -> String {
+pub(super) fn land_work_tables(data: &ReportData<'_>, t: &Labels) -> String {
     let Some(work) = &data.land_work else { return String::new() };
     [
         ("shortfalls", t.shortfalls, t.short_of, Some(t.damages), &work.shortfalls),
@@ -462,7 +467,7 @@ fn review_table(
     table_card(id, title, &note, &columns, &cells, true)
 }
 
-pub(super) fn problems_table(data: &ReportData, t: &Labels) -> String {
+pub(super) fn problems_table(data: &ReportData<'_>, t: &Labels) -> String {
     let mut problems: Vec<_> = data.problems.iter().collect();
     let rank = |s: &str| Severity::ALL.iter().position(|k| k.as_str() == s).unwrap_or(Severity::ALL.len());
     problems.sort_by(|a, b| {
