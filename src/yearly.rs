@@ -1,6 +1,9 @@
 //! Yearly figures: one row per credit code and year, joining the enterprises rows with the
-//! tax and energy rows summed per code and year (SPEC §2). Built with polars, joined and
-//! sorted on the universe's (code, year) keys.
+//! tax and energy rows summed per code and year (SPEC §2), on the universe's (code, year)
+//! keys. The join is a gather: the keys of the three frames, sorted and deduplicated, are the
+//! rows, and each frame's columns are gathered once into that order (null where the frame has
+//! no row of a key). A full join of the three and a sort gathered every column three times and
+//! held two joined copies at once (gigabytes in a nation).
 //!
 //! Sums are exact over the values present and rounded once, so that they do not depend on
 //! row order or thread count; a column with no value present is missing, never zero.
@@ -85,7 +88,7 @@ pub fn enterprise_frame(
 
 /// Tax rows summed per code and year (exact sums over the values present, rounded once;
 /// missing when none is present); `tax_rows` counts the rows.
-pub fn tax_by_year(rows: &[TaxRow], universe: &Universe, year: i32) -> PolarsResult<LazyFrame> {
+pub fn tax_by_year(rows: &[TaxRow], universe: &Universe, year: i32) -> PolarsResult<DataFrame> {
     let mut sums: HashMap<u64, (Total, u32)> = HashMap::with_capacity(rows.len());
     let keys = universe.keys(rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?;
     for (r, key) in rows.iter().zip(keys) {
@@ -98,12 +101,12 @@ pub fn tax_by_year(rows: &[TaxRow], universe: &Universe, year: i32) -> PolarsRes
         Column::new("tax".into(), sums.values().map(|(total, _)| total.value()).collect::<Vec<_>>()),
         Column::new("tax_rows".into(), sums.values().map(|(_, count)| *count).collect::<Vec<u32>>()),
     ];
-    Ok(DataFrame::new(sums.len(), columns)?.lazy())
+    DataFrame::new(sums.len(), columns)
 }
 
 /// Energy per code and year, as summed while the table was read; `energy_rows` counts the
 /// rows.
-pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResult<LazyFrame> {
+pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResult<DataFrame> {
     let years = &energy.years;
     let total = |value: fn(&YearEnergy) -> Option<f64>| -> Vec<Option<f64>> {
         years.iter().map(|(_, _, e)| value(e)).collect()
@@ -115,16 +118,45 @@ pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResul
         Column::new(ENERGY_NUMBERS[2].into(), total(|e| e.emissions)),
         Column::new("energy_rows".into(), years.iter().map(|(_, _, e)| e.rows as u32).collect::<Vec<u32>>()),
     ];
-    Ok(DataFrame::new(years.len(), columns)?.lazy())
+    DataFrame::new(years.len(), columns)
 }
 
-fn full_join(left: LazyFrame, right: LazyFrame) -> LazyFrame {
-    left.join(
-        right,
-        [col("key")],
-        [col("key")],
-        JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
-    )
+/// Every key of `frames`, sorted, once.
+fn all_keys(frames: &[&DataFrame]) -> PolarsResult<Vec<u64>> {
+    let mut keys = Vec::new();
+    for frame in frames {
+        keys.extend(frame.column("key")?.u64()?.into_no_null_iter());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// For each of the sorted `keys`, the row of `frame` with that key, null where it has none; a
+/// key on two rows of `frame` is an error (each frame has one row per code and year).
+fn rows_by_key(frame: &DataFrame, keys: &[u64]) -> PolarsResult<IdxCa> {
+    let mut rows: Vec<(u64, IdxSize)> =
+        frame.column("key")?.u64()?.into_no_null_iter().zip(0..).map(|(key, row)| (key, row)).collect();
+    rows.sort_unstable();
+    if let Some(pair) = rows.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        polars_bail!(Duplicate: "key {} on two rows of a yearly frame", pair[0].0);
+    }
+    let mut rows = rows.into_iter().peekable();
+    let gathered = keys.iter().map(|key| rows.next_if(|(k, _)| k == key).map(|(_, row)| row));
+    Ok(IdxCa::from_iter_options("row".into(), gathered))
+}
+
+/// `frames` side by side, one row per key of any of them in key order (the `key` column, then
+/// each frame's other columns, null where it has no row of the key).
+fn gather_by_key(frames: &[&DataFrame]) -> PolarsResult<DataFrame> {
+    let keys = all_keys(frames)?;
+    let mut columns = Vec::new();
+    for frame in frames {
+        let rows = rows_by_key(frame, &keys)?;
+        columns.extend(frame.drop("key")?.take(&rows)?.into_columns());
+    }
+    columns.insert(0, Column::new("key".into(), keys));
+    DataFrame::new(columns[0].len(), columns)
 }
 
 /// `code`, `year` and `code_id` in place of the keys, in front.
@@ -143,19 +175,19 @@ fn unpack_keys(frame: DataFrame, universe: &Universe) -> PolarsResult<DataFrame>
 pub fn yearly_figures(
     universe: &Universe,
     enterprises: DataFrame,
-    tax: LazyFrame,
-    energy: LazyFrame,
+    tax: DataFrame,
+    energy: DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let joined = full_join(full_join(enterprises.lazy(), tax), energy)
-        .with_columns([
-            col("has_row").fill_null(lit(false)),
-            when(col("has_row").eq(lit(true)).and(col("tax_rows").is_null()))
-                .then(lit(0.0))
-                .otherwise(col("tax"))
-                .alias("tax"),
-        ])
-        .sort(["key"], SortMultipleOptions::default());
-    unpack_keys(keep_sorts(joined).collect()?, universe)
+    let joined = gather_by_key(&[&enterprises, &tax, &energy])?;
+    drop((enterprises, tax, energy));
+    let filled = joined.lazy().with_columns([
+        col("has_row").fill_null(lit(false)),
+        when(col("has_row").eq(lit(true)).and(col("tax_rows").is_null()))
+            .then(lit(0.0))
+            .otherwise(col("tax"))
+            .alias("tax"),
+    ]);
+    unpack_keys(keep_sorts(filled).collect()?, universe)
 }
 
 /// An enterprises row with no tax row of its code and year: a `no_tax_row` notice.
@@ -216,4 +248,35 @@ pub fn custom_columns(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(keys: &[u64], name: &str, values: &[f64]) -> DataFrame {
+        let columns = vec![Column::new("key".into(), keys), Column::new(name.into(), values)];
+        DataFrame::new(keys.len(), columns).expect("a frame")
+    }
+
+    #[test]
+    fn frames_are_gathered_side_by_side_in_key_order() {
+        let (a, b, c) = (frame(&[30, 10], "a", &[3.0, 1.0]), frame(&[20, 30], "b", &[2.0, 3.5]), frame(&[], "c", &[]));
+        let joined = gather_by_key(&[&a, &b, &c]).expect("gathered");
+        let keys: Vec<u64> =
+            joined.column("key").and_then(|k| Ok(k.u64()?.into_no_null_iter().collect())).expect("keys");
+        assert_eq!(keys, [10, 20, 30]);
+        let values =
+            |name: &str| -> Vec<Option<f64>> { joined.column(name).expect(name).f64().expect("f64").iter().collect() };
+        assert_eq!(values("a"), [Some(1.0), None, Some(3.0)]);
+        assert_eq!(values("b"), [None, Some(2.0), Some(3.5)]);
+        assert_eq!(values("c"), [None, None, None], "a frame without rows is all missing");
+        assert_eq!(joined.get_column_names(), ["key", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_key_twice_in_one_frame_is_an_error() {
+        let twice = frame(&[5, 7, 5], "a", &[1.0, 2.0, 3.0]);
+        assert!(gather_by_key(&[&twice]).is_err(), "no row is dropped silently");
+    }
 }
