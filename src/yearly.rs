@@ -135,8 +135,7 @@ fn all_keys(frames: &[&DataFrame]) -> PolarsResult<Vec<u64>> {
 /// For each of the sorted `keys`, the row of `frame` with that key, null where it has none; a
 /// key on two rows of `frame` is an error (each frame has one row per code and year).
 fn rows_by_key(frame: &DataFrame, keys: &[u64]) -> PolarsResult<IdxCa> {
-    let mut rows: Vec<(u64, IdxSize)> =
-        frame.column("key")?.u64()?.into_no_null_iter().zip(0..).map(|(key, row)| (key, row)).collect();
+    let mut rows: Vec<(u64, IdxSize)> = frame.column("key")?.u64()?.into_no_null_iter().zip(0..).collect();
     rows.sort_unstable();
     if let Some(pair) = rows.windows(2).find(|pair| pair[0].0 == pair[1].0) {
         polars_bail!(Duplicate: "key {} on two rows of a yearly frame", pair[0].0);
