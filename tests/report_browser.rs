@@ -28,11 +28,6 @@ fn square(x: f64, y: f64, w: f64, h: f64) -> geo::LineString<f64> {
     vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)].into()
 }
 
-/// Whether the map can draw `p` (it has a polygon).
-fn has_shape(p: &ReportParcel<'_>) -> bool {
-    p.geometry.as_ref().is_some_and(|g| !g.0.is_empty())
-}
-
 /// A polygon of `rings` (exterior, then holes) as report geometry.
 fn polygon(mut rings: Vec<geo::LineString<f64>>) -> Option<Cow<'static, MultiPolygon<f64>>> {
     let exterior = rings.remove(0);
@@ -265,9 +260,9 @@ fn check(test: &str, data: &ReportData<'_>, mode: &str, drawn: usize) -> Option<
         assert_eq!(body_attr(&dom, "data-blocks"), Some(data.blocks.len().to_string()), "{at}: blocks");
         assert_eq!(body_attr(&dom, "data-labels"), body_attr(&dom, "data-parks"), "{at}: every park labelled");
         assert_eq!(body_attr(&dom, "data-marks"), body_attr(&dom, "data-scattered"), "{at}: scattered plots marked");
-        let scattered = data.parcels.iter().filter(|p| p.scattered && has_shape(p)).count();
+        let scattered = data.parcels.iter().filter(|p| p.scattered && p.has_shape()).count();
         assert_eq!(body_attr(&dom, "data-scattered"), Some(scattered.to_string()), "{at}: scattered plots");
-        let warned = data.parcels.iter().filter(|p| !p.warnings.is_empty() && has_shape(p)).count();
+        let warned = data.parcels.iter().filter(|p| !p.warnings.is_empty() && p.has_shape()).count();
         let warned = if mode == "parks" { 0 } else { warned };
         assert_eq!(body_attr(&dom, "data-warned"), Some(warned.to_string()), "{at}: parcels of firms to visit");
         let numbered: usize = body_attr(&dom, "data-block-labels").and_then(|n| n.parse().ok()).unwrap_or(0);
@@ -359,7 +354,7 @@ fn check_sample_lists(dom: &str, data: &ReportData<'_>, eval: &muchan::pipeline:
 /// (`None`: skipped).
 fn check_sample<'a>(test: &str, sample: &'a Sample, lang: Lang) -> Option<(String, ReportData<'a>)> {
     let data = sample.report(lang);
-    let drawn = data.parcels.iter().filter(|p| has_shape(p)).count();
+    let drawn = data.parcels.iter().filter(|p| p.has_shape()).count();
     let dom = check(test, &data, "parcels", drawn)?;
     check_sample_lists(&dom, &data, &sample.eval);
     Some((dom, data))

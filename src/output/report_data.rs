@@ -168,9 +168,9 @@ pub fn report_data<'a>(
             geometry: in_metres(b.geometry.as_ref(), projection.as_ref()),
         })
         .collect();
-    let mut park_classes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut park_classes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in rated.iter().filter(|r| r.group.is_some()) {
-        let park = r.park.unwrap_or(NO_BUCKET).to_string();
+        let park = r.park.unwrap_or(NO_BUCKET);
         park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
     }
     let (scores, rankings) = group_lists(eval, &rated, lang);
@@ -188,7 +188,10 @@ pub fn report_data<'a>(
             reclaimable_mu: h.reclaimable_mu,
         },
         class_counts: counts(rated.iter().filter_map(|r| r.class.map(Class::as_str))),
-        park_classes: park_classes.into_iter().map(|(park, classes)| (park, counts(classes.into_iter()))).collect(),
+        park_classes: park_classes
+            .into_iter()
+            .map(|(park, classes)| (park.to_string(), counts(classes.into_iter())))
+            .collect(),
         scores,
         rankings,
         month: eval.alerts.month,

@@ -82,6 +82,13 @@ pub struct ReportParcel<'a> {
     pub geometry: Option<Cow<'a, MultiPolygon<f64>>>,
 }
 
+impl ReportParcel<'_> {
+    /// Whether the map has a shape to draw for it (a polygon).
+    pub fn has_shape(&self) -> bool {
+        self.geometry.as_ref().is_some_and(|g| !g.0.is_empty())
+    }
+}
+
 /// One reclaim block (its geometry is the union of its parcels).
 #[derive(Debug, Clone, Default)]
 pub struct ReportBlock<'a> {

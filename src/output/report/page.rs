@@ -7,7 +7,7 @@ use super::classes::{ClassTable, NONE_COLOR};
 use super::labels::Labels;
 use super::map::MapData;
 use super::shapes::histogram;
-use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, ReportReview, esc};
+use super::{MAX_PARCELS_DRAWN, ReportBlock, ReportData, ReportEnterprise, ReportParcel, ReportReview, esc};
 use crate::domain::{Class, NO_BUCKET};
 use crate::numbers::with_thousands as num;
 use crate::quality::Severity;
@@ -106,11 +106,7 @@ pub(super) fn map_section(data: &ReportData<'_>, t: &Labels, classes: &ClassTabl
         zout = esc(t.zoom_out),
         fit = esc(t.fit),
         north = esc(t.north),
-        hint = esc(if data.parcels.iter().any(|p| p.geometry.as_ref().is_some_and(|g| !g.0.is_empty())) {
-            t.hint
-        } else {
-            t.no_geometry
-        }),
+        hint = esc(if data.parcels.iter().any(ReportParcel::has_shape) { t.hint } else { t.no_geometry }),
     )
 }
 
