@@ -21,6 +21,7 @@ use crate::numbers::sorted_sum;
 use crate::parcels::{Column, Parcels};
 use crate::quality::{At, Ledger, Message};
 use crate::spatial::metric_projection;
+use compact_str::CompactString;
 use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon};
 use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
@@ -129,8 +130,8 @@ fn first_number(f: &ParcelFeature, names: &[&str]) -> Option<f64> {
 #[derive(Debug)]
 pub struct BuildingFeature {
     index: usize,
-    parcel_id: String,
-    input_id: Option<String>,
+    parcel_id: CompactString,
+    input_id: Option<CompactString>,
     raw: Option<RawPolygons>,
     floors: Option<f64>,
     storey_height_m: Option<f64>,

@@ -145,7 +145,7 @@ pub fn judge_all(
     }
     parcels.par_map(|ix, f, _| {
         let completion = committed.get(&ix).copied().unwrap_or_else(|| Completion::of_parcel(f));
-        let user = (!f.user.is_empty()).then(|| users.get(&f.user)).flatten();
+        let user = (!f.user.is_empty()).then(|| users.get(f.user.as_str())).flatten();
         judge(&intensity[ix], user, completion, as_of, settings)
     })
 }

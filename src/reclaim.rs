@@ -151,10 +151,11 @@ fn block(
             .into_iter()
             .map(|(county, areas)| sorted_sum(areas) * (owners.tax_per_mu_benchmark)(county).unwrap_or(0.0)),
     );
-    let users: BTreeSet<String> = members.iter().map(|&p| features[p].user.clone()).filter(|u| !u.is_empty()).collect();
+    let users: BTreeSet<String> =
+        members.iter().map(|&p| features[p].user.to_string()).filter(|u| !u.is_empty()).collect();
     ReclaimBlock {
         id: 0,
-        parcel_ids: members.iter().map(|&p| features[p].parcel_id.clone()).collect(),
+        parcel_ids: members.iter().map(|&p| features[p].parcel_id.to_string()).collect(),
         parcels: members,
         users: users.into_iter().collect(),
         area_mu,
@@ -190,7 +191,7 @@ fn union_of(b: &ReclaimBlock, parcels: &Parcels, ledger: &Ledger) -> Option<Mult
 
 /// Reclaimable mu per parcel park (candidates only).
 pub fn reclaimable_by_park(table: &ParcelTable) -> BTreeMap<String, f64> {
-    reclaimable_by(table, |p| p.feature.park.clone().unwrap_or_else(|| NO_BUCKET.into()))
+    reclaimable_by(table, |p| p.feature.park.as_deref().unwrap_or(NO_BUCKET).to_string())
 }
 
 /// Reclaimable mu per parcel county (candidates only).

@@ -305,9 +305,9 @@ fn parcels(eval: &Evaluation, code: &str) -> Vec<ParcelLine> {
         .rows()
         .filter(|p| p.feature.user == code)
         .map(|p| ParcelLine {
-            parcel_id: p.feature.parcel_id.clone(),
+            parcel_id: p.feature.parcel_id.to_string(),
             area_mu: p.land.area_mu,
-            land_use: p.feature.land_use.clone(),
+            land_use: p.feature.land_use.as_ref().map(ToString::to_string),
             reasons: p.reclaim.reasons_text(),
             block_id: p.reclaim.block_id,
             plot_ratio: p.intensity.plot_ratio,

@@ -15,9 +15,11 @@ use crate::config::Land;
 use crate::keys::{check_code, normalize_code};
 use crate::land::repair::RawPolygons;
 use crate::quality::{At, Ledger, Message};
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 use geo::{Contains, LineString, Point, Polygon};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::path::Path;
 
 pub const TABLE: &str = "parcels";
@@ -28,15 +30,15 @@ pub struct ParcelFeature {
     /// 1-based position in the file.
     pub index: usize,
     /// The id used in outputs: the input id, `id#2` for a repeat, `#N` when it has none.
-    pub parcel_id: String,
+    pub parcel_id: CompactString,
     /// The input id, when the feature has one (leases name the first feature with it).
-    pub input_id: Option<String>,
+    pub input_id: Option<CompactString>,
     /// The normalised credit code of its user; empty when it has none.
-    pub user: String,
-    pub land_use: Option<String>,
-    pub park: Option<String>,
+    pub user: CompactString,
+    pub land_use: Option<CompactString>,
+    pub park: Option<CompactString>,
     pub registered_mu: Option<f64>,
-    pub status: Option<String>,
+    pub status: Option<CompactString>,
     /// The feature's properties that name no parcel column, carried to the outputs.
     pub other_properties: Map<String, Value>,
     /// Polygon coordinates as read; `None` for a null or unusable geometry.
@@ -53,12 +55,12 @@ impl ParcelFeature {
     /// The text of a parcel column (or carried property) `column`, when it has one.
     pub fn property_text(&self, column: &str) -> Option<String> {
         match column {
-            "credit_code" => (!self.user.is_empty()).then(|| self.user.clone()),
-            "land_use" => self.land_use.clone(),
-            "park" => self.park.clone(),
-            "status" => self.status.clone(),
+            "credit_code" => (!self.user.is_empty()).then(|| self.user.to_string()),
+            "land_use" => self.land_use.as_ref().map(CompactString::to_string),
+            "park" => self.park.as_ref().map(CompactString::to_string),
+            "status" => self.status.as_ref().map(CompactString::to_string),
             "registered_mu" => self.registered_mu.map(|m| m.to_string()),
-            other => self.other_properties.get(other).map(property_text).filter(|t| !t.is_empty()),
+            other => self.other_properties.get(other).map(|v| property_text(v).into_owned()).filter(|t| !t.is_empty()),
         }
     }
 
@@ -67,9 +69,9 @@ impl ParcelFeature {
     pub fn set_property(&mut self, column: &'static str, value: String, ledger: &Ledger) {
         match column {
             "credit_code" => self.user = read_user(Some(&Value::String(value)), &self.parcel_id, self.index, ledger),
-            "land_use" => self.land_use = Some(value),
-            "park" => self.park = Some(value),
-            "status" => self.status = Some(value),
+            "land_use" => self.land_use = Some(value.into()),
+            "park" => self.park = Some(value.into()),
+            "status" => self.status = Some(value.into()),
             "registered_mu" => self.registered_mu = value.parse().ok(),
             other => {
                 self.other_properties.insert(other.to_string(), Value::String(value));
@@ -82,7 +84,7 @@ impl ParcelFeature {
     pub fn county(&self) -> Option<String> {
         let named = || self.other_properties.iter().find(|(k, _)| canonical(headers::PARCEL_COUNTY, k).is_some());
         let value = self.other_properties.get("county").or_else(|| named().map(|(_, v)| v))?;
-        Some(property_text(value)).filter(|t| !t.trim().is_empty())
+        Some(property_text(value).into_owned()).filter(|t| !t.trim().is_empty())
     }
 
     /// SPEC §2: idle when status is `idle` (any case) or contains 闲置.
@@ -140,7 +142,7 @@ pub trait LayerFeature: Vertices + Send {
     /// The id used in outputs and data problems.
     fn parcel_id(&self) -> &str;
     /// The input id, and the id used, to be renamed when the input id repeats.
-    fn ids_mut(&mut self) -> (Option<&str>, &mut String);
+    fn ids_mut(&mut self) -> (Option<&str>, &mut CompactString);
     fn raw(&self) -> Option<&RawPolygons>;
     fn raw_mut(&mut self) -> &mut Option<RawPolygons>;
 }
@@ -164,7 +166,7 @@ macro_rules! layer_feature {
                 &self.parcel_id
             }
 
-            fn ids_mut(&mut self) -> (Option<&str>, &mut String) {
+            fn ids_mut(&mut self) -> (Option<&str>, &mut compact_str::CompactString) {
                 (self.input_id.as_deref(), &mut self.parcel_id)
             }
 
@@ -267,11 +269,11 @@ fn settle_crs<F: LayerFeature>(
     Ok(settled.crs())
 }
 
-fn property_text(value: &Value) -> String {
+fn property_text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -319,7 +321,7 @@ pub fn feature_from(
     let field = |name: &str| named.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
     let text = |name: &str| field(name).map(property_text).and_then(|t| cells::text(&t));
     let input_id = text("parcel_id");
-    let key = input_id.clone().unwrap_or_else(|| format!("#{index}"));
+    let key: CompactString = input_id.clone().unwrap_or_else(|| compact_str::format_compact!("#{index}"));
     let at = |f: &'static str| At::new(TABLE, index, &key, f);
     let user = read_user(field("credit_code"), &key, index, ledger);
     let registered_mu = field("registered_mu").and_then(|v| {
@@ -364,12 +366,12 @@ pub fn feature_from(
     }
 }
 
-fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) -> String {
-    let Some(value) = value else { return String::new() };
+fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) -> CompactString {
+    let Some(value) = value else { return CompactString::default() };
     let code = normalize_code(cells::code_text(&property_text(value)));
     let at = At::new(TABLE, index, &code, "credit_code");
     if code.is_empty() {
-        return code;
+        return CompactString::default();
     }
     if value.is_number() {
         ledger.error(
@@ -386,7 +388,7 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
             Message::new(format!("parcel {key}: {}", why.en), format!("宗地 {key}：{}", why.zh_or_en()))
         });
     }
-    code
+    code.into()
 }
 
 /// Polygons from rings whose roles the data do not say (a Shapefile's, a 国土 TXT's), by the
@@ -454,7 +456,7 @@ fn name_duplicates<F: LayerFeature>(features: &mut [F], ledger: &Ledger) {
         let count = seen.entry(id.to_string()).or_insert(0);
         *count += 1;
         if *count > 1 {
-            *parcel_id = format!("{id}#{count}");
+            *parcel_id = compact_str::format_compact!("{id}#{count}");
             ledger.error(
                 At::new(TABLE, index, id, "parcel_id"),
                 "duplicate_parcel_id",

@@ -114,7 +114,7 @@ pub fn book_land(parcels: &Parcels, leases: &[LeaseRow], year: i32, ledger: &Led
         };
         *so_far += taken;
         if !parcel.user.is_empty() {
-            *book.leased_out_mu.entry(parcel.user.clone()).or_insert(0.0) += taken;
+            *book.leased_out_mu.entry(parcel.user.to_string()).or_insert(0.0) += taken;
         }
         *book.leased_in_mu.entry(lease.lessee.clone()).or_insert(0.0) += taken;
     }

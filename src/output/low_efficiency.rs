@@ -82,7 +82,7 @@ pub fn low_efficiency_csv(
 pub fn by_park(table: &ParcelTable) -> BTreeMap<String, (u64, f64)> {
     let mut parks: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for p in low_parcels(table) {
-        parks.entry(p.feature.park.clone().unwrap_or_else(|| NO_BUCKET.into())).or_default().push(p.land.area_mu);
+        parks.entry(p.feature.park.as_deref().unwrap_or(NO_BUCKET).to_string()).or_default().push(p.land.area_mu);
     }
     parks.into_iter().map(|(park, areas)| (park, (areas.len() as u64, sorted_sum(areas)))).collect()
 }

@@ -143,9 +143,9 @@ mod tests {
 
     fn parcel(id: &str, user: &str, geometry: MultiPolygon<f64>) -> SpatialParcel {
         SpatialParcel {
-            parcel_id: id.to_string(),
+            parcel_id: id.into(),
             geometry: Some(geometry),
-            user: user.to_string(),
+            user: user.into(),
             industrial: true,
             area_mu: 1.0,
         }
@@ -305,7 +305,7 @@ mod tests {
         dorm.area_mu = 20.0;
         let m = run(&[parcel("h", "U1", holder.clone()), dorm.clone()]);
         assert!(m[1].scattered);
-        dorm.user = "U1".to_string();
+        dorm.user = "U1".into();
         let m = run(&[parcel("h", "U1", holder.clone()), dorm.clone()]);
         assert!(!m[1].scattered);
         assert_eq!(m[1].surrounding_user, None);
@@ -314,7 +314,7 @@ mod tests {
         // Inside another user's non-industrial land it is no island.
         let mut non_industrial = parcel("h", "U1", holder);
         non_industrial.industrial = false;
-        dorm.user = "S".to_string();
+        dorm.user = "S".into();
         let m = run(&[non_industrial, dorm]);
         assert!(!m[1].scattered);
     }

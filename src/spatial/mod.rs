@@ -13,6 +13,7 @@ pub mod segments;
 pub mod shared_length;
 
 pub use blocks::{candidate_blocks, connected_components, union_geometry};
+use compact_str::CompactString;
 pub use metrics::{analyse, parcel_boundaries};
 pub use overlaps::{overlapping_pairs, report_overlaps};
 pub use pieces::fragmented_pieces;
@@ -47,10 +48,10 @@ impl Default for SpatialSettings {
 /// One parcel as the spatial stage sees it: geometry already in metres.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpatialParcel {
-    pub parcel_id: String,
+    pub parcel_id: CompactString,
     pub geometry: Option<geo::MultiPolygon<f64>>,
     /// Credit code, or `parcel:<parcel_id>` when the parcel has none.
-    pub user: String,
+    pub user: CompactString,
     pub industrial: bool,
     /// Area as used for land (SPEC §4).
     pub area_mu: f64,
@@ -58,8 +59,8 @@ pub struct SpatialParcel {
 
 impl SpatialParcel {
     /// `parcel:<parcel_id>`, the user name of a parcel without a credit code.
-    pub fn unassigned_user(parcel_id: &str) -> String {
-        format!("{UNASSIGNED_PREFIX}{parcel_id}")
+    pub fn unassigned_user(parcel_id: &str) -> CompactString {
+        compact_str::format_compact!("{UNASSIGNED_PREFIX}{parcel_id}")
     }
 }
 

@@ -82,7 +82,7 @@ mod tests {
     fn parcel(x: f64, y: f64, w: f64) -> SpatialParcel {
         let p = polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + w), (x: x, y: y + w), (x: x, y: y)];
         SpatialParcel {
-            parcel_id: String::new(),
+            parcel_id: Default::default(),
             geometry: Some(MultiPolygon(vec![p])),
             user: "u".into(),
             industrial: true,

@@ -98,9 +98,9 @@ mod tests {
 
     fn parcel(id: &str, user: &str, parts: Vec<Polygon<f64>>) -> SpatialParcel {
         SpatialParcel {
-            parcel_id: id.to_string(),
+            parcel_id: id.into(),
             geometry: Some(MultiPolygon::new(parts)),
-            user: user.to_string(),
+            user: user.into(),
             industrial: true,
             area_mu: 1.0,
         }
