@@ -27,7 +27,7 @@ pub fn latest_month(config: &Config, energy: &EnergyTotals, year: i32) -> Option
 /// Tax of months 1…M per code, the year before and the evaluation year (each `None` when no
 /// row has a value), for the codes with monthly tax rows among months 1…M in both years.
 #[derive(Debug, Default)]
-pub struct TaxToDate(HashMap<String, [Option<f64>; 2]>);
+pub struct TaxToDate(HashMap<CompactString, [Option<f64>; 2]>);
 
 impl TaxToDate {
     /// Sums the tax rows of months 1…`month` of `year − 1` and `year` exactly (a row without
@@ -47,7 +47,7 @@ impl TaxToDate {
         }
         let both = sums
             .into_iter()
-            .filter_map(|(code, [before, now])| Some((code.to_string(), [before?.value(), now?.value()])));
+            .filter_map(|(code, [before, now])| Some((CompactString::from(code), [before?.value(), now?.value()])));
         TaxToDate(both.collect())
     }
 }

@@ -5,6 +5,7 @@ use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
 use crate::quality::{At, Ledger, Message};
+use compact_str::CompactString;
 use foldhash::{HashMap, HashSet};
 use polars::prelude::*;
 
@@ -13,8 +14,8 @@ use polars::prelude::*;
 /// sort as codes do, and a (code, year) pair packs into one integer key that sorts as the
 /// pair: tables join and sort on numbers, not on strings.
 pub struct Universe {
-    pub codes: Vec<String>,
-    ids: HashMap<String, u32>,
+    pub codes: Vec<CompactString>,
+    ids: HashMap<CompactString, u32>,
 }
 
 impl Universe {
@@ -28,7 +29,7 @@ impl Universe {
                 last = code;
             }
         }
-        let mut codes: Vec<String> = set.into_iter().map(str::to_string).collect();
+        let mut codes: Vec<CompactString> = set.into_iter().map(CompactString::from).collect();
         codes.sort_unstable();
         let ids = codes.iter().enumerate().map(|(id, code)| (code.clone(), id as u32)).collect();
         Universe { codes, ids }
@@ -90,7 +91,10 @@ impl Universe {
         let ids: Vec<u32> = (0..self.codes.len() as u32).collect();
         DataFrame::new(
             self.codes.len(),
-            vec![Column::new("code".into(), &self.codes), Column::new("code_id".into(), ids)],
+            vec![
+                Column::new("code".into(), self.codes.iter().map(CompactString::as_str).collect::<Vec<_>>()),
+                Column::new("code_id".into(), ids),
+            ],
         )
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::{LowTest, Status};
 use crate::industry;
 use crate::parcels::{Column, ParcelIx, Parcels};
 use crate::rating::indicators::benchmark_column;
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
@@ -21,7 +22,7 @@ use polars::prelude::*;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserFacts {
     pub rated: bool,
-    pub industry: Option<String>,
+    pub industry: Option<CompactString>,
     /// tax ÷ land_mu (SPEC §6); `None` when either is missing or there is no land.
     pub tax_per_mu: Option<f64>,
     /// The tax_per_mu benchmark the rating applied to the user (none when tax_per_mu is not
@@ -104,7 +105,7 @@ pub fn judge(
 
 /// Each code's facts from the rating frame (columns code, status, industry, tax, land_mu and
 /// tax_per_mu's benchmark when it is an indicator).
-pub fn user_facts(frame: &DataFrame) -> PolarsResult<HashMap<String, UserFacts>> {
+pub fn user_facts(frame: &DataFrame) -> PolarsResult<HashMap<CompactString, UserFacts>> {
     let text = |name: &str| frame.column(name).and_then(|c| c.cast(&DataType::String));
     let number = |name: &str| frame.column(name).and_then(|c| c.cast(&DataType::Float64));
     let (codes, status, industries) = (text("code")?, text("status")?, text("industry")?);
@@ -119,11 +120,11 @@ pub fn user_facts(frame: &DataFrame) -> PolarsResult<HashMap<String, UserFacts>>
         let tax_per_mu = tax.get(i).zip(land.get(i).filter(|l| *l > 0.0)).map(|(t, l)| t / l);
         let facts = UserFacts {
             rated: status.get(i) == Some(Status::Rated.as_str()),
-            industry: industries.get(i).map(str::to_string),
+            industry: industries.get(i).map(CompactString::from),
             tax_per_mu,
             tax_benchmark: benchmark.and_then(|b| b.get(i)),
         };
-        out.insert(code.to_string(), facts);
+        out.insert(code.into(), facts);
     }
     Ok(out)
 }
@@ -132,7 +133,7 @@ pub fn user_facts(frame: &DataFrame) -> PolarsResult<HashMap<String, UserFacts>>
 pub fn judge_all(
     parcels: &Parcels,
     intensity: &Column<Intensity>,
-    users: &HashMap<String, UserFacts>,
+    users: &HashMap<CompactString, UserFacts>,
     reviews: Option<&CommitmentReviews>,
     as_of: Option<Date>,
     settings: &LowEfficiencySettings,

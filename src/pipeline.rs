@@ -40,6 +40,7 @@ use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::{Lap, Stopwatch};
 use crate::yearly;
+use compact_str::CompactString;
 use foldhash::HashMap;
 use geo::MultiPolygon;
 use polars::prelude::{Column as FrameColumn, DataFrame, PolarsError, PolarsResult};
@@ -135,7 +136,7 @@ pub struct Prepared {
     neighbourhood: Column<ParcelMetrics>,
     intensity: Column<Intensity>,
     /// Connected pieces per user.
-    pieces: Arc<HashMap<String, usize>>,
+    pieces: Arc<HashMap<CompactString, usize>>,
     energy: Arc<EnergyTotals>,
     universe: Arc<facts::Universe>,
     /// One row per code and year (SPEC §2).
@@ -465,7 +466,7 @@ struct ParcelAnalysis {
     metric: Column<Option<MultiPolygon<f64>>>,
     neighbourhood: Column<ParcelMetrics>,
     /// Connected pieces per user.
-    pieces: HashMap<String, usize>,
+    pieces: HashMap<CompactString, usize>,
 }
 
 fn analyse_parcels(

@@ -9,6 +9,7 @@ use crate::facts::Universe;
 use crate::input::energy::EnergyTotals;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
+use compact_str::CompactString;
 use foldhash::HashMap;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -26,7 +27,7 @@ pub struct CodeFlags {
 }
 
 /// Flags per credit code.
-pub type Flags = HashMap<String, CodeFlags>;
+pub type Flags = HashMap<CompactString, CodeFlags>;
 
 fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chunked> {
     df.column(name)?.f64()
@@ -115,7 +116,7 @@ pub fn zombie_column(verdicts: &[Verdict]) -> Column {
 pub fn flag_enterprises(
     mut zombies: Vec<Verdict>,
     rating: &Rating,
-    pieces: &HashMap<String, usize>,
+    pieces: &HashMap<CompactString, usize>,
 ) -> PolarsResult<Flags> {
     let frame = &rating.frame;
     let code = frame.column("code")?.str()?;
@@ -140,7 +141,7 @@ pub fn flag_enterprises(
             high_energy_emission: high,
             fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
         };
-        flags.insert(c.to_string(), code_flags);
+        flags.insert(c.into(), code_flags);
     }
     Ok(flags)
 }

@@ -5,6 +5,7 @@ use super::blocks::UnionFind;
 use super::segments::{Segment, SegmentIndex, polygon_segments};
 use super::shared_length::{contacts, covered_length};
 use super::{SpatialParcel, SpatialSettings, UNASSIGNED_PREFIX};
+use compact_str::CompactString;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 /// parcels have no usable geometry has 0 pieces. Two parts connect when they are neighbours by
 /// the §9 test applied to the two parts, or when they belong to one parcel and lie within
 /// `snap_m` of each other (boundaries that close, or one inside the other).
-pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) -> HashMap<String, usize> {
+pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) -> HashMap<CompactString, usize> {
     let mut by_user: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in parcels.iter().enumerate() {
         if !p.user.starts_with(UNASSIGNED_PREFIX) {
@@ -21,7 +22,10 @@ pub fn fragmented_pieces(parcels: &[SpatialParcel], settings: &SpatialSettings) 
         }
     }
     let users: Vec<(&str, Vec<usize>)> = by_user.into_iter().collect();
-    users.par_iter().map(|(user, indices)| (user.to_string(), user_pieces(parcels, indices, settings))).collect()
+    users
+        .par_iter()
+        .map(|(user, indices)| (CompactString::from(*user), user_pieces(parcels, indices, settings)))
+        .collect()
 }
 
 /// One polygon part: the parcel it belongs to and its usable boundary segments.
@@ -106,7 +110,7 @@ mod tests {
         }
     }
 
-    fn pieces(parcels: &[SpatialParcel]) -> HashMap<String, usize> {
+    fn pieces(parcels: &[SpatialParcel]) -> HashMap<CompactString, usize> {
         fragmented_pieces(parcels, &SpatialSettings::default())
     }
 
