@@ -3,14 +3,16 @@
 //! Every code read from any table goes through [`normalize_code`]; [`check_code`] tells
 //! whether the normalised code carries a valid GB 32100 check character.
 
+use compact_str::CompactString;
+
 /// The 31 characters a credit code is written in, in the order of their values 0–30.
 pub const CODE_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Full-width characters made half-width, all white space removed (U+3000 included),
 /// letters upper-cased.
-pub fn normalize_code(raw: &str) -> String {
+pub fn normalize_code(raw: &str) -> CompactString {
     if raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-        return raw.to_string();
+        return CompactString::from(raw);
     }
     raw.chars().map(to_half_width).filter(|c| !is_blank(*c)).flat_map(char::to_uppercase).collect()
 }

@@ -46,7 +46,7 @@ fn nothing_is_lost_in_a_messy_county() {
         assert!(rows.len() > 1000);
         for (i, row) in rows.iter().enumerate() {
             let code = muchan::keys::normalize_code(&row[0]);
-            let kept = written.contains(&code);
+            let kept = written.contains(code.as_str());
             assert!(kept || reported.contains(&("enterprises".to_string(), (i + 1).to_string())), "row {} lost", i + 1);
         }
         // Every parcel feature is in parcels.geojson, in input order.

@@ -371,7 +371,7 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
     let code = normalize_code(cells::code_text(&property_text(value)));
     let at = At::new(TABLE, index, &code, "credit_code");
     if code.is_empty() {
-        return CompactString::default();
+        return code;
     }
     if value.is_number() {
         ledger.error(
@@ -388,7 +388,7 @@ fn read_user(value: Option<&Value>, key: &str, index: usize, ledger: &Ledger) ->
             Message::new(format!("parcel {key}: {}", why.en), format!("宗地 {key}：{}", why.zh_or_en()))
         });
     }
-    code.into()
+    code
 }
 
 /// Polygons from rings whose roles the data do not say (a Shapefile's, a 国土 TXT's), by the

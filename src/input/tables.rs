@@ -117,7 +117,7 @@ struct RowReader<'a> {
     map: &'a ColumnMap,
     record: &'a csv::StringRecord,
     row: usize,
-    key: String,
+    key: CompactString,
     ledger: &'a Ledger,
 }
 
@@ -225,7 +225,7 @@ fn read_code(
     (index, record): (usize, &csv::StringRecord),
     column: usize,
     ledger: &Ledger,
-) -> Option<String> {
+) -> Option<CompactString> {
     let row = index + 1;
     let code = normalize_code(cells::code_text(record.get(column).unwrap_or("")));
     let field = "credit_code";
@@ -300,7 +300,7 @@ pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, 
         let year = r.yearly_year().ok()?;
         Some(EnterpriseRow {
             row: r.row,
-            code: CompactString::new(&r.key),
+            code: r.key.clone(),
             year,
             name: r.text("name"),
             above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
@@ -328,7 +328,7 @@ pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputErr
     let (rows, _) = each_keyed_row("tax", raw, headers::TAX, ledger, |r| {
         Some(TaxRow {
             row: r.row,
-            code: CompactString::new(&r.key),
+            code: r.key.clone(),
             year: r.yearly_year().ok()?,
             month: r.month().ok()?,
             tax: r.number("tax"),
@@ -348,7 +348,7 @@ pub fn read_energy(raw: &RawTable, year: i32, kept: KeptMonths, ledger: &Ledger)
             electricity_kwh: r.number("electricity_kwh"),
             energy_tce: r.number("energy_tce"),
             emissions: r.number("emissions"),
-            code: r.key.as_str().into(),
+            code: r.key.clone(),
         })
     };
     keyed_pieces("energy", raw, headers::ENERGY, ledger, build, |rows| sums.add(rows))?;
@@ -365,7 +365,7 @@ pub fn read_adjustments(raw: &RawTable, ledger: &Ledger) -> Result<Vec<Adjustmen
     let (rows, _) = each_keyed_row("adjustments", raw, headers::ADJUSTMENTS, ledger, |r| {
         Some(AdjustmentRow {
             row: r.row,
-            code: r.key.clone(),
+            code: r.key.to_string(),
             points: r.number("points"),
             reason: r.text("reason"),
             veto: r.boolean("veto").unwrap_or(false),
@@ -386,7 +386,8 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
         if !lessee.is_empty() && !check_code(&lessee) {
             ledger.warning(At::new("leases", i + 1, &lessee, "lessee"), "invalid_code", invalid_code(&lessee));
         }
-        let reader = RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+        let reader =
+            RowReader { table: "leases", map: &map, record, row: i + 1, key: parcel_id.as_str().into(), ledger };
         let year = reader.year().ok()?;
         let area_cell = reader.cell("area_mu");
         let area_mu = match cells::number(area_cell).map(|a| a.map(|a| map.in_spec_unit("area_mu", a))) {
@@ -400,7 +401,7 @@ pub fn read_leases(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LeaseRow>, Inp
                 format!("租赁面积“{area_cell}”不是数字"),
             )),
         };
-        Some(LeaseRow { row: i + 1, parcel_id, lessee, area_mu, year })
+        Some(LeaseRow { row: i + 1, parcel_id, lessee: lessee.to_string(), area_mu, year })
     })
 }
 
@@ -431,7 +432,7 @@ pub fn read_parcel_ledger(raw: &RawTable, ledger: &Ledger) -> Result<Vec<LedgerR
             return None;
         };
         let reader =
-            RowReader { table: "parcel_ledger", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+            RowReader { table: "parcel_ledger", map: &map, record, row: i + 1, key: parcel_id.as_str().into(), ledger };
         let values = headers::PARCEL_LEDGER
             .iter()
             .skip(1)
@@ -579,7 +580,8 @@ pub fn read_commitments(raw: &RawTable, ledger: &Ledger) -> Result<Commitments, 
             }
             return None;
         };
-        let r = RowReader { table: "commitments", map: &map, record, row: i + 1, key: parcel_id.clone(), ledger };
+        let r =
+            RowReader { table: "commitments", map: &map, record, row: i + 1, key: parcel_id.as_str().into(), ledger };
         let code = normalize_code(cells::code_text(r.cell("credit_code")));
         if !code.is_empty() && !check_code(&code) {
             ledger.warning(
@@ -590,7 +592,7 @@ pub fn read_commitments(raw: &RawTable, ledger: &Ledger) -> Result<Commitments, 
         }
         Some(CommitmentRow {
             row: r.row,
-            code: (!code.is_empty()).then_some(code),
+            code: (!code.is_empty()).then(|| code.to_string()),
             land_price: r.committed_number("land_price"),
             start_due: r.date("start_due"),
             started: r.date("started"),
