@@ -212,7 +212,15 @@ pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras)
         timed(laps, stage, || sources.write_into(out, names))
     };
     let tasks: Vec<Task> = vec![
-        Box::new(move |laps| files(laps, "write enterprises", &["enterprises.csv", "enterprises.parquet"])),
+        Box::new(move |laps| {
+            timed(laps, "write enterprises", || {
+                let (csv, parquet) = rayon::join(
+                    || sources.write_into(out, &["enterprises.csv"]),
+                    || sources.write_into(out, &["enterprises.parquet"]),
+                );
+                csv.and(parquet)
+            })
+        }),
         Box::new(move |laps| timed(laps, "write parcels", || sources.write_into(out, &extras.format.files()))),
         Box::new(|laps| {
             let mut summary = Vec::new();
