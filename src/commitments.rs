@@ -267,7 +267,9 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
     }
     let parcel_of = |row: &CommitmentRow| first_with_id.get(row.parcel_id.as_str()).copied();
     let code_of = |row: &CommitmentRow, parcel: Option<ParcelIx>| {
-        row.code.clone().or_else(|| parcel.map(|p| ctx.parcels.features[p].user.to_string()).filter(|u| !u.is_empty()))
+        row.code
+            .clone()
+            .or_else(|| parcel.map(|p| &ctx.parcels.features[p].user).filter(|u| !u.is_empty()).map(|u| u.to_string()))
     };
     let review_year_of = |row: &CommitmentRow| {
         row.review_year.or_else(|| row.production_due.map(|d| d.year() + ctx.settings.review_after_years))

@@ -151,13 +151,12 @@ fn block(
             .into_iter()
             .map(|(county, areas)| sorted_sum(areas) * (owners.tax_per_mu_benchmark)(county).unwrap_or(0.0)),
     );
-    let users: BTreeSet<String> =
-        members.iter().map(|&p| features[p].user.to_string()).filter(|u| !u.is_empty()).collect();
+    let users: BTreeSet<&str> = members.iter().map(|&p| features[p].user.as_str()).filter(|u| !u.is_empty()).collect();
     ReclaimBlock {
         id: 0,
         parcel_ids: members.iter().map(|&p| features[p].parcel_id.to_string()).collect(),
         parcels: members,
-        users: users.into_iter().collect(),
+        users: users.into_iter().map(str::to_string).collect(),
         area_mu,
         current_tax,
         potential_tax,

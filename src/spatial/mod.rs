@@ -13,12 +13,13 @@ pub mod segments;
 pub mod shared_length;
 
 pub use blocks::{candidate_blocks, connected_components, union_geometry};
-use compact_str::CompactString;
 pub use metrics::{analyse, parcel_boundaries};
 pub use overlaps::{overlapping_pairs, report_overlaps};
 pub use pieces::fragmented_pieces;
 pub use projection::{GaussKruger, central_meridian_for, mean_vertex_longitude, metric_projection};
 pub use segments::SegmentIndex;
+
+use compact_str::CompactString;
 
 /// Prefix of the user name given to a parcel without a credit code (SPEC §9).
 pub const UNASSIGNED_PREFIX: &str = "parcel:";
