@@ -233,7 +233,7 @@ pub fn report_html(data: &ReportData<'_>) -> String {
     let t = if zh { &ZH } else { &EN };
     let classes = ClassTable::new(data, t);
     let map = MapData::build(data, t, &classes);
-    let mut html = String::with_capacity(4096 + data.parcels.len() * 160);
+    let mut html = String::new();
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -259,10 +259,13 @@ pub fn report_html(data: &ReportData<'_>) -> String {
     html += &work::work_section(&data.indicators, &data.county_indicators, data.year, data.lang);
     html += &problems_table(data, t);
     html += "</div>\n</main>\n";
+    // The page does not grow with the parcels past MAX_PARCELS_DRAWN (parks are drawn as
+    // hulls), so it is sized by what it holds, the data and the script last (128: their tags).
+    let script = script_json(&map);
+    html.reserve_exact(script.len() + JS.len() + 128);
     let _ = write!(
         html,
-        "<script type=\"application/json\" id=\"report-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
-        script_json(&map)
+        "<script type=\"application/json\" id=\"report-data\">{script}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
     );
     html
 }
