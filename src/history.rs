@@ -119,22 +119,27 @@ pub fn years_with_rows(yearly: &DataFrame) -> PolarsResult<BTreeSet<i32>> {
     Ok(years.iter().zip(has_row.iter()).filter_map(|(y, has)| y.filter(|_| has == Some(true))).collect())
 }
 
+/// The columns of a year's rating that the history keeps of it.
+pub const RESULT_COLUMNS: [&str; 8] =
+    ["code_id", "has_row", "group", "status", "class", "total_score", "rank", "d_streak"];
+
 /// Rates each year of `years` (those with enterprises rows) from `year − span + 1` up to the
-/// year before `year`, oldest first, through `rate_year(y, d_before)`. Their data problems
-/// are the evaluation year's to report, so `rate_year` gets a ledger of its own that is let go.
+/// year before `year`, oldest first, through `rate_year(y, d_before)`, which gives the
+/// [`RESULT_COLUMNS`] of its rating. Their data problems are the evaluation year's to report,
+/// so `rate_year` gets a ledger of its own that is let go.
 pub fn rate_earlier(
     years: &BTreeSet<i32>,
     year: i32,
     span: u32,
     codes: usize,
-    mut rate_year: impl FnMut(i32, Vec<u32>, &Ledger) -> PolarsResult<Rating>,
+    mut rate_year: impl FnMut(i32, Vec<u32>, &Ledger) -> PolarsResult<DataFrame>,
 ) -> PolarsResult<Earlier> {
     let first = year - span.saturating_sub(1) as i32;
     let mut earlier = Earlier { rows: Vec::new(), d_streak: vec![0; codes], last: None };
     for &y in years.range(first..year) {
-        let rating = rate_year(y, earlier.d_before(y), &Ledger::new())?;
-        earlier.rows.extend(year_results(&rating.frame, y)?);
-        earlier.d_streak = streaks(&rating.frame, codes)?;
+        let results = rate_year(y, earlier.d_before(y), &Ledger::new())?;
+        earlier.rows.extend(year_results(&results, y)?);
+        earlier.d_streak = streaks(&results, codes)?;
         earlier.last = Some(y);
     }
     Ok(earlier)

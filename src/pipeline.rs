@@ -419,21 +419,24 @@ fn rate_enterprises(
         };
         Ok(flags::zombie_column(&verdicts))
     };
-    // One year rated as if it were the evaluation year (SPEC §16): its rows, today's land.
-    let rate_year = |y: i32, d_before: Vec<u32>, ledger: &Ledger| -> PolarsResult<Rating> {
+    // The facts of one year, to be rated as if it were the evaluation year (SPEC §16): its
+    // rows, today's land.
+    let year_facts = |y: i32, d_before: Vec<u32>| -> PolarsResult<DataFrame> {
         let [adjustment, veto] = facts::adjustment_columns(adjustments, universe, y, year)?;
         let d_before = FrameColumn::new("d_before".into(), d_before);
         let per_code = [land.clone(), adjustment, veto, zombie_column(y)?, d_before];
-        let facts = facts::facts(universe, yearly, per_code, y)?;
-        rating::rate(facts, config, y, ledger)
+        facts::facts(universe, yearly, per_code, y)
     };
     let earlier = watch.time("history", || {
         let years = history::years_with_rows(yearly)?;
-        history::rate_earlier(&years, year, config.history.years, universe.codes.len(), rate_year)
+        let results = |y: i32, d_before: Vec<u32>, ledger: &Ledger| {
+            rating::rate_columns(year_facts(y, d_before)?, config, y, ledger, &history::RESULT_COLUMNS)
+        };
+        history::rate_earlier(&years, year, config.history.years, universe.codes.len(), results)
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
         facts::report_other_year_adjustments(adjustments, year, ledger);
-        let rating = rate_year(year, earlier.d_before(year), ledger)?;
+        let rating = rating::rate(year_facts(year, earlier.d_before(year))?, config, year, ledger)?;
         rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;

@@ -107,6 +107,45 @@ const COUNTY_KEY: &str = "__county";
 /// each code's run of class-D years ending the year before); under `evaluation.partition`
 /// every county on its own, in one query whose windows and joins are keyed by county.
 pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
+    let Rated { lf, indicators, counties, benchmarks } = rated(facts, config, year, ledger)?;
+    let partitioned = config.evaluation.partition.is_some();
+    let mut frame = output_order(lf).collect()?;
+    let rows = county_rows(&frame, partitioned)?;
+    let _ = frame.drop_in_place(COUNTY_KEY)?;
+    let counties = counties
+        .into_iter()
+        .zip(benchmarks)
+        .zip(rows)
+        .map(|((county, benchmarks), rows)| CountyRating { county, rows, benchmarks })
+        .collect();
+    Ok(Rating { frame, counties, partitioned, indicators })
+}
+
+/// Rates the facts of one year as [`rate`] does, keeping only `columns` of the rating, in no
+/// particular order: what the history keeps of an earlier year (SPEC §16). The query computes
+/// only what those columns need, and no output order gathers the other sixty.
+pub fn rate_columns(
+    facts: DataFrame,
+    config: &Config,
+    year: i32,
+    ledger: &Ledger,
+    columns: &[&str],
+) -> PolarsResult<DataFrame> {
+    let Rated { lf, .. } = rated(facts, config, year, ledger)?;
+    lf.select(columns.iter().map(|c| col(*c)).collect::<Vec<_>>()).collect()
+}
+
+/// A year's rating as a query, with what it was computed from.
+struct Rated {
+    lf: LazyFrame,
+    indicators: Vec<Indicator>,
+    counties: Vec<County>,
+    benchmarks: Vec<Benchmarks>,
+}
+
+/// The rating of [`rate`] up to its output order: values, benchmarks (their undefined ones
+/// reported), scores, classes, the class-D run and the surcharge.
+fn rated(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rated> {
     let indicators = Indicator::all(config);
     let partitioned = config.evaluation.partition.is_some();
     let county_key = match config.evaluation.partition {
@@ -125,16 +164,7 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
     let lf = scores::with_benchmarks(valued.lazy(), in_force);
     let lf = scores::with_scores(lf, config)?;
     let lf = classes::with_surcharge(classes::with_streak(classes::with_classes(lf, config)?), config);
-    let mut frame = output_order(lf).collect()?;
-    let rows = county_rows(&frame, partitioned)?;
-    let _ = frame.drop_in_place(COUNTY_KEY)?;
-    let counties = counties
-        .into_iter()
-        .zip(benchmarks)
-        .zip(rows)
-        .map(|((county, benchmarks), rows)| CountyRating { county, rows, benchmarks })
-        .collect();
-    Ok(Rating { frame, counties, partitioned, indicators })
+    Ok(Rated { lf, indicators, counties, benchmarks })
 }
 
 /// The counties of the valued facts, in order (the empty county for codes with none).
