@@ -122,7 +122,7 @@ pub fn energy_by_year(energy: &EnergyTotals, universe: &Universe) -> PolarsResul
 }
 
 /// Every key of `frames`, sorted, once.
-fn all_keys(frames: &[&DataFrame]) -> PolarsResult<Vec<u64>> {
+fn all_keys(frames: &[DataFrame]) -> PolarsResult<Vec<u64>> {
     let mut keys = Vec::new();
     for frame in frames {
         keys.extend(frame.column("key")?.u64()?.into_no_null_iter());
@@ -146,13 +146,17 @@ fn rows_by_key(frame: &DataFrame, keys: &[u64]) -> PolarsResult<IdxCa> {
 }
 
 /// `frames` side by side, one row per key of any of them in key order (the `key` column, then
-/// each frame's other columns, null where it has no row of the key).
-fn gather_by_key(frames: &[&DataFrame]) -> PolarsResult<DataFrame> {
-    let keys = all_keys(frames)?;
+/// each frame's other columns, null where it has no row of the key). Each column is let go as
+/// soon as it is gathered, so that no frame is held twice (a nation's enterprises frame is
+/// over a gigabyte).
+fn gather_by_key(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let keys = all_keys(&frames)?;
     let mut columns = Vec::new();
     for frame in frames {
-        let rows = rows_by_key(frame, &keys)?;
-        columns.extend(frame.drop("key")?.take(&rows)?.into_columns());
+        let rows = rows_by_key(&frame, &keys)?;
+        for column in frame.into_columns().into_iter().filter(|c| c.name() != "key") {
+            columns.push(column.take(&rows)?);
+        }
     }
     columns.insert(0, Column::new("key".into(), keys));
     DataFrame::new(columns[0].len(), columns)
@@ -177,8 +181,7 @@ pub fn yearly_figures(
     tax: DataFrame,
     energy: DataFrame,
 ) -> PolarsResult<DataFrame> {
-    let joined = gather_by_key(&[&enterprises, &tax, &energy])?;
-    drop((enterprises, tax, energy));
+    let joined = gather_by_key(vec![enterprises, tax, energy])?;
     let filled = joined.lazy().with_columns([
         col("has_row").fill_null(lit(false)),
         when(col("has_row").eq(lit(true)).and(col("tax_rows").is_null()))
@@ -261,7 +264,7 @@ mod tests {
     #[test]
     fn frames_are_gathered_side_by_side_in_key_order() {
         let (a, b, c) = (frame(&[30, 10], "a", &[3.0, 1.0]), frame(&[20, 30], "b", &[2.0, 3.5]), frame(&[], "c", &[]));
-        let joined = gather_by_key(&[&a, &b, &c]).expect("gathered");
+        let joined = gather_by_key(vec![a, b, c]).expect("gathered");
         let keys: Vec<u64> =
             joined.column("key").and_then(|k| Ok(k.u64()?.into_no_null_iter().collect())).expect("keys");
         assert_eq!(keys, [10, 20, 30]);
@@ -276,6 +279,6 @@ mod tests {
     #[test]
     fn a_key_twice_in_one_frame_is_an_error() {
         let twice = frame(&[5, 7, 5], "a", &[1.0, 2.0, 3.0]);
-        assert!(gather_by_key(&[&twice]).is_err(), "no row is dropped silently");
+        assert!(gather_by_key(vec![twice]).is_err(), "no row is dropped silently");
     }
 }
