@@ -169,10 +169,12 @@ pub fn read_layer(
     let Some(path) = folder.find(Table::Buildings)? else { return Ok(None) };
     let own = Ledger::new();
     let land = Land { parcels: None, ..land.clone() };
-    let file = read_layer_kept_as(&path, &land, &own, BuildingFeature::of)?;
+    let (file, sha256) =
+        rayon::join(|| read_layer_kept_as(&path, &land, &own, BuildingFeature::of), || sha256_of(&path));
+    let file = file?;
     let entry = InputFile {
         table: Table::Buildings.name().into(),
-        sha256: sha256_of(&path)?,
+        sha256: sha256?,
         path,
         rows: file.features.len(),
         converted: Vec::new(),
