@@ -38,7 +38,7 @@ use crate::rating::stability::{self, Stability};
 use crate::rating::{self, Rating};
 use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
-pub use crate::stopwatch::{Lap, Stopwatch};
+pub use crate::stopwatch::{Lap, Stopwatch, at_each_stage_end};
 use crate::yearly;
 use compact_str::CompactString;
 use foldhash::HashMap;

@@ -1,9 +1,20 @@
 //! Stage timings of a run (wall time, processor time of all threads, and the peak memory so
 //! far), for the manifest and `--timings`, and the progress spinner shown on a terminal while
-//! a stage runs.
+//! a stage runs; and the hook that runs at the end of each stage.
 
 use indicatif::ProgressBar;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+/// What runs at the end of every stage (see [`at_each_stage_end`]).
+static STAGE_END: OnceLock<fn()> = OnceLock::new();
+
+/// Runs `hook` at the end of every stage of every run of this process, on the thread that ran
+/// the stage, within the stage's time; set once, later calls are ignored. The command hands its
+/// allocator's freed memory back to the system there (`src/main.rs`).
+pub fn at_each_stage_end(hook: fn()) {
+    let _ = STAGE_END.set(hook);
+}
 
 /// One timed stage.
 #[derive(Debug, Clone)]
@@ -33,6 +44,9 @@ impl Start {
 impl Lap {
     /// The lap of `stage`, begun at `start`, ending now.
     pub fn since(stage: &str, start: Start) -> Lap {
+        if let Some(hook) = STAGE_END.get() {
+            hook();
+        }
         Lap {
             stage: stage.to_string(),
             seconds: start.wall.elapsed().as_secs_f64(),
