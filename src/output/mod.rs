@@ -143,9 +143,7 @@ impl Sources<'_> {
             "parcels.parquet" => geoparquet::parcels_geoparquet(eval, users, w)?,
             "reclaim_blocks.parquet" => geoparquet::blocks_geoparquet(eval, users, w)?,
             "summary.json" => w.write_all(&summary::summary_json(eval)?)?,
-            "report.html" => {
-                w.write_all(report::report_html(&report_data::report_data(eval, users, issues, lang)?).as_bytes())?
-            }
+            "report.html" => report::write_report_html(&report_data::report_data(eval, users, issues, lang)?, w)?,
             "history.csv" => history::history_csv(eval, lang, w)?,
             "alerts.csv" => alerts::alerts_csv(eval, lang, w)?,
             "counties.csv" => counties::counties_csv(eval, lang, w)?,

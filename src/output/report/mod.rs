@@ -12,7 +12,7 @@
 //! stylesheet lays it out on A4.
 //!
 //! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
-//! writes the string [`report_html`] returns. The page needs no network: its CSS and script
+//! writes it with [`write_report_html`] (or takes it as a string, [`report_html`]). The page needs no network: its CSS and script
 //! (`report.css`, `report.js`) are inlined, the charts and tables are static
 //! HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres relative
 //! to the data's min corner, each ring delta-encoded, repeated strings interned). Above
@@ -227,8 +227,17 @@ pub struct ReportData<'a> {
     pub county_indicators: Vec<(String, Indicators)>,
 }
 
-/// The page as one HTML string.
+/// The page as one HTML string (see [`write_report_html`]).
 pub fn report_html(data: &ReportData<'_>) -> String {
+    let mut page = Vec::new();
+    // Writing to memory does not fail, and the page is UTF-8 throughout.
+    let _ = write_report_html(data, &mut page);
+    String::from_utf8(page).unwrap_or_default()
+}
+
+/// Writes the page to `w`: its sections, then the map's data streamed into its `<script>`
+/// element, never held whole beside the page (a province's is over 3 MB).
+pub fn write_report_html(data: &ReportData<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let zh = data.lang == Lang::Zh;
     let t = if zh { &ZH } else { &EN };
     let classes = ClassTable::new(data, t);
@@ -258,23 +267,37 @@ pub fn report_html(data: &ReportData<'_>) -> String {
     html += &land_work_tables(data, t);
     html += &work::work_section(&data.indicators, &data.county_indicators, data.year, data.lang);
     html += &problems_table(data, t);
-    html += "</div>\n</main>\n";
-    // The page does not grow with the parcels past MAX_PARCELS_DRAWN (parks are drawn as
-    // hulls), so it is sized by what it holds, the data and the script last (128: their tags).
-    let script = script_json(&map);
-    html.reserve_exact(script.len() + JS.len() + 128);
-    let _ = write!(
-        html,
-        "<script type=\"application/json\" id=\"report-data\">{script}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n"
-    );
-    html
+    html += "</div>\n</main>\n<script type=\"application/json\" id=\"report-data\">";
+    w.write_all(html.as_bytes())?;
+    drop(html);
+    write_script_json(&map, w)?;
+    write!(w, "</script>\n<script>\n{JS}</script>\n</body>\n</html>\n")
 }
 
 /// Serialises `value` so it can sit inside a `<script>` element: every `<` (which JSON only
 /// has inside strings) becomes `\u003c`, so no `</script>` or `<!--` can appear.
-pub(super) fn script_json<T: Serialize>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
-    json.replace('<', "\\u003c")
+fn write_script_json<T: Serialize>(value: &T, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer(ScriptSafe(w), value).map_err(std::io::Error::other)
+}
+
+/// A writer that writes each `<` as `\u003c` (a byte of its own in UTF-8, never part of
+/// another character).
+struct ScriptSafe<'w>(&'w mut dyn std::io::Write);
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (i, part) in buf.split(|b| *b == b'<').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\\u003c")?;
+            }
+            self.0.write_all(part)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// HTML text and attribute escaping.
