@@ -121,3 +121,26 @@ impl Stopwatch {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static ENDS: AtomicUsize = AtomicUsize::new(0);
+
+    fn count_end() {
+        ENDS.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn the_hook_runs_at_the_end_of_every_stage() {
+        at_each_stage_end(count_end);
+        let before = ENDS.load(Ordering::SeqCst);
+        let mut watch = Stopwatch::default();
+        watch.time("one", || ());
+        watch.time("two", || ());
+        assert_eq!(watch.laps.len(), 2);
+        assert!(ENDS.load(Ordering::SeqCst) >= before + 2, "the hook ran at both ends");
+    }
+}
