@@ -20,8 +20,10 @@
 //!
 //! `input/mod.rs`, `land/mod.rs` and `rating/mod.rs` themselves are not mounted (they pull in
 //! sha2, the stopwatch, the pipeline configuration and polars); only the leaf files are.
-//! A `#[path]` on an inline module sets the folder its children are read from.
-#![allow(dead_code, clippy::all)]
+//! A `#[path]` on an inline module sets the folder its children are read from. What the
+//! unmounted files use of the mounted ones (e.g. `buildings.rs` of `input/parcels.rs`'s
+//! `layer_feature!`) is unused here, hence `dead_code` and `unused_imports`.
+#![allow(dead_code, unused_imports, clippy::all)]
 
 #[path = "../../src/keys.rs"]
 pub mod keys;
