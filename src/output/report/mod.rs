@@ -12,9 +12,9 @@
 //! stylesheet lays it out on A4.
 //!
 //! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
-//! writes it with [`write_report_html`] (or takes it as a string, [`report_html`]). The page needs no network: its CSS and script
-//! (`report.css`, `report.js`) are inlined, the charts and tables are static
-//! HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres relative
+//! writes it with [`write_report_html`] (or takes it as a string, [`report_html`]). The page
+//! needs no network: its CSS and script (`report.css`, `report.js`) are inlined, the charts
+//! and tables are static HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres relative
 //! to the data's min corner, each ring delta-encoded, repeated strings interned). Above
 //! [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull of its parcels,
 //! plus the blocks and the scattered plots. When the page has rendered, its script sets
