@@ -16,8 +16,8 @@
 //! needs no network: its CSS and script (`report.css`, `report.js`) are inlined, the charts
 //! and tables are static HTML/SVG, and the map data is embedded as compact JSON (coordinates
 //! in decimetres relative to the data's min corner, each ring delta-encoded, repeated strings
-//! interned). Above [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull of its parcels,
-//! plus the blocks and the scattered plots. When the page has rendered, its script sets
+//! interned). Above [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull
+//! of its parcels, plus the blocks and the scattered plots. When the page has rendered, its script sets
 //! `data-rendered="pick map charts"` on `<body>`, with what it drew (`data-drawn`,
 //! `data-labels`, `data-marks`, `data-extent`, …) for a browser test to check; a script error is
 //! recorded in `data-errors`.
