@@ -11,16 +11,16 @@
 //! its tables keep every column at least as wide as its words at 1366×768, and a print
 //! stylesheet lays it out on A4.
 //!
-//! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and
-//! writes it with [`write_report_html`] (or takes it as a string, [`report_html`]). The page
-//! needs no network: its CSS and script (`report.css`, `report.js`) are inlined, the charts
-//! and tables are static HTML/SVG, and the map data is embedded as compact JSON (coordinates
-//! in decimetres relative to the data's min corner, each ring delta-encoded, repeated strings
-//! interned). Above [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull
-//! of its parcels, plus the blocks and the scattered plots. When the page has rendered, its script sets
-//! `data-rendered="pick map charts"` on `<body>`, with what it drew (`data-drawn`,
-//! `data-labels`, `data-marks`, `data-extent`, …) for a browser test to check; a script error is
-//! recorded in `data-errors`.
+//! The module owns only the page: the caller fills a [`ReportData`] from the evaluation and writes
+//! it with [`write_report_html`] (or takes it as a string, [`report_html`]). The page needs no
+//! network: its CSS and script (`report.css`, `report.js`) are inlined, the charts and tables are
+//! static HTML/SVG, and the map data is embedded as compact JSON (coordinates in decimetres
+//! relative to the data's min corner, each ring delta-encoded, repeated strings interned). Above
+//! [`MAX_PARCELS_DRAWN`] parcels the map draws each park as the convex hull of its parcels, plus
+//! the blocks and the scattered plots. When the page has rendered, its script sets
+//! `data-rendered="pick map charts"` on `<body>`, with what it drew (`data-drawn`, `data-labels`,
+//! `data-marks`, `data-extent`, …) for a browser test to check; a script error is recorded in
+//! `data-errors`.
 //!
 //! Files: this one holds the data the page shows and assembles it; [`page`] writes the static
 //! sections (header, charts, tables), [`map`] encodes the map's JSON, [`classes`] colours and
