@@ -56,10 +56,10 @@ fn stages(c: &mut Criterion) {
         });
     }
     let ledger = Ledger::new();
-    let eval = pipeline::evaluate(dir.path(), config.clone(), pipeline::Context::new(&ledger)).expect("evaluates");
+    let mut eval = pipeline::evaluate(dir.path(), config.clone(), pipeline::Context::new(&ledger)).expect("evaluates");
     let out = tempfile::tempdir().expect("tempdir");
     group.bench_function("outputs", |b| {
-        b.iter(|| black_box(output::write_all(&eval, &ledger, out.path(), Extras::default()).expect("writes")))
+        b.iter(|| black_box(output::write_all(&mut eval, &ledger, out.path(), Extras::default()).expect("writes")))
     });
     group.finish();
 }

@@ -21,8 +21,8 @@
 //! ```no_run
 //! use muchan::{config::Config, output, pipeline, quality::Ledger};
 //! let ledger = Ledger::new();
-//! let eval = pipeline::evaluate("data".as_ref(), Config::default(), pipeline::Context::new(&ledger))?;
-//! output::write_all(&eval, &ledger, "out".as_ref(), output::Extras::default())?;
+//! let mut eval = pipeline::evaluate("data".as_ref(), Config::default(), pipeline::Context::new(&ledger))?;
+//! output::write_all(&mut eval, &ledger, "out".as_ref(), output::Extras::default())?;
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 

@@ -90,10 +90,10 @@ fn a_messy_cadastre_runs_through() {
     write(dir.path(), "enterprises.csv", &format!("credit_code,year,revenue\n{}\n", rows.join("\n")));
     write_no_tax(dir.path());
 
-    let (eval, ledger) = evaluate(dir.path(), "");
+    let (mut eval, ledger) = evaluate(dir.path(), "");
     assert_eq!(eval.parcels.len(), total);
     let out = dir.path().join("out");
-    muchan::output::write_all(&eval, &ledger, &out, muchan::output::Extras::default()).expect("writes");
+    muchan::output::write_all(&mut eval, &ledger, &out, muchan::output::Extras::default()).expect("writes");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("parcels.geojson")).expect("read")).expect("json");
     assert_eq!(written["features"].as_array().map(Vec::len), Some(total));

@@ -33,7 +33,7 @@ fn reviews_damages_idle_land_and_outputs() {
          P3,2000000,2022-02-28,,2023-06-30,,,300,10,\n\
          P9,1000000,20230101,下月,2024.6.30,,,300,10,\n",
     );
-    let (eval, ledger) = evaluate(dir.path(), "");
+    let (mut eval, ledger) = evaluate(dir.path(), "");
     let reviews = eval.commitments.as_ref().expect("a commitments table");
     assert_eq!(reviews.columns, vec![0, 1, 2], "investment_intensity, tax_per_mu, revenue_per_mu");
     let [p1, p2, p3, p9] = &reviews.reviews[..] else { panic!("four reviews") };
@@ -80,7 +80,7 @@ fn reviews_damages_idle_land_and_outputs() {
     assert_eq!(of_row(4), vec!["unknown_parcel", "unreadable_date"]);
 
     let out = tempfile::tempdir().expect("out");
-    output::write_all(&eval, &ledger, out.path(), Extras::default()).expect("outputs");
+    output::write_all(&mut eval, &ledger, out.path(), Extras::default()).expect("outputs");
     let csv = std::fs::read_to_string(out.path().join("commitments.csv")).expect("commitments.csv");
     let csv = csv.strip_prefix('\u{feff}').expect("a BOM");
     let lines: Vec<&str> = csv.lines().collect();

@@ -59,7 +59,7 @@ fn the_four_tests_reclaim_and_outputs() {
             features.join(",")
         ),
     );
-    let (eval, ledger) = evaluate(dir.path(), "");
+    let (mut eval, ledger) = evaluate(dir.path(), "");
     let rows: Vec<_> = eval.parcels.rows().collect();
     let [p1, p2, p3] = &rows[..] else { panic!("three parcels") };
     assert_close(p1.intensity.plot_ratio, 0.6, 1e-9);
@@ -85,7 +85,7 @@ fn the_four_tests_reclaim_and_outputs() {
     }
 
     let out = dir.path().join("out");
-    output::write_all(&eval, &ledger, &out, Extras::default()).expect("outputs");
+    output::write_all(&mut eval, &ledger, &out, Extras::default()).expect("outputs");
     let csv = std::fs::read_to_string(out.join("low_efficiency.csv")).expect("low_efficiency.csv");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 4, "a header and the three parcels");

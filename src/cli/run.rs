@@ -12,9 +12,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let ledger = Ledger::new();
     let data = args.setting.data.dir();
     let written = &args.written;
-    let eval = pipeline::evaluate(&data, config, Context::with_progress(&ledger, !written.quiet))?;
+    let mut eval = pipeline::evaluate(&data, config, Context::with_progress(&ledger, !written.quiet))?;
     let extras = output::Extras { lang: written.lang.into(), xlsx: args.xlsx, format: args.format.into() };
-    let laps = output::write_all(&eval, &ledger, &written.out, extras)?;
+    let laps = output::write_all(&mut eval, &ledger, &written.out, extras)?;
     if args.timings {
         for lap in &laps {
             let cpu = lap.cpu_seconds.map(|c| format!("{c:>7.2} s cpu")).unwrap_or_default();

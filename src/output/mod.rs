@@ -187,9 +187,19 @@ fn timed(laps: &mut Vec<Lap>, stage: &str, work: impl FnOnce() -> anyhow::Result
     Ok(())
 }
 
+/// The columns of the yearly figures that the outputs read: each row's code, year and
+/// whether it has an enterprises row, and the figures compared with the year before.
+fn yearly_columns_written() -> impl Iterator<Item = &'static str> {
+    ["code_id", "year", "has_row"].into_iter().chain(summary::YOY_FIGURES)
+}
+
 /// Writes every output of an evaluation into `out`, the files side by side and the manifest
-/// last (with the timings of the pipeline and of the writing).
-pub fn write_all(eval: &Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<Lap>> {
+/// last (with the timings of the pipeline and of the writing). The yearly figures' columns
+/// that no output reads are let go first: a nation's names, parks and figures of every year
+/// take gigabytes that the writers need.
+pub fn write_all(eval: &mut Evaluation, ledger: &Ledger, out: &Path, extras: Extras) -> anyhow::Result<Vec<Lap>> {
+    eval.yearly = eval.yearly.select(yearly_columns_written())?;
+    let eval = &*eval;
     let lang = extras.lang;
     std::fs::create_dir_all(out)?;
     let mut laps = eval.timings.clone();

@@ -157,7 +157,8 @@ fn buckets(rows: &Rows, groups: &Groups<&str>) -> Map<String, Value> {
     out
 }
 
-const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
+/// The yearly figures the summary compares with the year before.
+pub const YOY_FIGURES: [&str; 4] = ["tax", "value_added", "revenue", "energy_tce"];
 
 /// The yearly rows of the evaluation year and the year before of the codes with an
 /// enterprises row: each one's code as its row in the rating frame, whether it is of the
