@@ -109,7 +109,7 @@ const COUNTY_KEY: &str = "__county";
 pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
     let Rated { lf, indicators, counties, benchmarks } = rated(facts, config, year, ledger)?;
     let partitioned = config.evaluation.partition.is_some();
-    let mut frame = output_order(lf).collect()?;
+    let mut frame = in_output_order(lf.collect()?)?;
     let rows = county_rows(&frame, partitioned)?;
     let _ = frame.drop_in_place(COUNTY_KEY)?;
     let counties = counties
@@ -194,20 +194,31 @@ fn county_rows(frame: &DataFrame, partitioned: bool) -> PolarsResult<Vec<Range<u
 }
 
 /// SPEC §7, county by county: rated above, then rated below, each by rounded total descending then code
-/// ascending; then all other codes by code (sorted by code id, which sorts as the code).
-fn output_order(lf: LazyFrame) -> LazyFrame {
+/// ascending; then all other codes by code (sorted by code id, which sorts as the code). The
+/// order is found on the five columns it needs; then each column is gathered into it and let
+/// go, so that the rating (seventy columns, a nation's gigabytes) is never held twice.
+fn in_output_order(frame: DataFrame) -> PolarsResult<DataFrame> {
     let block = when(status::rated_in(Group::Above))
         .then(lit(0))
         .when(status::rated())
         .then(lit(1))
         .otherwise(lit(2))
         .alias("__block");
-    lf.with_columns([block, classes::rounded_total().alias("__rounded")])
+    let order = frame
+        .clone()
+        .lazy()
+        .with_row_index("__row", None)
+        .select([col("__row"), col(COUNTY_KEY), block, classes::rounded_total().alias("__rounded"), col("code_id")])
         .sort(
             [COUNTY_KEY, "__block", "__rounded", "code_id"],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, false, true, false])
                 .with_nulls_last(true),
         )
-        .drop(by_name(["__block", "__rounded"], true, false))
+        .select([col("__row")])
+        .collect()?;
+    let rows = order.column("__row")?.idx()?;
+    let height = frame.height();
+    let columns = frame.into_columns().into_iter().map(|c| c.take(rows)).collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
 }
