@@ -33,8 +33,18 @@ pub const ENTERPRISE_NUMBERS: [&str; 8] = [
 /// Sums of the energy table.
 pub const ENERGY_NUMBERS: [&str; 3] = ["electricity_kwh", "energy_tce", "emissions"];
 
-fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
-    Column::new(name.into(), values.collect::<Vec<_>>())
+/// A text column in which a run of equal values (a code's name or park, year after year) shares
+/// one copy of its bytes: each run's value is stored once and gathered, and a gather copies a
+/// text's 16-byte view, never its bytes.
+fn text_column<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> PolarsResult<Column> {
+    let (mut runs, mut rows): (Vec<Option<&str>>, Vec<IdxSize>) = (Vec::new(), Vec::new());
+    for value in values {
+        if runs.last() != Some(&value) {
+            runs.push(value);
+        }
+        rows.push(runs.len() as IdxSize - 1);
+    }
+    Column::new(name.into(), runs).take(&IdxCa::from_vec("row".into(), rows))
 }
 
 fn number_column(name: &str, values: impl Iterator<Item = Option<f64>>) -> Column {
@@ -69,11 +79,11 @@ pub fn enterprise_frame(
     let mut columns = vec![
         key_column(universe, rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?,
         Column::new("has_row".into(), vec![true; rows.len()]),
-        text_column("name", rows.iter().map(|r| r.name.as_deref())),
+        text_column("name", rows.iter().map(|r| r.name.as_deref()))?,
         Column::new("above".into(), rows.iter().map(|r| r.above).collect::<Vec<_>>()),
-        text_column("industry", rows.iter().map(|r| r.industry.as_deref())),
-        text_column("park", rows.iter().map(|r| r.park.as_deref())),
-        text_column("county", rows.iter().map(|r| r.county.as_deref())),
+        text_column("industry", rows.iter().map(|r| r.industry.as_deref()))?,
+        text_column("park", rows.iter().map(|r| r.park.as_deref()))?,
+        text_column("county", rows.iter().map(|r| r.county.as_deref()))?,
         Column::new("start_year".into(), rows.iter().map(|r| r.start_year).collect::<Vec<_>>()),
         Column::new("exempt".into(), rows.iter().map(|r| r.exempt).collect::<Vec<_>>()),
     ];
@@ -259,6 +269,17 @@ mod tests {
     fn frame(keys: &[u64], name: &str, values: &[f64]) -> DataFrame {
         let columns = vec![Column::new("key".into(), keys), Column::new(name.into(), values)];
         DataFrame::new(keys.len(), columns).expect("a frame")
+    }
+
+    #[test]
+    fn a_text_column_keeps_every_value_in_order_runs_or_not() {
+        let long = "浙江安吉天润电子科技有限公司";
+        let values = [Some(long), Some(long), None, None, Some("3976"), Some(long), None, Some("3976")];
+        let column = text_column("name", values.into_iter()).expect("a column");
+        let read: Vec<Option<&str>> = column.str().expect("text").iter().collect();
+        assert_eq!(read, values);
+        assert_eq!(column.name().as_str(), "name");
+        assert!(text_column("name", std::iter::empty()).expect("a column").is_empty());
     }
 
     #[test]
