@@ -1,6 +1,7 @@
 //! Facts of the evaluation year: one row per credit code seen in any table, with its
 //! enterprise figures, summed tax and energy, land and adjustments — what rating reads.
 
+use crate::domain::Figure;
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
@@ -103,7 +104,7 @@ impl Universe {
 /// a custom column): land, tax, energy, the enterprise figures, adjustments, start year.
 pub fn is_fact_column(column: &str) -> bool {
     ["land_mu", "tax", "adjustment", "start_year"].contains(&column)
-        || crate::yearly::ENTERPRISE_NUMBERS.contains(&column)
+        || Figure::parse(column).is_some()
         || crate::yearly::ENERGY_NUMBERS.contains(&column)
 }
 

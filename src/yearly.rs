@@ -9,6 +9,7 @@
 //! row order or thread count; a column with no value present is missing, never zero.
 
 use crate::config::{Config, ConfigError};
+use crate::domain::Figure;
 use crate::facts::Universe;
 use crate::input::energy::{EnergyTotals, Total, YearEnergy};
 use crate::input::tables::{EnterpriseRow, Enterprises, TaxRow};
@@ -17,18 +18,6 @@ use crate::numbers::keep_sorts;
 use crate::quality::{At, Ledger, Message};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
-
-/// The numeric columns an enterprises row carries.
-pub const ENTERPRISE_NUMBERS: [&str; 8] = [
-    "revenue",
-    "value_added",
-    "profit",
-    "employees",
-    "rd_expense",
-    "total_assets",
-    "total_liabilities",
-    "fixed_investment",
-];
 
 /// Sums of the energy table.
 pub const ENERGY_NUMBERS: [&str; 3] = ["electricity_kwh", "energy_tce", "emissions"];
@@ -65,17 +54,6 @@ pub fn enterprise_frame(
     year: i32,
     extra: &[(String, Vec<Option<f64>>)],
 ) -> PolarsResult<DataFrame> {
-    let number = |f: fn(&EnterpriseRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
-    let numbers: [Vec<Option<f64>>; 8] = [
-        number(|r| r.revenue),
-        number(|r| r.value_added),
-        number(|r| r.profit),
-        number(|r| r.employees),
-        number(|r| r.rd_expense),
-        number(|r| r.total_assets),
-        number(|r| r.total_liabilities),
-        number(|r| r.fixed_investment),
-    ];
     let mut columns = vec![
         key_column(universe, rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?,
         Column::new("has_row".into(), vec![true; rows.len()]),
@@ -87,8 +65,9 @@ pub fn enterprise_frame(
         Column::new("start_year".into(), rows.iter().map(|r| r.start_year).collect::<Vec<_>>()),
         Column::new("exempt".into(), rows.iter().map(|r| r.exempt).collect::<Vec<_>>()),
     ];
-    for (name, values) in ENTERPRISE_NUMBERS.iter().zip(numbers) {
-        columns.push(Column::new((*name).into(), values));
+    for figure in Figure::ALL {
+        columns
+            .push(Column::new(figure.as_str().into(), rows.iter().map(|r| r.figures.get(figure)).collect::<Vec<_>>()));
     }
     for (name, values) in extra {
         columns.push(number_column(name, values.iter().copied()));

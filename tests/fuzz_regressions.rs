@@ -4,6 +4,7 @@
 //! fuzz/corpus/ (seeds) and fuzz/regressions/ (failures).
 
 use muchan::config::{Config, ConfigError, Land};
+use muchan::domain::{Figure, Figures};
 use muchan::input::crs::Crs;
 use muchan::input::energy::KeptMonths;
 use muchan::input::parcels::read_parcels;
@@ -64,11 +65,11 @@ fn gbk_enterprises_with_chinese_headers_and_units() {
     assert_eq!(e.rows.len(), 2);
     assert_eq!(e.rows[0].code, "913301215RDY1AE6YK");
     assert_eq!(e.rows[0].year, Some(2023));
-    assert_eq!(e.rows[0].revenue, Some(86303.3));
+    assert_eq!(e.rows[0].figures.get(Figure::Revenue), Some(86303.3));
     assert_eq!(e.rows[0].above, Some(true));
     assert_eq!(e.rows[1].code, "91440300708461136T");
     assert_eq!(e.rows[1].above, Some(false));
-    assert_eq!((e.rows[1].revenue, e.rows[1].value_added, e.rows[1].profit), (None, None, None));
+    assert_eq!(e.rows[1].figures, Figures::default());
     let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
     assert!(codes.contains(&"empty_code") && codes.contains(&"unreadable_year"), "{codes:?}");
     // The typed readers of the other tables refuse it (their required columns are missing).
