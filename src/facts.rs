@@ -2,6 +2,7 @@
 //! enterprise figures, summed tax and energy, land and adjustments — what rating reads.
 
 use crate::domain::Figure;
+use crate::input::source::Pieces;
 use crate::input::tables::{AdjustmentRow, EnterpriseRow};
 use crate::land::leases::LandBook;
 use crate::numbers::sorted_sum;
@@ -72,7 +73,7 @@ impl Universe {
 
     /// Codes with data but no enterprises row in the evaluation year (SPEC §5 `unmatched`):
     /// one notice each.
-    pub fn report_unmatched(&self, enterprise_rows: &[EnterpriseRow], year: i32, ledger: &Ledger) {
+    pub fn report_unmatched(&self, enterprise_rows: &Pieces<EnterpriseRow>, year: i32, ledger: &Ledger) {
         let matched: HashSet<&str> =
             enterprise_rows.iter().filter(|r| r.year.unwrap_or(year) == year).map(|r| r.code.as_str()).collect();
         for code in self.codes.iter().filter(|c| !matched.contains(c.as_str())) {

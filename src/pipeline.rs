@@ -360,10 +360,9 @@ fn measure_tables(
     let (universe, yearly, tax_to_date) = watch.time("yearly", || -> Result<_, RunError> {
         let sources = code_sources(&enterprises, &tax, energy, parcels, leases, adjustments);
         let universe = facts::Universe::gather(sources);
-        let ent = yearly::enterprise_frame(&enterprises.rows, &universe, year, extra)?;
         yearly::report_missing_tax(&enterprises.rows, &tax, year, ledger);
         universe.report_unmatched(&enterprises.rows, year, ledger);
-        drop(enterprises);
+        let ent = yearly::enterprise_frame(enterprises.rows, &universe, year, extra)?;
         let tax_frame = yearly::tax_by_year(&tax, &universe, year)?;
         let tax_to_date = TaxToDate::from_rows(&tax, year, month);
         drop(tax);

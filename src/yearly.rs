@@ -12,6 +12,7 @@ use crate::config::{Config, ConfigError};
 use crate::domain::Figure;
 use crate::facts::Universe;
 use crate::input::energy::{EnergyTotals, Total, YearEnergy};
+use crate::input::source::Pieces;
 use crate::input::tables::{EnterpriseRow, Enterprises, TaxRow};
 use crate::input::{cells, headers};
 use crate::numbers::keep_sorts;
@@ -47,13 +48,27 @@ fn key_column<'a>(universe: &Universe, pairs: impl Iterator<Item = (&'a str, i32
     Ok(Column::new("key".into(), universe.keys(pairs)?))
 }
 
-/// The enterprises rows as a frame (`has_row` true), years resolved.
+/// The enterprises rows as a frame (`has_row` true), years resolved. It is built piece by
+/// piece, each piece of rows let go once it is in the frame, so that a nation's rows and
+/// their frame are never held whole at once.
 pub fn enterprise_frame(
-    rows: &[EnterpriseRow],
+    rows: Pieces<EnterpriseRow>,
     universe: &Universe,
     year: i32,
     extra: &[(String, Vec<Option<f64>>)],
 ) -> PolarsResult<DataFrame> {
+    let mut frame = piece_frame(&[], universe, year)?;
+    for piece in rows.into_pieces() {
+        frame.vstack_mut_owned(piece_frame(&piece, universe, year)?)?;
+    }
+    for (name, values) in extra {
+        frame.with_column(number_column(name, values.iter().copied()))?;
+    }
+    Ok(frame)
+}
+
+/// One piece of enterprises rows as a frame (see [`enterprise_frame`]).
+fn piece_frame(rows: &[EnterpriseRow], universe: &Universe, year: i32) -> PolarsResult<DataFrame> {
     let mut columns = vec![
         key_column(universe, rows.iter().map(|r| (r.code.as_str(), r.year.unwrap_or(year))))?,
         Column::new("has_row".into(), vec![true; rows.len()]),
@@ -68,9 +83,6 @@ pub fn enterprise_frame(
     for figure in Figure::ALL {
         columns
             .push(Column::new(figure.as_str().into(), rows.iter().map(|r| r.figures.get(figure)).collect::<Vec<_>>()));
-    }
-    for (name, values) in extra {
-        columns.push(number_column(name, values.iter().copied()));
     }
     DataFrame::new(rows.len(), columns)
 }
@@ -182,7 +194,7 @@ pub fn yearly_figures(
 }
 
 /// An enterprises row with no tax row of its code and year: a `no_tax_row` notice.
-pub fn report_missing_tax(enterprise_rows: &[EnterpriseRow], tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {
+pub fn report_missing_tax(enterprise_rows: &Pieces<EnterpriseRow>, tax_rows: &[TaxRow], year: i32, ledger: &Ledger) {
     let taxed: HashSet<(&str, i32)> = tax_rows.iter().map(|t| (t.code.as_str(), t.year.unwrap_or(year))).collect();
     for e in enterprise_rows {
         let y = e.year.unwrap_or(year);

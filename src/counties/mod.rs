@@ -11,6 +11,7 @@ pub mod indicators;
 
 use crate::domain::County;
 use crate::input::parcels::TABLE as PARCELS;
+use crate::input::source::Pieces;
 use crate::input::tables::EnterpriseRow;
 use crate::parcels::Parcels;
 use crate::quality::{At, Ledger, Message};
@@ -19,7 +20,7 @@ use foldhash::HashMap;
 use polars::prelude::PolarsResult;
 
 /// A `no_county` warning for each evaluation-year enterprises row that names no county.
-pub fn report_codes_without_county(rows: &[EnterpriseRow], year: i32, ledger: &Ledger) {
+pub fn report_codes_without_county(rows: &Pieces<EnterpriseRow>, year: i32, ledger: &Ledger) {
     let without = rows.iter().filter(|r| r.year.unwrap_or(year) == year && County::new(r.county.as_deref()).is_none());
     for r in without {
         ledger.warning(

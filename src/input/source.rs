@@ -37,6 +37,82 @@ enum Records {
 /// Records per parallel task when walking split records.
 const CHUNK_ROWS: usize = 16_384;
 
+/// Rows read in parallel pieces, kept in their pieces in file order. Joined into one vector,
+/// every row would be held twice while it is joined (a nation's enterprises rows are 2 GB);
+/// kept, each piece can be let go as soon as it is used ([`Pieces::into_pieces`]).
+#[derive(Debug, Clone)]
+pub struct Pieces<T>(Vec<Vec<T>>);
+
+impl<T> Pieces<T> {
+    pub fn new(pieces: Vec<Vec<T>>) -> Pieces<T> {
+        Pieces(pieces)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+
+    /// The rows in file order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flatten()
+    }
+
+    /// Keeps the rows `keep` says yes to, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        for piece in &mut self.0 {
+            piece.retain(&mut keep);
+        }
+    }
+
+    /// The pieces in file order, each let go when the caller is done with it.
+    pub fn into_pieces(self) -> impl Iterator<Item = Vec<T>> {
+        self.0.into_iter()
+    }
+}
+
+impl<T> Default for Pieces<T> {
+    fn default() -> Pieces<T> {
+        Pieces(Vec::new())
+    }
+}
+
+impl<T> From<Vec<T>> for Pieces<T> {
+    fn from(rows: Vec<T>) -> Pieces<T> {
+        Pieces(vec![rows])
+    }
+}
+
+/// The `i`-th row in file order (a walk over the pieces: for tests and single rows).
+impl<T> std::ops::Index<usize> for Pieces<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        self.iter().nth(i).unwrap_or_else(|| panic!("row {i} of {}", self.len()))
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Pieces<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<T>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().flatten()
+    }
+}
+
+impl<T> IntoIterator for Pieces<T> {
+    type Item = T;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().flatten()
+    }
+}
+
 /// The pieces of a parallel task's output, joined in order.
 pub(super) fn concat<T>(pieces: Vec<Vec<T>>) -> Vec<T> {
     let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());

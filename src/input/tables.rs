@@ -7,7 +7,7 @@ use super::InputError;
 use super::cells::{self, Expected, Read};
 use super::energy::{EnergyRow, EnergySums, EnergyTotals, KeptMonths};
 use super::headers::{self, ColumnSpec};
-use super::source::{ColumnMap, RawTable, concat};
+use super::source::{ColumnMap, Pieces, RawTable, concat};
 use crate::dates::Date;
 use crate::domain::Figures;
 use crate::keys::{check_code, normalize_code};
@@ -40,7 +40,8 @@ pub struct EnterpriseRow {
 
 #[derive(Debug, Default)]
 pub struct Enterprises {
-    pub rows: Vec<EnterpriseRow>,
+    /// In file order, in the pieces they were read in.
+    pub rows: Pieces<EnterpriseRow>,
     pub extra_headers: Vec<String>,
     /// Whether the file has a year column.
     pub has_year: bool,
@@ -289,25 +290,32 @@ fn keyed_pieces<T, R: Send>(
 }
 
 pub fn read_enterprises(raw: &RawTable, ledger: &Ledger) -> Result<Enterprises, InputError> {
-    let (rows, map) = each_keyed_row("enterprises", raw, headers::ENTERPRISES, ledger, |r| {
-        let year = r.yearly_year().ok()?;
-        Some(EnterpriseRow {
-            row: r.row,
-            code: r.key.clone(),
-            year,
-            name: r.text("name"),
-            above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
-            industry: r.text("industry"),
-            park: r.text("park"),
-            county: r.text("county"),
-            figures: Figures::from_fn(|figure| r.number(figure.as_str())),
-            start_year: r.year_value("start_year"),
-            exempt: r.boolean("exempt"),
-            extra: r.map.extra.iter().map(|(_, i)| r.record.get(*i).unwrap_or("").to_string()).collect(),
-        })
-    })?;
+    let (rows, map) = keyed_pieces(
+        "enterprises",
+        raw,
+        headers::ENTERPRISES,
+        ledger,
+        |r| {
+            let year = r.yearly_year().ok()?;
+            Some(EnterpriseRow {
+                row: r.row,
+                code: r.key.clone(),
+                year,
+                name: r.text("name"),
+                above: r.typed("scale", cells::scale, "unreadable_boolean", Expected::Scale),
+                industry: r.text("industry"),
+                park: r.text("park"),
+                county: r.text("county"),
+                figures: Figures::from_fn(|figure| r.number(figure.as_str())),
+                start_year: r.year_value("start_year"),
+                exempt: r.boolean("exempt"),
+                extra: r.map.extra.iter().map(|(_, i)| r.record.get(*i).unwrap_or("").to_string()).collect(),
+            })
+        },
+        |rows| rows,
+    )?;
     let extra_headers: Vec<String> = map.extra.iter().map(|(h, _)| h.clone()).collect();
-    Ok(Enterprises { rows, extra_headers, has_year: map.get("year").is_some() })
+    Ok(Enterprises { rows: Pieces::new(rows), extra_headers, has_year: map.get("year").is_some() })
 }
 
 pub fn read_tax(raw: &RawTable, ledger: &Ledger) -> Result<Vec<TaxRow>, InputError> {
