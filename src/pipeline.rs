@@ -11,8 +11,9 @@
 //! then projected to metres, neighbours, overlaps and pieces). Zombies are judged before the
 //! rating because `zombie.class_d` lets them decide classes; the other flags (双高, fragmented
 //! holdings) and reclaim need both sides. The rows of enterprises and tax are let go as soon as
-//! the yearly figures hold them, and the energy totals once the alerts are judged, so that the
-//! outputs are written in less memory: an
+//! the yearly figures hold them, the energy of the years that keep no month then too, and the
+//! rest of the energy totals once the alerts are judged, so that the outputs are written in
+//! less memory: an
 //! [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::alerts::{self, Alerts, TaxToDate};
@@ -165,7 +166,7 @@ pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwa
     );
     let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
     tables.files.extend(parcel_entries);
-    let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, mut files } = tables;
+    let Tables { year, mut enterprises, tax, mut energy, leases, adjustments, commitments, mut files } = tables;
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     if config.evaluation.partition.is_some() {
         counties::report_codes_without_county(&enterprises.rows, year, ledger);
@@ -180,6 +181,7 @@ pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwa
         |watch| analyse_parcels(&parcels, config, ledger, watch),
     );
     let (Measured { universe, yearly, land, tax_to_date }, geometry) = (measured?, geometry?);
+    energy.keep_months_only();
     let intensity = watch.time("buildings", || -> Result<_, RunError> {
         let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
         let figures = layer.map(|(b, entry)| {

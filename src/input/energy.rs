@@ -178,6 +178,28 @@ pub struct EnergyTotals {
 }
 
 impl EnergyTotals {
+    /// The totals of `years`, sorted by code, then year.
+    fn of_years(years: Vec<(CompactString, i32, YearEnergy)>) -> EnergyTotals {
+        let mut by_code = HashMap::default();
+        let mut start = 0;
+        for run in years.chunk_by(|a, b| a.0 == b.0) {
+            by_code.insert(run[0].0.clone(), start..start + run.len());
+            start += run.len();
+        }
+        EnergyTotals { years, by_code }
+    }
+
+    /// Lets go of the years that keep no month, once the yearly figures hold their sums:
+    /// what is read after them is months only (the zombie rule's dormant power and the early
+    /// warning), and a year whose months are not kept has none to give. A nation's earlier
+    /// years are millions of entries.
+    pub fn keep_months_only(&mut self) {
+        let mut years = std::mem::take(&mut self.years);
+        years.retain(|(_, _, e)| e.months.is_some());
+        years.shrink_to_fit();
+        *self = EnergyTotals::of_years(years);
+    }
+
     /// The rows summed.
     pub fn rows(&self) -> usize {
         self.years.iter().map(|(_, _, e)| e.rows).sum()
@@ -267,13 +289,7 @@ impl EnergySums {
             })
             .collect();
         years.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        let mut by_code = HashMap::default();
-        let mut start = 0;
-        for run in years.chunk_by(|a, b| a.0 == b.0) {
-            by_code.insert(run[0].0.clone(), start..start + run.len());
-            start += run.len();
-        }
-        EnergyTotals { years, by_code }
+        EnergyTotals::of_years(years)
     }
 }
 
@@ -309,6 +325,33 @@ mod tests {
         assert!(totals.of_code("C").is_empty());
         assert_eq!(totals.last_month(2024), Some(3), "March has rows, though no value");
         assert_eq!(totals.last_month(2023), None);
+    }
+
+    #[test]
+    fn keeping_months_only_drops_the_years_without_them_and_nothing_else() {
+        let sums = EnergySums::new(KeptMonths::of_year(2024));
+        sums.add(vec![row("A", 2023, Some(1), Some(5.0)), row("A", 2024, Some(2), Some(7.0))]);
+        sums.add(vec![row("B", 2022, None, Some(1.0)), row("C", 2024, Some(12), None), row("D", 2023, None, None)]);
+        let mut totals = sums.finish();
+        let before: Vec<Option<Months>> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|c| {
+                totals.of_code(c).iter().find(|(_, y, _)| *y == 2024).and_then(|(_, _, e)| e.months.as_deref().cloned())
+            })
+            .collect();
+        totals.keep_months_only();
+        let kept: Vec<(&str, i32)> = totals.years.iter().map(|(c, y, _)| (c.as_str(), *y)).collect();
+        assert_eq!(kept, [("A", 2024), ("C", 2024)]);
+        let after: Vec<Option<Months>> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|c| {
+                totals.of_code(c).iter().find(|(_, y, _)| *y == 2024).and_then(|(_, _, e)| e.months.as_deref().cloned())
+            })
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(totals.of_code("A")[0].2.months.as_ref().and_then(|m| m.get(2)), Some(Some(7.0)));
+        assert!(totals.of_code("B").is_empty() && totals.of_code("D").is_empty());
+        assert_eq!(totals.last_month(2024), Some(12));
     }
 
     #[test]
