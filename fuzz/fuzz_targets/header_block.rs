@@ -9,6 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use muchan_fuzz::domain::Figure;
 use muchan_fuzz::input::headers::{ADJUSTMENTS, ENERGY, ENTERPRISES, LEASES, PARCEL_LEDGER, TAX};
 use muchan_fuzz::input::source::read_table;
 use muchan_fuzz::input::tables::{read_enterprises, read_leases, read_parcel_ledger, read_tax};
@@ -40,7 +41,7 @@ fuzz_target!(
                 "enterprises" => {
                     for r in read_enterprises(&raw, &Ledger::new()).map(|e| e.rows).unwrap_or_default() {
                         within(r.row);
-                        for v in [r.revenue, r.value_added, r.profit, r.employees, r.rd_expense].iter().flatten() {
+                        for v in Figure::ALL.into_iter().filter_map(|f| r.figures.get(f)) {
                             assert!(v.is_finite(), "{table}: {v}");
                         }
                     }
