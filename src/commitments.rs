@@ -242,8 +242,9 @@ fn parcel_date(f: Option<&ParcelFeature>, column: &str) -> Option<Date> {
         .and_then(|t| Date::parse(&t))
 }
 
-/// Each code's land_mu (SPEC §4) and name.
-pub type EnterpriseLand = HashMap<String, (Option<f64>, Option<String>)>;
+/// Each code's land_mu (SPEC §4) and name, borrowed from the rating's frame (a copy of every
+/// code and name of a nation is half a gigabyte).
+pub type EnterpriseLand<'a> = HashMap<&'a str, (Option<f64>, Option<&'a str>)>;
 
 /// What the run knows that the reviews read.
 pub struct Context<'a> {
@@ -253,7 +254,7 @@ pub struct Context<'a> {
     pub parcels: &'a Parcels,
     pub intensity: &'a Column<Intensity>,
     /// Each code's land_mu and name (the rating's frame).
-    pub enterprises: &'a EnterpriseLand,
+    pub enterprises: &'a EnterpriseLand<'a>,
     pub yearly: &'a DataFrame,
 }
 
@@ -298,7 +299,7 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
             let feature = parcel.map(|p| &ctx.parcels.features[p]);
             let code = code_of(&row, parcel);
             let review_year = review_year_of(&row);
-            let (land_mu, name) = code.as_ref().and_then(|c| ctx.enterprises.get(c)).cloned().unwrap_or_default();
+            let (land_mu, name) = code.as_deref().and_then(|c| ctx.enterprises.get(c)).copied().unwrap_or_default();
             let area_mu = parcel.map(|p| ctx.parcels.land[p].area_mu);
             let invested = row.invested.or_else(|| feature.and_then(|f| f.property_text("invested")?.parse().ok()));
             let facts = ReviewFacts {
@@ -328,7 +329,7 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
                 parcel_id: row.parcel_id,
                 parcel,
                 code,
-                name,
+                name: name.map(str::to_string),
                 area_mu,
                 review_year,
                 status,

@@ -317,14 +317,12 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
 }
 
 /// Each code's land_mu and name, as the rating has them.
-fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::EnterpriseLand, RunError> {
+fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::EnterpriseLand<'_>, RunError> {
     let codes = frame.column("code")?.str()?;
     let land = frame.column("land_mu")?.cast(&polars::prelude::DataType::Float64)?;
     let land = land.f64()?;
     let names = frame.column("name")?.str()?;
-    Ok((0..frame.height())
-        .filter_map(|i| Some((codes.get(i)?.to_string(), (land.get(i), names.get(i).map(str::to_string)))))
-        .collect())
+    Ok((0..frame.height()).filter_map(|i| Some((codes.get(i)?, (land.get(i), names.get(i))))).collect())
 }
 
 /// What the table side of the preparation reads; it owns the rows it lets go.
