@@ -62,14 +62,15 @@ fn gbk_enterprises_with_chinese_headers_and_units() {
     let ledger = Ledger::new();
     let e = read_enterprises(&raw, &ledger).expect("the header maps");
     // Row 3 has no code and row 4 an unreadable year: both are reported and left out.
-    assert_eq!(e.rows.len(), 2);
-    assert_eq!(e.rows[0].code, "913301215RDY1AE6YK");
-    assert_eq!(e.rows[0].year, Some(2023));
-    assert_eq!(e.rows[0].figures.get(Figure::Revenue), Some(86303.3));
-    assert_eq!(e.rows[0].above, Some(true));
-    assert_eq!(e.rows[1].code, "91440300708461136T");
-    assert_eq!(e.rows[1].above, Some(false));
-    assert_eq!(e.rows[1].figures, Figures::default());
+    let rows: Vec<_> = e.rows.iter().collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].code, "913301215RDY1AE6YK");
+    assert_eq!(rows[0].year, Some(2023));
+    assert_eq!(rows[0].figures.get(Figure::Revenue), Some(86303.3));
+    assert_eq!(rows[0].above, Some(true));
+    assert_eq!(rows[1].code, "91440300708461136T");
+    assert_eq!(rows[1].above, Some(false));
+    assert_eq!(rows[1].figures, Figures::default());
     let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
     assert!(codes.contains(&"empty_code") && codes.contains(&"unreadable_year"), "{codes:?}");
     // The typed readers of the other tables refuse it (their required columns are missing).

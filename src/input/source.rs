@@ -40,7 +40,7 @@ const CHUNK_ROWS: usize = 16_384;
 /// Rows read in parallel pieces, kept in their pieces in file order. Joined into one vector,
 /// every row would be held twice while it is joined (a nation's enterprises rows are 2 GB);
 /// kept, each piece can be let go as soon as it is used ([`Pieces::into_pieces`]).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Pieces<T>(Vec<Vec<T>>);
 
 impl<T> Pieces<T> {
@@ -77,21 +77,6 @@ impl<T> Pieces<T> {
 impl<T> Default for Pieces<T> {
     fn default() -> Pieces<T> {
         Pieces(Vec::new())
-    }
-}
-
-impl<T> From<Vec<T>> for Pieces<T> {
-    fn from(rows: Vec<T>) -> Pieces<T> {
-        Pieces(vec![rows])
-    }
-}
-
-/// The `i`-th row in file order (a walk over the pieces: for tests and single rows).
-impl<T> std::ops::Index<usize> for Pieces<T> {
-    type Output = T;
-
-    fn index(&self, i: usize) -> &T {
-        self.iter().nth(i).unwrap_or_else(|| panic!("row {i} of {}", self.len()))
     }
 }
 

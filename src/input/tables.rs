@@ -657,15 +657,16 @@ mod tests {
              914403001922038216,2023,abc,,否,2\n",
         );
         let e = read_enterprises(&raw, &ledger).expect("reads");
-        assert_eq!(e.rows.len(), 2);
-        assert_eq!(e.rows[0].code, "91440300708461136T");
-        assert_eq!(e.rows[0].year, Some(2023));
-        assert_eq!(e.rows[0].figures.get(Figure::Revenue), Some(1234.5));
-        assert_eq!(e.rows[0].figures.get(Figure::Profit), None);
-        assert_eq!(e.rows[0].above, Some(true));
-        assert_eq!(e.rows[0].extra, ["7".to_string()].into());
+        let rows: Vec<&EnterpriseRow> = e.rows.iter().collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].code, "91440300708461136T");
+        assert_eq!(rows[0].year, Some(2023));
+        assert_eq!(rows[0].figures.get(Figure::Revenue), Some(1234.5));
+        assert_eq!(rows[0].figures.get(Figure::Profit), None);
+        assert_eq!(rows[0].above, Some(true));
+        assert_eq!(rows[0].extra, ["7".to_string()].into());
         assert_eq!(e.extra_headers, vec!["water_t".to_string()]);
-        assert_eq!(e.rows[1].figures.get(Figure::Revenue), None);
+        assert_eq!(rows[1].figures.get(Figure::Revenue), None);
         let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
         assert_eq!(codes, vec!["empty_code", "unreadable_year", "unreadable_number"]);
     }
