@@ -9,7 +9,7 @@ use crate::domain::{AlertRule, Class};
 use crate::flags::Flags;
 use crate::flags::zombie::{MonthlyKwh, low_run_ending, monthly_electricity};
 use crate::history::History;
-use crate::input::energy::{EnergyTotals, Total, YearEnergy};
+use crate::input::energy::{EnergyTotals, MonthlyElectricity, Months, Total};
 use crate::input::tables::TaxRow;
 use crate::rating::Rating;
 use crate::rating::stability::{Spread, Stability};
@@ -96,7 +96,7 @@ pub struct Inputs<'a> {
     pub history: &'a History,
     pub stability: &'a Stability,
     pub flags: &'a Flags,
-    pub energy: &'a EnergyTotals,
+    pub energy: &'a MonthlyElectricity,
     pub tax: &'a TaxToDate,
     pub config: &'a Config,
     pub year: i32,
@@ -135,8 +135,8 @@ struct Code<'a> {
 
 fn code_alerts(inputs: &Inputs<'_>, c: &Code<'_>) -> Vec<Alert> {
     let (settings, year) = (&inputs.config.alerts, inputs.year);
-    let energy = inputs.energy.of_code(c.code);
-    let months = monthly_electricity(inputs.energy, c.code, year);
+    let energy = c.id.map_or(&[][..], |id| inputs.energy.of_code(id));
+    let months = c.id.and_then(|id| monthly_electricity(inputs.energy, id, year));
     let zombie = inputs.flags.get(c.code).is_some_and(|f| f.zombie.zombie);
     let last_year = c.id.and_then(|id| inputs.history.last_year(id, year));
     let kwh = inputs.config.zombie.dormant_power.kwh;
@@ -155,9 +155,9 @@ fn code_alerts(inputs: &Inputs<'_>, c: &Code<'_>) -> Vec<Alert> {
 }
 
 /// The electricity of month `m` of `y`, when that month has rows with a value.
-fn kwh_at(energy: &[(CompactString, i32, YearEnergy)], y: i32, m: u32) -> Option<f64> {
-    let (_, _, e) = energy.iter().find(|(_, year, _)| *year == y)?;
-    e.months.as_ref()?.get(m)?
+fn kwh_at(energy: &[(i32, Months)], y: i32, m: u32) -> Option<f64> {
+    let (_, months) = energy.iter().find(|(year, _)| *year == y)?;
+    months.get(m)?
 }
 
 /// The month `back` months before month `m` of `y`.
@@ -184,7 +184,7 @@ fn percent(now: f64, before: f64) -> String {
 /// `power_drop`: in each of the `months` months up to M, electricity < (1 − drop) × the same
 /// month a year before, both present and the earlier > 0; an absent month does not fire
 /// (clarification 9), and months before January are the previous year's.
-fn power_drop(energy: &[(CompactString, i32, YearEnergy)], year: i32, m: u32, s: &Settings) -> Option<String> {
+fn power_drop(energy: &[(i32, Months)], year: i32, m: u32, s: &Settings) -> Option<String> {
     let window: Vec<(i32, u32)> = (0..s.months).rev().map(|back| months_before(year, m, back)).collect();
     let mut changes = Vec::with_capacity(window.len());
     for &(y, month) in &window {
@@ -248,7 +248,7 @@ mod tests {
     use super::*;
     use crate::input::energy::{EnergyRow, EnergySums, KeptMonths};
 
-    fn energy(rows: &[(i32, u32, f64)]) -> EnergyTotals {
+    fn energy(rows: &[(i32, u32, f64)]) -> MonthlyElectricity {
         let sums = EnergySums::new(KeptMonths::for_year(2024, 3));
         let row = |&(year, month, kwh): &(i32, u32, f64)| EnergyRow {
             code: "A".into(),
@@ -259,7 +259,7 @@ mod tests {
             emissions: None,
         };
         sums.add(rows.iter().map(row).collect());
-        sums.finish()
+        sums.finish().into_monthly(1, |code| (code == "A").then_some(0))
     }
 
     fn settings() -> Settings {
@@ -274,16 +274,16 @@ mod tests {
         rows.extend([(2024, 6, 100_000.0), (2024, 7, 58_000.0), (2024, 8, 62_000.0), (2024, 9, 49_000.0)]);
         let totals = energy(&rows);
         assert_eq!(
-            power_drop(totals.of_code("A"), 2024, 9, &settings()).as_deref(),
+            power_drop(totals.of_code(0), 2024, 9, &settings()).as_deref(),
             Some("2024-07..09 kWh −42%, −38%, −51% y/y")
         );
-        assert_eq!(power_drop(totals.of_code("A"), 2024, 10, &settings()), None, "October 2024 is absent");
+        assert_eq!(power_drop(totals.of_code(0), 2024, 10, &settings()), None, "October 2024 is absent");
         // One month at 75,000 (−25 %) is not below 70,000: no drop.
         rows[13] = (2024, 8, 75_000.0);
-        assert_eq!(power_drop(energy(&rows).of_code("A"), 2024, 9, &settings()), None);
+        assert_eq!(power_drop(energy(&rows).of_code(0), 2024, 9, &settings()), None);
         // Exactly 70,000 is not below (1 − 0.3) × 100,000.
         rows[13] = (2024, 8, 70_000.0);
-        assert_eq!(power_drop(energy(&rows).of_code("A"), 2024, 9, &settings()), None);
+        assert_eq!(power_drop(energy(&rows).of_code(0), 2024, 9, &settings()), None);
     }
 
     /// M = 2: December 2023, January and February 2024 against December 2022, January and
@@ -300,7 +300,7 @@ mod tests {
         ];
         let totals = energy(&rows);
         assert_eq!(
-            power_drop(totals.of_code("A"), 2024, 2, &settings()).as_deref(),
+            power_drop(totals.of_code(0), 2024, 2, &settings()).as_deref(),
             Some("2023-12..2024-02 kWh −50%, −60%, −90% y/y")
         );
         assert_eq!((months_before(2024, 2, 2), months_before(2024, 1, 13)), ((2023, 12), (2022, 12)));

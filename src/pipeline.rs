@@ -11,9 +11,9 @@
 //! then projected to metres, neighbours, overlaps and pieces). Zombies are judged before the
 //! rating because `zombie.class_d` lets them decide classes; the other flags (双高, fragmented
 //! holdings) and reclaim need both sides. The rows of enterprises and tax are let go as soon as
-//! the yearly figures hold them, the energy of the years that keep no month then too, and the
-//! rest of the energy totals once the alerts are judged, so that the outputs are written in
-//! less memory: an
+//! the yearly figures hold them, the energy totals then too but for the electricity by month
+//! that the rules read (by code id), and that once the alerts are judged, so that the outputs
+//! are written in less memory: an
 //! [`Evaluation`] holds per-code figures, never input rows.
 
 use crate::alerts::{self, Alerts, TaxToDate};
@@ -28,7 +28,7 @@ use crate::domain::{County, Group};
 use crate::facts;
 use crate::flags::{self, Flags, zombie::Verdict};
 use crate::history::{self, History};
-use crate::input::energy::EnergyTotals;
+use crate::input::energy::{EnergyTotals, MonthlyElectricity};
 use crate::input::tables::{AdjustmentRow, Commitments, Enterprises, LeaseRow, TaxRow};
 use crate::input::{self, Folder, InputError, InputFile, Table, Tables};
 use crate::land::{self, leases::book_land};
@@ -138,7 +138,7 @@ pub struct Prepared {
     intensity: Column<Intensity>,
     /// Connected pieces per user.
     pieces: Arc<HashMap<CompactString, usize>>,
-    energy: Arc<EnergyTotals>,
+    energy: Arc<MonthlyElectricity>,
     universe: Arc<facts::Universe>,
     /// One row per code and year (SPEC §2).
     yearly: DataFrame,
@@ -166,7 +166,7 @@ pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwa
     );
     let (mut tables, (parcels, parcel_entries)) = (tables?, parcels?);
     tables.files.extend(parcel_entries);
-    let Tables { year, mut enterprises, tax, mut energy, leases, adjustments, commitments, mut files } = tables;
+    let Tables { year, mut enterprises, tax, energy, leases, adjustments, commitments, mut files } = tables;
     watch.time("keys", || enterprises.drop_duplicate_rows(year, ledger));
     if config.evaluation.partition.is_some() {
         counties::report_codes_without_county(&enterprises.rows, year, ledger);
@@ -181,7 +181,7 @@ pub fn prepare(data: &Path, config: &Config, ledger: &Ledger, watch: &mut Stopwa
         |watch| analyse_parcels(&parcels, config, ledger, watch),
     );
     let (Measured { universe, yearly, land, tax_to_date }, geometry) = (measured?, geometry?);
-    energy.keep_months_only();
+    let energy = energy.into_monthly(universe.codes.len(), |code| universe.id(code).ok());
     let intensity = watch.time("buildings", || -> Result<_, RunError> {
         let layer = buildings::read_layer(&folder, &parcels, &config.land, ledger)?;
         let figures = layer.map(|(b, entry)| {
@@ -379,7 +379,7 @@ struct RatingInputs<'a> {
     year: i32,
     /// The latest month of the early warning.
     month: Option<u32>,
-    energy: &'a EnergyTotals,
+    energy: &'a MonthlyElectricity,
     adjustments: &'a [AdjustmentRow],
     universe: &'a facts::Universe,
     land: FrameColumn,

@@ -6,7 +6,7 @@ pub mod zombie;
 use crate::config::Config;
 use crate::domain::Group;
 use crate::facts::Universe;
-use crate::input::energy::EnergyTotals;
+use crate::input::energy::MonthlyElectricity;
 use crate::rating::Rating;
 use crate::rating::indicators::value_column;
 use compact_str::CompactString;
@@ -90,7 +90,7 @@ impl<'a> YearlyFigures<'a> {
 /// needs nothing of the rating, so it can be taken before classes (`zombie.class_d`).
 pub fn judge_zombies(
     yearly: &DataFrame,
-    energy: &EnergyTotals,
+    energy: &MonthlyElectricity,
     universe: &Universe,
     config: &Config,
     year: i32,
@@ -100,7 +100,7 @@ pub fn judge_zombies(
     Ok((0..universe.codes.len() as u32)
         .into_par_iter()
         .map(|id| {
-            let months = zombie::monthly_electricity(energy, universe.code(id), year);
+            let months = zombie::monthly_electricity(energy, id, year);
             zombie::judge(&figures.of_code(id), months.as_ref(), month.unwrap_or(12), year, &config.zombie)
         })
         .collect())

@@ -3,7 +3,7 @@
 
 use crate::config::Zombie;
 use crate::domain::{Evidence, ZombieRule};
-use crate::input::energy::EnergyTotals;
+use crate::input::energy::MonthlyElectricity;
 use std::collections::BTreeMap;
 
 /// One code's figures of one year (from the yearly figures).
@@ -36,11 +36,10 @@ impl Verdict {
     }
 }
 
-/// The monthly electricity of `code` in `year`, when it has month rows that year (and that
+/// The monthly electricity of code `id` in `year`, when it has month rows that year (and that
 /// year's months are kept: see `input::energy::KeptMonths`).
-pub fn monthly_electricity(energy: &EnergyTotals, code: &str, year: i32) -> Option<MonthlyKwh> {
-    let (_, _, e) = energy.of_code(code).iter().find(|(_, y, _)| *y == year)?;
-    let months = e.months.as_ref()?;
+pub fn monthly_electricity(energy: &MonthlyElectricity, id: u32, year: i32) -> Option<MonthlyKwh> {
+    let months = energy.of_year(id, year)?;
     Some((1..=12).filter_map(|m| Some((m, months.get(m)?))).collect())
 }
 

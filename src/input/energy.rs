@@ -172,48 +172,68 @@ pub struct EnergyRow {
 pub struct EnergyTotals {
     /// (code, year, energy), sorted by code, then year.
     pub years: Vec<(CompactString, i32, YearEnergy)>,
-    /// Where each code's years lie in `years` (a binary search over millions of entries
-    /// misses the cache at every step).
-    by_code: HashMap<CompactString, std::ops::Range<usize>, RandomState>,
 }
 
 impl EnergyTotals {
-    /// The totals of `years`, sorted by code, then year.
-    fn of_years(years: Vec<(CompactString, i32, YearEnergy)>) -> EnergyTotals {
-        let mut by_code = HashMap::default();
-        let mut start = 0;
-        for run in years.chunk_by(|a, b| a.0 == b.0) {
-            by_code.insert(run[0].0.clone(), start..start + run.len());
-            start += run.len();
+    /// The electricity by month of the years that keep months, by the code ids `id_of` gives
+    /// (below `codes`), once the yearly figures hold the sums: what is read after them is
+    /// months only (the zombie rule's dormant power and the early warning). A code without an
+    /// id is left out. Each entry is let go as it is moved, so the years are never held twice.
+    pub fn into_monthly(self, codes: usize, id_of: impl Fn(&str) -> Option<u32>) -> MonthlyElectricity {
+        let ids: Vec<Option<u32>> = self
+            .years
+            .iter()
+            .map(|(code, _, e)| e.months.as_ref().and_then(|_| id_of(code)).filter(|&id| (id as usize) < codes))
+            .collect();
+        let mut starts = vec![0usize; codes + 1];
+        for &id in ids.iter().flatten() {
+            starts[id as usize + 1] += 1;
         }
-        EnergyTotals { years, by_code }
-    }
-
-    /// Lets go of the years that keep no month, once the yearly figures hold their sums:
-    /// what is read after them is months only (the zombie rule's dormant power and the early
-    /// warning), and a year whose months are not kept has none to give. A nation's earlier
-    /// years are millions of entries.
-    pub fn keep_months_only(&mut self) {
-        let mut years = std::mem::take(&mut self.years);
-        years.retain(|(_, _, e)| e.months.is_some());
-        years.shrink_to_fit();
-        *self = EnergyTotals::of_years(years);
-    }
-
-    /// The rows summed.
-    pub fn rows(&self) -> usize {
-        self.years.iter().map(|(_, _, e)| e.rows).sum()
-    }
-
-    /// The energy of `code`, every year, in year order.
-    pub fn of_code(&self, code: &str) -> &[(CompactString, i32, YearEnergy)] {
-        self.by_code.get(code).map_or(&[], |range| &self.years[range.clone()])
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut years = vec![(0, Months::default()); starts[codes]];
+        for (id, (_, year, e)) in ids.into_iter().zip(self.years) {
+            let (Some(id), Some(months)) = (id, e.months) else { continue };
+            let slot = &mut next[id as usize];
+            years[*slot] = (year, *months);
+            *slot += 1;
+        }
+        MonthlyElectricity { years, starts }
     }
 
     /// The last month with rows in `year` (SPEC §16's latest month M), when any row has one.
     pub fn last_month(&self, year: i32) -> Option<u32> {
         let months = self.years.iter().filter(|(_, y, _)| *y == year).filter_map(|(_, _, e)| e.months.as_ref());
         months.filter_map(|m| m.last_with_rows()).max()
+    }
+}
+
+/// The electricity by month of the kept months (see [`KeptMonths`]), by code id: each code's
+/// years that keep months together, in year order, with no code text, box or yearly sums of
+/// their own (a nation keeps millions).
+#[derive(Debug, Default)]
+pub struct MonthlyElectricity {
+    /// (year, months), by code id, then year.
+    years: Vec<(i32, Months)>,
+    /// Code id i's years are `years[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl MonthlyElectricity {
+    /// The years of code `id` that keep months, in year order.
+    pub fn of_code(&self, id: u32) -> &[(i32, Months)] {
+        let i = id as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&first), Some(&end)) => &self.years[first..end],
+            _ => &[],
+        }
+    }
+
+    /// The months of code `id` in `year`, when that year keeps months.
+    pub fn of_year(&self, id: u32, year: i32) -> Option<&Months> {
+        self.of_code(id).iter().find(|(y, _)| *y == year).map(|(_, months)| months)
     }
 }
 
@@ -289,7 +309,20 @@ impl EnergySums {
             })
             .collect();
         years.par_sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        EnergyTotals::of_years(years)
+        EnergyTotals { years }
+    }
+}
+
+#[cfg(test)]
+impl EnergyTotals {
+    /// The rows summed.
+    pub fn rows(&self) -> usize {
+        self.years.iter().map(|(_, _, e)| e.rows).sum()
+    }
+
+    /// The energy of `code`, every year, in year order.
+    pub fn of_code(&self, code: &str) -> Vec<&(CompactString, i32, YearEnergy)> {
+        self.years.iter().filter(|(c, _, _)| c == code).collect()
     }
 }
 
@@ -328,30 +361,28 @@ mod tests {
     }
 
     #[test]
-    fn keeping_months_only_drops_the_years_without_them_and_nothing_else() {
-        let sums = EnergySums::new(KeptMonths::of_year(2024));
+    fn the_monthly_electricity_keeps_the_months_by_code_id_and_nothing_else() {
+        let sums = EnergySums::new(KeptMonths::for_year(2024, 3));
         sums.add(vec![row("A", 2023, Some(1), Some(5.0)), row("A", 2024, Some(2), Some(7.0))]);
-        sums.add(vec![row("B", 2022, None, Some(1.0)), row("C", 2024, Some(12), None), row("D", 2023, None, None)]);
-        let mut totals = sums.finish();
-        let before: Vec<Option<Months>> = ["A", "B", "C", "D"]
-            .iter()
-            .map(|c| {
-                totals.of_code(c).iter().find(|(_, y, _)| *y == 2024).and_then(|(_, _, e)| e.months.as_deref().cloned())
-            })
-            .collect();
-        totals.keep_months_only();
-        let kept: Vec<(&str, i32)> = totals.years.iter().map(|(c, y, _)| (c.as_str(), *y)).collect();
-        assert_eq!(kept, [("A", 2024), ("C", 2024)]);
-        let after: Vec<Option<Months>> = ["A", "B", "C", "D"]
-            .iter()
-            .map(|c| {
-                totals.of_code(c).iter().find(|(_, y, _)| *y == 2024).and_then(|(_, _, e)| e.months.as_deref().cloned())
-            })
-            .collect();
+        sums.add(vec![row("B", 2022, None, Some(1.0)), row("C", 2024, Some(12), None), row("D", 2021, None, None)]);
+        sums.add(vec![row("E", 2024, Some(3), Some(2.0))]);
+        let totals = sums.finish();
+        let months_of = |code: &str, year: i32| {
+            let (_, _, e) = totals.of_code(code).iter().find(|(_, y, _)| *y == year)?;
+            e.months.as_deref().cloned()
+        };
+        let before = [months_of("A", 2023), months_of("A", 2024), months_of("C", 2024)];
+        // Ids in another order than the codes; E has none.
+        let id_of = |code: &str| ["C", "B", "A", "D"].iter().position(|c| *c == code).map(|i| i as u32);
+        let monthly = totals.into_monthly(4, id_of);
+        let years = |id: u32| monthly.of_code(id).iter().map(|(y, _)| *y).collect::<Vec<_>>();
+        assert_eq!([years(0), years(1), years(2), years(3)], [vec![2024], vec![], vec![2023, 2024], vec![]]);
+        let after =
+            [monthly.of_year(2, 2023).cloned(), monthly.of_year(2, 2024).cloned(), monthly.of_year(0, 2024).cloned()];
         assert_eq!(after, before);
-        assert_eq!(totals.of_code("A")[0].2.months.as_ref().and_then(|m| m.get(2)), Some(Some(7.0)));
-        assert!(totals.of_code("B").is_empty() && totals.of_code("D").is_empty());
-        assert_eq!(totals.last_month(2024), Some(12));
+        assert_eq!(monthly.of_year(2, 2024).and_then(|m| m.get(2)), Some(Some(7.0)));
+        assert_eq!(monthly.of_year(0, 2024).and_then(|m| m.get(12)), Some(None), "rows, no value");
+        assert!(monthly.of_year(2, 2022).is_none() && monthly.of_code(4).is_empty() && monthly.of_code(9).is_empty());
     }
 
     #[test]
