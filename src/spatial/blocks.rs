@@ -65,10 +65,9 @@ pub fn candidate_blocks(candidates: &[usize], metrics: &[ParcelMetrics]) -> Vec<
     members.sort_unstable();
     members.dedup();
     let local = |parcel: usize| members.binary_search(&parcel).ok();
-    let edges = members
-        .iter()
-        .enumerate()
-        .flat_map(|(a, &parcel)| metrics[parcel].neighbours.iter().filter_map(move |&q| local(q).map(|b| (a, b))));
+    let edges = members.iter().enumerate().flat_map(|(a, &parcel)| {
+        metrics[parcel].neighbours.iter().filter_map(move |&q| local(q as usize).map(|b| (a, b)))
+    });
     connected_components(members.len(), edges)
         .into_iter()
         .map(|group| group.into_iter().map(|i| members[i]).collect())
@@ -110,7 +109,7 @@ mod tests {
         )])
     }
 
-    fn with_neighbours(lists: &[&[usize]]) -> Vec<ParcelMetrics> {
+    fn with_neighbours(lists: &[&[u32]]) -> Vec<ParcelMetrics> {
         lists.iter().map(|n| ParcelMetrics { neighbours: n.to_vec(), ..ParcelMetrics::default() }).collect()
     }
 

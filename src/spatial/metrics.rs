@@ -24,7 +24,7 @@ pub fn analyse(parcels: &[SpatialParcel], boundaries: &SegmentIndex, settings: &
         .unzip();
     let neighbours = symmetric(outgoing);
     for (m, n) in metrics.iter_mut().zip(neighbours) {
-        m.neighbours = n;
+        m.neighbours = n.into_iter().map(|q| u32::try_from(q).unwrap_or(u32::MAX)).collect();
     }
     metrics
 }
@@ -59,7 +59,7 @@ fn parcel_metrics(
     let metrics = ParcelMetrics {
         perimeter_m: perimeter,
         enclosure: Some(enclosure),
-        surrounding_user: surrounding.map(|(u, _)| u.to_string()),
+        surrounding_user: surrounding.map(|(u, _)| u.into()),
         surrounding_share: surrounding.map(|(_, s)| s),
         scattered,
         neighbours: Vec::new(),
@@ -370,7 +370,8 @@ mod tests {
             .collect();
         let m = run(&ps);
         let interior = side + 1;
-        assert_eq!(m[interior].neighbours, vec![1, side, side + 2, 2 * side + 1]);
+        let interior_neighbours: Vec<usize> = m[interior].neighbours.iter().map(|&q| q as usize).collect();
+        assert_eq!(interior_neighbours, vec![1, side, side + 2, 2 * side + 1]);
         // Four 30 m sides, each plus 0.5 m at both ends from the collinear neighbours: all.
         assert!(approx(m[interior].enclosure.unwrap_or(-1.0), 1.0));
         assert!(m.iter().all(|x| x.neighbours.len() >= 2 && x.neighbours.len() <= 4));

@@ -73,10 +73,11 @@ pub struct ParcelMetrics {
     pub perimeter_m: f64,
     pub enclosure: Option<f64>,
     /// `None` when no other user's boundary lies within `snap_m`.
-    pub surrounding_user: Option<String>,
+    pub surrounding_user: Option<CompactString>,
     /// S(P) of `surrounding_user`.
     pub surrounding_share: Option<f64>,
     pub scattered: bool,
-    /// Indices into the input slice, sorted ascending.
-    pub neighbours: Vec<usize>,
+    /// Indices into the input slice, sorted ascending (32 bits: a nation's millions of
+    /// parcels' lists are held to the end of the run).
+    pub neighbours: Vec<u32>,
 }
