@@ -175,6 +175,11 @@ pub struct EnergyTotals {
 }
 
 impl EnergyTotals {
+    /// The rows summed.
+    pub fn rows(&self) -> usize {
+        self.years.iter().map(|(_, _, e)| e.rows).sum()
+    }
+
     /// The electricity by month of the years that keep months, by the code ids `id_of` gives
     /// (below `codes`), once the yearly figures hold the sums: what is read after them is
     /// months only (the zombie rule's dormant power and the early warning). A code without an
@@ -315,11 +320,6 @@ impl EnergySums {
 
 #[cfg(test)]
 impl EnergyTotals {
-    /// The rows summed.
-    pub fn rows(&self) -> usize {
-        self.years.iter().map(|(_, _, e)| e.rows).sum()
-    }
-
     /// The energy of `code`, every year, in year order.
     pub fn of_code(&self, code: &str) -> Vec<&(CompactString, i32, YearEnergy)> {
         self.years.iter().filter(|(c, _, _)| c == code).collect()
