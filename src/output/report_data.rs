@@ -138,18 +138,18 @@ pub fn report_data<'a>(
         .map(|ParcelRow { feature: f, land: m, metric: projected, neighbourhood: n, reclaim: r, .. }| {
             let user = users.get(f.user.as_str()).copied().unwrap_or_default();
             ReportParcel {
-                parcel_id: Cow::Borrowed(&f.parcel_id),
-                user: (!f.user.is_empty()).then_some(Cow::Borrowed(&f.user)),
-                user_name: user.name.map(Cow::Borrowed),
-                class: user.class.map(|c| Cow::Borrowed(c.as_str())),
-                park: f.park.as_deref().map(Cow::Borrowed),
+                parcel_id: &f.parcel_id,
+                user: (!f.user.is_empty()).then_some(f.user.as_str()),
+                user_name: user.name,
+                class: user.class.map(|c| c.as_str()),
+                park: f.park.as_deref(),
                 area_mu: m.area_mu,
                 block_id: r.block_id,
                 reasons: reasons_text(&r.reasons, lang),
                 scattered: n.scattered,
                 low_efficiency: r.reasons.contains(&ReclaimReason::LowEfficiency),
                 warnings: warnings.get(f.user.as_str()).map_or(String::new(), |w| w.join("; ")),
-                geometry: projected.map(Cow::Borrowed),
+                geometry: projected,
             }
         })
         .collect();

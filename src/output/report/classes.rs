@@ -26,7 +26,7 @@ impl ClassTable {
         let seen = data
             .parcels
             .iter()
-            .filter_map(|p| p.class.as_deref())
+            .filter_map(|p| p.class)
             .chain(data.class_counts.iter().map(|(c, _)| c.as_str()))
             .chain(data.park_classes.iter().flat_map(|(_, v)| v.iter().map(|(c, _)| c.as_str())))
             .chain(data.rankings.iter().flat_map(|r| r.top.iter().chain(&r.bottom)).map(|e| e.class.as_str()))

@@ -122,8 +122,8 @@ fn delta(points: &[[i64; 2]]) -> Ring {
 
 /// The min corner and size (decimetres) of every finite coordinate of parcels and blocks.
 fn frame(data: &ReportData<'_>) -> (Frame, i64, i64) {
-    let geometries = data.parcels.iter().map(|p| &p.geometry).chain(data.blocks.iter().map(|b| &b.geometry));
-    let all = geometries.flat_map(|g| rings(g.as_deref())).flat_map(|r| &r.0);
+    let geometries = data.parcels.iter().map(|p| p.geometry).chain(data.blocks.iter().map(|b| b.geometry.as_deref()));
+    let all = geometries.flat_map(rings).flat_map(|r| &r.0);
     let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     for p in all.filter(|p| p.x.is_finite() && p.y.is_finite()) {
         b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
@@ -162,7 +162,7 @@ impl<'a> MapData<'a> {
         if by_parks {
             map.hulls = hulls(data, classes, &frame, &mut parks, t);
             let scattered = data.parcels.iter().filter(|p| p.scattered);
-            map.marks = scattered.filter_map(|p| frame.centre(p.geometry.as_deref())).collect();
+            map.marks = scattered.filter_map(|p| frame.centre(p.geometry)).collect();
         } else {
             map.parcels_rows(data, classes, &frame, &mut parks);
         }
@@ -182,19 +182,19 @@ impl<'a> MapData<'a> {
         let mut warnings = Interner::new();
         let mut names: Vec<Option<&'a str>> = Vec::new();
         for p in &data.parcels {
-            let user = p.user.as_deref().map_or(-1, |u| users.get(u));
+            let user = p.user.map_or(-1, |u| users.get(u));
             if user >= 0 && user as usize == names.len() {
-                names.push(p.user_name.as_deref());
+                names.push(p.user_name);
             }
             let row = (
-                &*p.parcel_id,
+                p.parcel_id,
                 user,
-                classes.index(p.class.as_deref()),
-                p.park.as_deref().map_or(-1, |k| parks.get(k)),
+                classes.index(p.class),
+                p.park.map_or(-1, |k| parks.get(k)),
                 round2(p.area_mu),
                 p.block_id.map_or(-1, |b| b as i64),
                 if p.reasons.is_empty() { -1 } else { reasons.get(&p.reasons) },
-                frame.rings(p.geometry.as_deref()),
+                frame.rings(p.geometry),
                 u8::from(p.scattered),
                 if p.warnings.is_empty() { -1 } else { warnings.get(&p.warnings) },
                 u8::from(p.low_efficiency),
@@ -238,7 +238,7 @@ fn hulls<'a>(
     let n = classes.entries.len();
     let mut acc: Vec<Park> = Vec::new();
     for p in &data.parcels {
-        let k = parks.get(p.park.as_deref().unwrap_or(t.no_park)) as usize;
+        let k = parks.get(p.park.unwrap_or(t.no_park)) as usize;
         if k == acc.len() {
             acc.push(Park {
                 points: Vec::new(),
@@ -249,11 +249,11 @@ fn hulls<'a>(
             });
         }
         let park = &mut acc[k];
-        park.points.extend(rings(p.geometry.as_deref()).flat_map(|r| frame.points(r)));
+        park.points.extend(rings(p.geometry).flat_map(|r| frame.points(r)));
         park.parcels += 1;
         let area = if p.area_mu.is_finite() { p.area_mu } else { 0.0 };
         park.area += area;
-        match usize::try_from(classes.index(p.class.as_deref())) {
+        match usize::try_from(classes.index(p.class)) {
             Ok(c) => {
                 park.class_area[c] += area;
                 park.counts[c] += 1;

@@ -53,8 +53,7 @@ pub(super) fn map_section(data: &ReportData<'_>, t: &Labels, classes: &ClassTabl
     let parks = map.mode == "parks";
     let mut legend = String::new();
     for (code, name, color) in &classes.entries {
-        let used =
-            Class::parse(code).is_some() || data.parcels.iter().any(|p| p.class.as_deref() == Some(code.as_str()));
+        let used = Class::parse(code).is_some() || data.parcels.iter().any(|p| p.class == Some(code.as_str()));
         if used {
             let _ = write!(legend, "<li><i style=\"background:{color}\"></i>{}</li>", esc(name));
         }
