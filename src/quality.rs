@@ -138,6 +138,12 @@ impl Ledger {
         self.push(Severity::Notice, at, code, message);
     }
 
+    /// Moves the issues of `other` into this ledger.
+    pub fn append(&self, other: Ledger) {
+        let mut moved = other.issues.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.lock().append(&mut moved);
+    }
+
     /// All issues in a stable order: table, row, then the rest of the row.
     pub fn sorted(&self) -> Vec<Issue> {
         let mut issues = self.lock().clone();

@@ -52,6 +52,7 @@ pub mod input {
     pub mod discovery;
     pub mod energy;
     mod error;
+    pub mod feature_split;
     pub mod geojson_layer;
     pub mod gpkg;
     pub mod header_block;

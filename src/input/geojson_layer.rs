@@ -5,6 +5,7 @@
 
 use super::InputError;
 use super::crs::{Crs, legacy_crs_name};
+use super::feature_split::{self, Split};
 use super::parcels::{GeometryProblem, Layer, ParcelFeature, feature_from};
 use super::text::decode_text;
 use crate::land::repair::RawPolygons;
@@ -25,13 +26,77 @@ struct RawCollection<'a> {
 
 /// Reads a GeoJSON layer, each feature made into what `keep` makes of it as it is parsed (so a
 /// layer that keeps less of each never holds its text and every whole feature together); the
-/// CRS its legacy `crs` member states, if any.
+/// CRS its legacy `crs` member states, if any. The file is split into features a slice at a
+/// time ([`feature_split`]); one that does not split plainly is read whole, which says where
+/// it is not valid JSON and decodes GB18030.
 pub fn read_layer<F: Send>(
     path: &Path,
     ledger: &Ledger,
     keep: impl Fn(ParcelFeature) -> F + Sync,
 ) -> Result<Layer<F>, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read the file: {e}")))?;
+    let (features, crs) = match read_split(path, ledger, &keep)? {
+        Some(read) => read,
+        None => read_whole(path, ledger, &keep)?,
+    };
+    let stated = match crs.as_ref().and_then(legacy_crs_name) {
+        Some(name) => Some(Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}")))?),
+        None => None,
+    };
+    let declared = crs.as_ref().and_then(legacy_crs_name).map(str::to_string);
+    Ok(Layer { features, stated: stated.map(|c| (c, "its `crs` member".to_string())), declared, encoding: None })
+}
+
+fn cannot_read(path: &Path, e: std::io::Error) -> InputError {
+    InputError::new(path, format!("cannot read the file: {e}"))
+}
+
+/// A layer's features, as kept, and its `crs` member.
+type Features<F> = (Vec<F>, Option<Value>);
+
+/// The layer's features and `crs` member, split a slice at a time; `None` when the file does
+/// not split plainly (nothing is then kept: the features' problems go to the ledger only once
+/// the whole file is split).
+fn read_split<F: Send>(
+    path: &Path,
+    ledger: &Ledger,
+    keep: &(impl Fn(ParcelFeature) -> F + Sync),
+) -> Result<Option<Features<F>>, InputError> {
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, e))?;
+    let (mut features, own): (Vec<F>, Ledger) = (Vec::new(), Ledger::new());
+    let split = feature_split::split(file, |texts| {
+        let first = features.len() + 1;
+        let batch: Option<Vec<F>> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let (properties, geometry) = parse_feature(text)?;
+                Some(keep(feature_from(first + i, properties, geometry, &own)))
+            })
+            .collect();
+        let Some(batch) = batch else { return false };
+        features.extend(batch);
+        true
+    })
+    .map_err(|e| cannot_read(path, e))?;
+    let crs = match split {
+        Split::Collection { crs: None } => None,
+        Split::Collection { crs: Some(text) } => match serde_json::from_str(&text) {
+            Ok(crs) => Some(crs),
+            Err(_) => return Ok(None),
+        },
+        Split::Unusual => return Ok(None),
+    };
+    ledger.append(own);
+    Ok(Some((features, crs)))
+}
+
+/// The layer's features and `crs` member, its whole text read at once.
+fn read_whole<F: Send>(
+    path: &Path,
+    ledger: &Ledger,
+    keep: &(impl Fn(ParcelFeature) -> F + Sync),
+) -> Result<Features<F>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
     let text = decode_text(bytes);
     let root: RawCollection<'_> = serde_json::from_str(&text).map_err(|e| {
         let what = match e.classify() {
@@ -43,23 +108,27 @@ pub fn read_layer<F: Send>(
     let features = root
         .features
         .ok_or_else(|| InputError::new(path, "not a GeoJSON FeatureCollection: it has no `features` array"))?;
-    let features: Vec<F> = features.par_iter().enumerate().map(|(i, f)| keep(read_feature(i + 1, f, ledger))).collect();
-    let stated = match root.crs.as_ref().and_then(legacy_crs_name) {
-        Some(name) => Some(Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}")))?),
-        None => None,
-    };
-    let declared = root.crs.as_ref().and_then(legacy_crs_name).map(str::to_string);
-    Ok(Layer { features, stated: stated.map(|c| (c, "its `crs` member".to_string())), declared, encoding: None })
+    let features = features.par_iter().enumerate().map(|(i, f)| keep(read_feature(i + 1, f, ledger))).collect();
+    Ok((features, root.crs))
 }
 
+/// A feature's properties and geometry, as parsed from its text.
+type Parsed = (Map<String, Value>, Result<Option<RawPolygons>, GeometryProblem>);
+
 fn read_feature(index: usize, raw: &RawValue, ledger: &Ledger) -> ParcelFeature {
-    let (properties, geometry) = match serde_json::from_str::<TypedFeature>(raw.get()) {
-        Ok(f) => {
-            (f.properties.unwrap_or_default(), f.geometry.map_or(Err(GeometryProblem::Null), |g| read_geometry(&g)))
-        }
-        Err(_) => lenient_feature(raw),
-    };
+    let (properties, geometry) = parse_feature(raw.get()).unwrap_or_else(|| (Map::new(), Err(not_an_object())));
     feature_from(index, properties, geometry, ledger)
+}
+
+/// Parses a feature's text: `None` when it is not JSON at all.
+fn parse_feature(text: &str) -> Option<Parsed> {
+    match serde_json::from_str::<TypedFeature>(text) {
+        Ok(f) => Some((
+            f.properties.unwrap_or_default(),
+            f.geometry.map_or(Err(GeometryProblem::Null), |g| read_geometry(&g)),
+        )),
+        Err(_) => lenient_feature(text),
+    }
 }
 
 /// A feature as it should be; anything else is read leniently from its JSON value.
@@ -80,9 +149,9 @@ struct TypedGeometry<'a> {
 }
 
 /// A feature that does not parse as [`TypedFeature`]: its properties if it has an object of
-/// them, and why its geometry cannot be used.
-fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPolygons>, GeometryProblem>) {
-    let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+/// them, and why its geometry cannot be used; `None` when it is not JSON.
+fn lenient_feature(text: &str) -> Option<Parsed> {
+    let value: Value = serde_json::from_str(text).ok()?;
     let properties = match value.get("properties") {
         Some(Value::Object(p)) => p.clone(),
         _ => Map::new(),
@@ -93,9 +162,13 @@ fn lenient_feature(raw: &RawValue) -> (Map<String, Value>, Result<Option<RawPoly
             "图形不是由 [x, y] 数值构成的 GeoJSON Polygon 或 MultiPolygon",
         )
     } else {
-        Message::new("the feature is not a JSON object", "要素不是 JSON 对象")
+        return Some((properties, Err(not_an_object())));
     };
-    (properties, Err(GeometryProblem::Unusable(why)))
+    Some((properties, Err(GeometryProblem::Unusable(why))))
+}
+
+fn not_an_object() -> GeometryProblem {
+    GeometryProblem::Unusable(Message::new("the feature is not a JSON object", "要素不是 JSON 对象"))
 }
 
 /// Polygon or MultiPolygon coordinates as read (2-D; extra dimensions are dropped).
@@ -185,6 +258,41 @@ mod tests {
         assert!(file.features[1].raw.is_none());
         let codes: Vec<&str> = ledger.sorted().iter().map(|i| i.code).collect();
         assert_eq!(codes, vec!["duplicate_parcel_id", "no_geometry", "invalid_geometry", "invalid_geometry"]);
+    }
+
+    #[test]
+    fn a_layer_split_by_slices_reads_as_the_whole_text_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("parcels.geojson");
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"宗地编号":"P1","备注":"a \" ] } b"},
+           "geometry":{"type":"MultiPolygon","coordinates":[[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]]}},
+          {"type":"Feature","properties":{"宗地编号":"P1"},"geometry":null},
+          {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}},
+          7, [], {"properties": 3}
+        ], "crs": {"type":"name","properties":{"name":"EPSG:4490"}}}"#;
+        std::fs::write(&path, text).expect("write");
+        let (split_ledger, whole_ledger) = (Ledger::new(), Ledger::new());
+        let split = read_split(&path, &split_ledger, &|f| f).expect("reads").expect("splits plainly");
+        let whole = read_whole(&path, &whole_ledger, &|f| f).expect("reads");
+        assert_eq!(format!("{split:?}"), format!("{whole:?}"));
+        assert_eq!(split.0.len(), 6);
+        assert_eq!(split_ledger.sorted(), whole_ledger.sorted());
+        assert_eq!(split_ledger.sorted().len(), 5);
+    }
+
+    #[test]
+    fn a_gbk_layer_is_read_whole_and_decoded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("parcels.geojson");
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"宗地编号":"宗地一"},
+          "geometry":{"type":"Polygon","coordinates":[[[120,30],[120.001,30],[120.001,30.001],[120,30]]]}}]}"#;
+        std::fs::write(&path, encoding_rs::GBK.encode(text).0).expect("write");
+        let ledger = Ledger::new();
+        assert!(read_split(&path, &ledger, &|f| f).expect("reads").is_none());
+        assert!(ledger.sorted().is_empty(), "nothing of a layer read whole goes to the ledger twice");
+        let layer = read_layer(&path, &ledger, |f| f).expect("reads");
+        assert_eq!(layer.features[0].parcel_id, "宗地一");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod csv_pieces;
 pub mod discovery;
 pub mod energy;
 mod error;
+pub mod feature_split;
 pub mod geojson_layer;
 pub mod gpkg;
 pub mod header_block;
