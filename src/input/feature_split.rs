@@ -119,25 +119,14 @@ struct Slices<R> {
 }
 
 impl<R: Read> Slices<R> {
-    /// Drops what is consumed and reads up to one more slice.
+    /// Drops what is consumed and reads up to one more slice (the buffer grows only as far as
+    /// the file goes: a county's small layer takes no slice-sized buffer).
     fn fill(&mut self) -> std::io::Result<()> {
         self.buf.drain(..self.pos);
         self.pos = 0;
-        let have = self.buf.len();
-        self.buf.resize(have + self.slice, 0);
-        let mut read = 0;
-        while have + read < self.buf.len() {
-            match self.reader.read(&mut self.buf[have + read..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => read += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.buf.truncate(have + read);
+        let slice = self.slice as u64;
+        let read = (&mut self.reader).take(slice).read_to_end(&mut self.buf)?;
+        self.eof = (read as u64) < slice;
         Ok(())
     }
 }

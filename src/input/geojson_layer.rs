@@ -87,6 +87,8 @@ fn read_split<F: Send>(
         Split::Unusual => return Ok(None),
     };
     ledger.append(own);
+    // Grown batch by batch; a nation's parcels are held to the end of the run.
+    features.shrink_to_fit();
     Ok(Some((features, crs)))
 }
 
