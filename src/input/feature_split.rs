@@ -177,8 +177,7 @@ fn step(buf: &[u8], pos: usize, eof: bool, state: State) -> Step {
     let Some(&byte) = buf.get(i) else {
         return match (state, eof) {
             (State::Trailing, true) => Step::Done(State::End, i, Found::Nothing),
-            (_, true) => Step::Bad,
-            _ => Step::More,
+            _ => cut_short(eof),
         };
     };
     let done = |next, end, found| Step::Done(next, end, found);
@@ -187,45 +186,46 @@ fn step(buf: &[u8], pos: usize, eof: bool, state: State) -> Step {
         (State::FirstMember, b'}') | (State::NextMember, b'}') => done(State::Trailing, i + 1, Found::Nothing),
         (State::NextMember, b',') => member(buf, skip_space(buf, i + 1), eof),
         (State::FirstMember, b'"') => member(buf, i, eof),
-        (State::Value, _) => match value_end(buf, i, eof) {
-            Some(Ok(end)) => done(State::NextMember, end, Found::Value(i)),
-            Some(Err(())) => Step::Bad,
-            None => Step::More,
-        },
+        (State::Value, _) => value(buf, i, eof, State::NextMember, Found::Value(i)),
         (State::FirstFeature, b']') | (State::NextFeature, b']') => done(State::NextMember, i + 1, Found::Nothing),
         (State::NextFeature, b',') => {
             let start = skip_space(buf, i + 1);
-            match value_end(buf, start, eof) {
-                Some(Ok(end)) => done(State::NextFeature, end, Found::Feature(start)),
-                Some(Err(())) => Step::Bad,
-                None => Step::More,
-            }
+            value(buf, start, eof, State::NextFeature, Found::Feature(start))
         }
-        (State::FirstFeature, _) => match value_end(buf, i, eof) {
-            Some(Ok(end)) => done(State::NextFeature, end, Found::Feature(i)),
-            Some(Err(())) => Step::Bad,
-            None => Step::More,
-        },
+        (State::FirstFeature, _) => value(buf, i, eof, State::NextFeature, Found::Feature(i)),
         _ => Step::Bad,
     }
 }
 
+/// The value at `buf[start]`, read whole, then `next`.
+fn value(buf: &[u8], start: usize, eof: bool, next: State, found: Found) -> Step {
+    match value_end(buf, start, eof) {
+        Some(Ok(end)) => Step::Done(next, end, found),
+        Some(Err(())) => Step::Bad,
+        None => Step::More,
+    }
+}
+
+/// The slice ended before a step did: more is needed, or the file ended too soon.
+fn cut_short(eof: bool) -> Step {
+    if eof { Step::Bad } else { Step::More }
+}
+
 /// A member name at `buf[i]` (a `"`), its `:` and, for `features`, the `[` that opens it.
 fn member(buf: &[u8], i: usize, eof: bool) -> Step {
-    if buf.get(i).is_none() {
-        return if eof { Step::Bad } else { Step::More };
+    match buf.get(i) {
+        None => return cut_short(eof),
+        Some(b'"') => {}
+        Some(_) => return Step::Bad,
     }
-    if buf[i] != b'"' {
-        return Step::Bad;
-    }
-    let Some(end) = string_end(buf, i) else { return if eof { Step::Bad } else { Step::More } };
+    let Some(end) = string_end(buf, i) else { return cut_short(eof) };
     let name = &buf[i + 1..end - 1];
     if name.contains(&b'\\') {
         return Step::Bad;
     }
     let colon = skip_space(buf, end);
     match buf.get(colon) {
-        None => return if eof { Step::Bad } else { Step::More },
+        None => return cut_short(eof),
         Some(b':') => {}
         Some(_) => return Step::Bad,
     }
@@ -234,8 +234,7 @@ fn member(buf: &[u8], i: usize, eof: bool) -> Step {
     }
     let open = skip_space(buf, colon + 1);
     match buf.get(open) {
-        None if eof => Step::Bad,
-        None => Step::More,
+        None => cut_short(eof),
         Some(b'[') => Step::Done(State::FirstFeature, open + 1, Found::Member(name.to_vec())),
         Some(_) => Step::Bad,
     }

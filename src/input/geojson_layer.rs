@@ -38,11 +38,11 @@ pub fn read_layer<F: Send>(
         Some(read) => read,
         None => read_whole(path, ledger, &keep)?,
     };
-    let stated = match crs.as_ref().and_then(legacy_crs_name) {
-        Some(name) => Some(Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}")))?),
-        None => None,
-    };
-    let declared = crs.as_ref().and_then(legacy_crs_name).map(str::to_string);
+    let declared = crs.as_ref().and_then(legacy_crs_name);
+    let stated = declared
+        .map(|name| Crs::parse(name).map_err(|m| InputError::new(path, format!("its `crs` member: {m}"))))
+        .transpose()?;
+    let declared = declared.map(str::to_string);
     Ok(Layer { features, stated: stated.map(|c| (c, "its `crs` member".to_string())), declared, encoding: None })
 }
 
@@ -159,14 +159,14 @@ fn lenient_feature(text: &str) -> Option<Parsed> {
         _ => Map::new(),
     };
     let why = if value.is_object() {
-        Message::new(
+        GeometryProblem::Unusable(Message::new(
             "the geometry is not a GeoJSON Polygon or MultiPolygon of [x, y] numbers",
             "图形不是由 [x, y] 数值构成的 GeoJSON Polygon 或 MultiPolygon",
-        )
+        ))
     } else {
-        return Some((properties, Err(not_an_object())));
+        not_an_object()
     };
-    Some((properties, Err(GeometryProblem::Unusable(why))))
+    Some((properties, Err(why)))
 }
 
 fn not_an_object() -> GeometryProblem {
