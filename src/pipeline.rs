@@ -90,7 +90,8 @@ pub struct Evaluation {
     pub adjustments: Vec<AdjustmentRow>,
     /// One row per parcel feature: land, geometry in metres, neighbourhood, reclaim.
     pub parcels: ParcelTable,
-    /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2).
+    /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2), the
+    /// columns of [`yearly::KEPT`].
     pub yearly: DataFrame,
     pub rating: Rating,
     /// Each code's results in the evaluation year and the years before it (SPEC §16).
@@ -233,6 +234,9 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         |watch| watch.time("work report", || work_report(&yearly, year, partitioned, &config.targets)),
     );
     let (Rated { rating, history, stability, zombies }, work_report) = (rated?, work_report?);
+    // A nation's names and parks of every year, read by the rating and the work report only,
+    // are let go before the flags and the reviews add theirs.
+    let yearly = yearly.select(yearly::KEPT)?;
     let (judged, reviewed) = watch.side_by_side(
         |watch| -> Result<_, RunError> {
             let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &p.pieces))?;

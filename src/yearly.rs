@@ -23,6 +23,30 @@ use polars::prelude::*;
 /// Sums of the energy table.
 pub const ENERGY_NUMBERS: [&str; 3] = ["electricity_kwh", "energy_tce", "emissions"];
 
+/// The columns of the yearly figures an evaluation keeps once it is rated: each row's keys and
+/// whether it has an enterprises row, the figures `explain` shows year by year, the counts of
+/// tax and energy rows (`validate`'s join rates), and the figures the 标准地 reviews look up.
+/// Names, parks, counties, industries, balance sheets and custom columns are read by the
+/// rating and the work report only.
+pub const KEPT: [&str; 16] = [
+    "code",
+    "code_id",
+    "year",
+    "has_row",
+    "revenue",
+    "value_added",
+    "profit",
+    "employees",
+    "rd_expense",
+    "fixed_investment",
+    "tax",
+    "tax_rows",
+    "electricity_kwh",
+    "energy_tce",
+    "emissions",
+    "energy_rows",
+];
+
 /// A text column in which a run of equal values (a code's name or park, year after year) shares
 /// one copy of its bytes: each run's value is stored once and gathered, and a gather copies a
 /// text's 16-byte view, never its bytes.

@@ -152,3 +152,30 @@ fn history_agrees_with_an_evaluation_of_each_year() {
     let vetoed = history_of_year(&eval, 2023).remove(&codes[1]).expect("a row in 2023");
     assert_eq!(vetoed.4, "D", "the 2023 veto counts in 2023");
 }
+
+/// `explain` shows a code's figures year by year as the yearly table summed them (SPEC §2),
+/// from the yearly columns an evaluation keeps once rated: 2024's two tax rows sum to 12 + 8
+/// and its two months of energy to 600 + 400 kWh, 1.5 + 0.5 tce and 0.25 + 0.75 t.
+#[test]
+fn explain_shows_every_figure_of_every_year() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let x = code(41);
+    let enterprises = format!("{x},2023,90,30,5,10,2,above\n{x},2024,100,40,6,12,3,above\n");
+    let header = "credit_code,year,revenue,value_added,profit,employees,rd_expense,scale";
+    write(dir.path(), "enterprises.csv", &format!("{header}\n{enterprises}"));
+    write(dir.path(), "tax.csv", &format!("credit_code,year,tax\n{x},2023,9\n{x},2024,12\n{x},2024,8\n"));
+    let energy = format!("{x},2024,1,600,1.5,0.25\n{x},2024,2,400,0.5,0.75\n");
+    write(dir.path(), "energy.csv", &format!("credit_code,year,month,electricity_kwh,energy_tce,emissions\n{energy}"));
+    write(dir.path(), "parcels.geojson", &parcels_for(&[(&x, 15.0)]));
+    let (eval, ledger) = evaluate(dir.path(), "");
+    let explained = muchan::explain::explain(&eval, &ledger.sorted(), &x).expect("explained");
+    let years: Vec<_> = explained.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, [2023, 2024]);
+    let y = &explained.years[1];
+    assert!(y.has_row);
+    let figures = [y.revenue, y.value_added, y.profit, y.employees, y.rd_expense, y.tax, y.tax_rows];
+    assert_eq!(figures, [100.0, 40.0, 6.0, 12.0, 3.0, 20.0, 2.0].map(Some));
+    assert_eq!([y.electricity_kwh, y.energy_tce, y.emissions], [1000.0, 2.0, 1.0].map(Some));
+    let before = &explained.years[0];
+    assert_eq!([before.revenue, before.tax, before.electricity_kwh], [Some(90.0), Some(9.0), None]);
+}
