@@ -52,34 +52,64 @@ struct Rated<'a> {
     has_row: bool,
 }
 
-/// The texts of column `name` of `f`.
-fn texts<'a>(f: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(f.column(name)?.str()?.iter().collect())
+/// The columns of the rating frame that the report lists enterprises from. A row is read
+/// as it is visited, never copied: a nation's three million rows of [`Rated`] took hundreds
+/// of megabytes beside the other outputs.
+struct RatedColumns<'a> {
+    codes: &'a StringChunked,
+    ids: &'a UInt32Chunked,
+    names: &'a StringChunked,
+    groups: &'a StringChunked,
+    parks: &'a StringChunked,
+    industries: &'a StringChunked,
+    classes: &'a StringChunked,
+    totals: &'a Float64Chunked,
+    ranks: &'a Int64Chunked,
+    has_row: &'a BooleanChunked,
 }
 
-fn rows(eval: &Evaluation) -> PolarsResult<Vec<Rated<'_>>> {
-    let f = &eval.rating.frame;
-    let text = |name: &str| texts(f, name);
-    let (codes, names, groups, parks, industries, classes) =
-        (text("code")?, text("name")?, text("group")?, text("park")?, text("industry")?, text("class")?);
-    let totals: Vec<Option<f64>> = f.column("total_score")?.f64()?.iter().collect();
-    let ranks: Vec<Option<i64>> = f.column("rank")?.i64()?.iter().collect();
-    let ids: Vec<Option<u32>> = f.column("code_id")?.u32()?.iter().collect();
-    let has_row: Vec<Option<bool>> = f.column("has_row")?.bool()?.iter().collect();
-    Ok((0..f.height())
-        .map(|i| Rated {
-            code: codes[i].unwrap_or_default(),
-            code_id: ids[i],
-            name: names[i],
-            group: groups[i].and_then(Group::parse),
-            park: parks[i],
-            industry: industries[i],
-            class: classes[i].and_then(Class::parse),
-            total: totals[i],
-            rank: ranks[i],
-            has_row: has_row[i] == Some(true),
+impl<'a> RatedColumns<'a> {
+    fn of(eval: &'a Evaluation) -> PolarsResult<Self> {
+        let f = &eval.rating.frame;
+        let text = |name: &str| f.column(name)?.str();
+        Ok(RatedColumns {
+            codes: text("code")?,
+            ids: f.column("code_id")?.u32()?,
+            names: text("name")?,
+            groups: text("group")?,
+            parks: text("park")?,
+            industries: text("industry")?,
+            classes: text("class")?,
+            totals: f.column("total_score")?.f64()?,
+            ranks: f.column("rank")?.i64()?,
+            has_row: f.column("has_row")?.bool()?,
         })
-        .collect())
+    }
+
+    /// Row `i` of the frame.
+    fn at(&self, i: usize) -> Rated<'a> {
+        Rated {
+            code: self.codes.get(i).unwrap_or_default(),
+            code_id: self.ids.get(i),
+            name: self.names.get(i),
+            group: self.groups.get(i).and_then(Group::parse),
+            park: self.parks.get(i),
+            industry: self.industries.get(i),
+            class: self.classes.get(i).and_then(Class::parse),
+            total: self.totals.get(i),
+            rank: self.ranks.get(i),
+            has_row: self.has_row.get(i) == Some(true),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Every row, in the frame's order.
+    fn iter(&self) -> impl Iterator<Item = Rated<'a>> + '_ {
+        (0..self.len()).map(|i| self.at(i))
+    }
 }
 
 /// An enterprise as a list shows it, in `lang`.
@@ -108,9 +138,9 @@ fn ranked(eval: &Evaluation, r: &Rated, lang: Lang) -> ReportEnterprise {
 }
 
 fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
-    let mut out: BTreeMap<String, u64> = BTreeMap::new();
-    values.for_each(|v| *out.entry(v.to_string()).or_insert(0) += 1);
-    out.into_iter().collect()
+    let mut out: BTreeMap<&str, u64> = BTreeMap::new();
+    values.for_each(|v| *out.entry(v).or_insert(0) += 1);
+    out.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
 }
 
 /// Reclaim reasons as a person reads them.
@@ -124,7 +154,7 @@ pub fn report_data<'a>(
     issues: &[Issue],
     lang: Lang,
 ) -> PolarsResult<ReportData<'a>> {
-    let rated = rows(eval)?;
+    let rated = RatedColumns::of(eval)?;
     let (visits, fragile) = to_visit(eval, &rated, lang);
     let mut warnings: HashMap<&str, Vec<&str>> = HashMap::new();
     for v in &visits {
@@ -168,10 +198,10 @@ pub fn report_data<'a>(
             geometry: in_metres(b.geometry.as_ref(), projection.as_ref()),
         })
         .collect();
-    let mut park_classes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut park_classes: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
     for r in rated.iter().filter(|r| r.group.is_some()) {
-        let park = r.park.unwrap_or(NO_BUCKET);
-        park_classes.entry(park).or_default().push(r.class.unwrap_or(Class::N).as_str());
+        let park = park_classes.entry(r.park.unwrap_or(NO_BUCKET)).or_default();
+        *park.entry(r.class.unwrap_or(Class::N).as_str()).or_default() += 1;
     }
     let (scores, rankings) = group_lists(eval, &rated, lang);
     let h = headline(eval)?;
@@ -190,7 +220,7 @@ pub fn report_data<'a>(
         class_counts: counts(rated.iter().filter_map(|r| r.class.map(Class::as_str))),
         park_classes: park_classes
             .into_iter()
-            .map(|(park, classes)| (park.to_string(), counts(classes.into_iter())))
+            .map(|(park, classes)| (park.to_string(), classes.into_iter().map(|(c, n)| (c.to_string(), n)).collect()))
             .collect(),
         scores,
         rankings,
@@ -251,19 +281,28 @@ fn land_work(reviews: &CommitmentReviews, lang: Lang) -> LandWork {
 
 /// Per group, the totals of its rated enterprises, and its top and bottom enterprises (the
 /// rating frame is in rank order within each group).
-fn group_lists(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ranking>) {
+fn group_lists(eval: &Evaluation, rated: &RatedColumns, lang: Lang) -> (Vec<(String, Vec<f64>)>, Vec<Ranking>) {
+    let mut members = Group::ALL.map(|group| (group, Vec::new(), Vec::new()));
+    for (i, r) in rated.iter().enumerate() {
+        let (Some(group), Some(_), Some(total)) = (r.group, r.rank, r.total) else { continue };
+        if let Some((_, rows, totals)) = members.iter_mut().find(|(g, _, _)| *g == group) {
+            rows.push(i);
+            totals.push(total);
+        }
+    }
     let mut scores = Vec::new();
     let mut rankings = Vec::new();
-    for group in Group::ALL {
-        let members: Vec<&Rated> =
-            rated.iter().filter(|r| r.group == Some(group) && r.rank.is_some() && r.total.is_some()).collect();
-        scores.push((lang.group(group).to_string(), members.iter().filter_map(|m| m.total).collect()));
+    for (group, rows, totals) in members {
+        let listed = |rows: &mut dyn Iterator<Item = &usize>| {
+            rows.take(LISTED).map(|&i| ranked(eval, &rated.at(i), lang)).collect()
+        };
         rankings.push(Ranking {
             group: lang.group(group).to_string(),
             key: group.as_str().to_string(),
-            top: members.iter().take(LISTED).map(|r| ranked(eval, r, lang)).collect(),
-            bottom: members.iter().rev().take(LISTED).map(|r| ranked(eval, r, lang)).collect(),
+            top: listed(&mut rows.iter()),
+            bottom: listed(&mut rows.iter().rev()),
         });
+        scores.push((lang.group(group).to_string(), totals));
     }
     (scores, rankings)
 }
@@ -272,7 +311,7 @@ fn group_lists(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<(String, 
 /// order, then the others by code; a zombie's note names its fired rules.
 fn flagged(
     eval: &Evaluation,
-    rated: &[Rated],
+    rated: &RatedColumns,
     lang: Lang,
     flag: impl Fn(&crate::flags::CodeFlags) -> bool,
 ) -> Vec<ReportEnterprise> {
@@ -281,7 +320,7 @@ fn flagged(
         .filter(|r| r.has_row)
         .filter_map(|r| {
             let flags = eval.flags.get(r.code).filter(|f| flag(f))?;
-            let mut e = listed(r, lang);
+            let mut e = listed(&r, lang);
             e.note = flags.zombie.rules.iter().map(|rule| lang.zombie_rule(*rule)).collect::<Vec<_>>().join("; ");
             Some(e)
         })
@@ -291,21 +330,23 @@ fn flagged(
 /// The firms to visit this month: the fired early-warning rules but `fragile` by rule then
 /// code, and the fragile firms least stable first (then by code). `rated` is in the rating
 /// frame's row order, as the alerts and the stability are.
-fn to_visit(eval: &Evaluation, rated: &[Rated], lang: Lang) -> (Vec<ReportAlert>, Vec<ReportFragile>) {
-    let mut visits: Vec<(AlertRule, &str, ReportAlert)> = Vec::new();
+fn to_visit<'a>(eval: &Evaluation, rated: &RatedColumns<'a>, lang: Lang) -> (Vec<ReportAlert>, Vec<ReportFragile>) {
+    let mut visits: Vec<(AlertRule, &'a str, ReportAlert)> = Vec::new();
     let mut fragile: Vec<ReportFragile> = Vec::new();
-    for ((r, alerts), spread) in rated.iter().zip(&eval.alerts.by_row).zip(&eval.stability.by_row) {
+    let rows = eval.alerts.by_row.iter().zip(&eval.stability.by_row).take(rated.len());
+    for (i, (alerts, spread)) in rows.enumerate().filter(|(_, (alerts, _))| !alerts.is_empty()) {
+        let r = rated.at(i);
         for a in alerts {
             if a.rule != AlertRule::Fragile {
                 let alert = ReportAlert {
-                    firm: listed(r, lang),
+                    firm: listed(&r, lang),
                     rule: lang.alert_rule(a.rule).to_string(),
                     evidence: a.evidence.clone(),
                 };
                 visits.push((a.rule, r.code, alert));
             } else if let Some(spread) = spread {
                 fragile.push(ReportFragile {
-                    firm: listed(r, lang),
+                    firm: listed(&r, lang),
                     stability: spread.share,
                     range: spread.range_text(),
                 });
