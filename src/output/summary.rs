@@ -55,16 +55,14 @@ impl<'a> Rows<'a> {
         let frame = &eval.rating.frame;
         let codes = frame.column("code")?.str()?;
         let flags: Vec<_> = codes.iter().map(|c| eval.flags.get(c?)).collect();
-        let values = TOTALS
-            .into_iter()
-            .map(|t| Ok(frame.column(t)?.f64()?.iter().collect()))
-            .collect::<PolarsResult<Vec<Vec<Option<f64>>>>>()?;
-        let totals: Vec<Ascending> = values.iter().map(|v| Ascending::new(v.iter().copied())).collect();
+        let columns = TOTALS.into_iter().map(|t| frame.column(t)?.f64()).collect::<PolarsResult<Vec<_>>>()?;
+        let totals: Vec<Ascending> = columns.iter().map(|c| Ascending::new(c.iter())).collect();
         let intensities = INTENSITIES
             .into_iter()
             .map(|(name, num, den)| {
-                let both = |r: usize| values[num][r].is_some() && values[den][r].is_some_and(|d| d.tot_gt(&0.0));
-                (name, totals[num].kept(both), totals[den].kept(both))
+                let pairs = columns[num].iter().zip(columns[den].iter());
+                let both: Vec<bool> = pairs.map(|(n, d)| n.is_some() && d.is_some_and(|d| d.tot_gt(&0.0))).collect();
+                (name, totals[num].kept(|r| both[r]), totals[den].kept(|r| both[r]))
             })
             .collect();
         let reclaimable_mu = Ascending::new(reclaimable_mu(eval, codes));
