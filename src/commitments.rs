@@ -11,6 +11,7 @@ use crate::buildings::Intensity;
 use crate::config::CommitmentSettings;
 use crate::dates::Date;
 use crate::domain::ReviewStatus;
+use crate::facts::Universe;
 use crate::input::headers::PARCEL_LEDGER;
 use crate::input::parcels::ParcelFeature;
 use crate::input::tables::{COMMITTED, CommitmentRow, Commitments};
@@ -18,6 +19,7 @@ use crate::numbers::sorted_sum;
 use crate::parcels::{Column, ParcelIx, Parcels};
 use crate::quality::{At, Ledger, Message};
 use crate::rating::catalog::BUILT_IN;
+use crate::rating::{CodeRows, Rating};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use polars::prelude::*;
 
@@ -242,9 +244,30 @@ fn parcel_date(f: Option<&ParcelFeature>, column: &str) -> Option<Date> {
         .and_then(|t| Date::parse(&t))
 }
 
-/// Each code's land_mu (SPEC §4) and name, borrowed from the rating's frame (a copy of every
-/// code and name of a nation is half a gigabyte).
-pub type EnterpriseLand<'a> = HashMap<&'a str, (Option<f64>, Option<&'a str>)>;
+/// Each code's land_mu (SPEC §4) and name, read from its row of the rating's frame when a
+/// review asks (a copy of every code and name of a nation is half a gigabyte).
+pub struct EnterpriseLand<'a> {
+    rows: CodeRows<'a>,
+    land: Float64Chunked,
+    names: &'a StringChunked,
+}
+
+impl<'a> EnterpriseLand<'a> {
+    pub fn of_rating(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<EnterpriseLand<'a>> {
+        let frame = &rating.frame;
+        Ok(EnterpriseLand {
+            rows: CodeRows::new(rating, universe)?,
+            land: frame.column("land_mu")?.cast(&DataType::Float64)?.f64()?.clone(),
+            names: frame.column("name")?.str()?,
+        })
+    }
+
+    /// The land_mu and name of `code`, when the rating has a row of it.
+    fn get(&self, code: &str) -> Option<(Option<f64>, Option<&'a str>)> {
+        let i = self.rows.row(code)?;
+        Some((self.land.get(i), self.names.get(i)))
+    }
+}
 
 /// What the run knows that the reviews read.
 pub struct Context<'a> {
@@ -299,7 +322,7 @@ pub fn review_all(commitments: Commitments, ctx: &Context<'_>, ledger: &Ledger) 
             let feature = parcel.map(|p| &ctx.parcels.features[p]);
             let code = code_of(&row, parcel);
             let review_year = review_year_of(&row);
-            let (land_mu, name) = code.as_deref().and_then(|c| ctx.enterprises.get(c)).copied().unwrap_or_default();
+            let (land_mu, name) = code.as_deref().and_then(|c| ctx.enterprises.get(c)).unwrap_or_default();
             let area_mu = parcel.map(|p| ctx.parcels.land[p].area_mu);
             let invested = row.invested.or_else(|| feature.and_then(|f| f.property_text("invested")?.parse().ok()));
             let facts = ReviewFacts {

@@ -39,10 +39,12 @@ impl Universe {
 
     /// The id of a code of the universe.
     pub fn id(&self, code: &str) -> PolarsResult<u32> {
-        self.ids
-            .get(code)
-            .copied()
-            .ok_or_else(|| polars_err!(ComputeError: "code {code} is not in the universe of codes"))
+        self.lookup(code).ok_or_else(|| polars_err!(ComputeError: "code {code} is not in the universe of codes"))
+    }
+
+    /// The id of `code`, `None` when no table has it.
+    pub fn lookup(&self, code: &str) -> Option<u32> {
+        self.ids.get(code).copied()
     }
 
     /// The keys of (code, year) pairs: the id in the high half, the year (its sign bit

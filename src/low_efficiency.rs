@@ -11,18 +11,19 @@ use crate::commitments::{CommitmentReviews, Completion};
 use crate::config::LowEfficiencySettings;
 use crate::dates::Date;
 use crate::domain::{LowTest, Status};
+use crate::facts::Universe;
 use crate::industry;
 use crate::parcels::{Column, ParcelIx, Parcels};
 use crate::rating::indicators::benchmark_column;
-use compact_str::CompactString;
+use crate::rating::{CodeRows, Rating};
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
 /// What the tests know of a parcel's user (the rating of the evaluation year).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserFacts {
+pub struct UserFacts<'a> {
     pub rated: bool,
-    pub industry: Option<CompactString>,
+    pub industry: Option<&'a str>,
     /// tax ÷ land_mu (SPEC §6); `None` when either is missing or there is no land.
     pub tax_per_mu: Option<f64>,
     /// The tax_per_mu benchmark the rating applied to the user (none when tax_per_mu is not
@@ -87,7 +88,7 @@ pub fn judge(
     as_of: Option<Date>,
     settings: &LowEfficiencySettings,
 ) -> LowEfficiency {
-    let min = intensity.plot_ratio.map(|_| min_plot_ratio(user.and_then(|u| u.industry.as_deref()), settings));
+    let min = intensity.plot_ratio.map(|_| min_plot_ratio(user.and_then(|u| u.industry), settings));
     let fired = [
         (intensity.plot_ratio.zip(min).is_some_and(|(r, m)| r < m), LowTest::LowPlotRatio),
         (intensity.coverage.is_some_and(|c| c < settings.min_coverage), LowTest::LowCoverage),
@@ -103,37 +104,51 @@ pub fn judge(
     }
 }
 
-/// Each code's facts from the rating frame (columns code, status, industry, tax, land_mu and
-/// tax_per_mu's benchmark when it is an indicator).
-pub fn user_facts(frame: &DataFrame) -> PolarsResult<HashMap<CompactString, UserFacts>> {
-    let text = |name: &str| frame.column(name).and_then(|c| c.cast(&DataType::String));
-    let number = |name: &str| frame.column(name).and_then(|c| c.cast(&DataType::Float64));
-    let (codes, status, industries) = (text("code")?, text("status")?, text("industry")?);
-    let (tax, land) = (number("tax")?, number("land_mu")?);
-    let benchmark = number(&benchmark_column("tax_per_mu")).ok();
-    let (codes, status, industries, tax, land) =
-        (codes.str()?, status.str()?, industries.str()?, tax.f64()?, land.f64()?);
-    let benchmark = benchmark.as_ref().map(|b| b.f64()).transpose()?;
-    let mut out = HashMap::with_capacity(frame.height());
-    for i in 0..frame.height() {
-        let Some(code) = codes.get(i) else { continue };
-        let tax_per_mu = tax.get(i).zip(land.get(i).filter(|l| *l > 0.0)).map(|(t, l)| t / l);
-        let facts = UserFacts {
-            rated: status.get(i) == Some(Status::Rated.as_str()),
-            industry: industries.get(i).map(CompactString::from),
-            tax_per_mu,
-            tax_benchmark: benchmark.and_then(|b| b.get(i)),
+/// The facts of each parcel user, read from its row of the rating frame (columns status,
+/// industry, tax, land_mu and tax_per_mu's benchmark when it is an indicator) when a parcel
+/// asks.
+pub struct Users<'a> {
+    rows: CodeRows<'a>,
+    status: &'a StringChunked,
+    industries: &'a StringChunked,
+    tax: Float64Chunked,
+    land: Float64Chunked,
+    benchmark: Option<Float64Chunked>,
+}
+
+impl<'a> Users<'a> {
+    pub fn of_rating(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<Users<'a>> {
+        let frame = &rating.frame;
+        let number = |name: &str| -> PolarsResult<Float64Chunked> {
+            Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
         };
-        out.insert(code.into(), facts);
+        Ok(Users {
+            rows: CodeRows::new(rating, universe)?,
+            status: frame.column("status")?.str()?,
+            industries: frame.column("industry")?.str()?,
+            tax: number("tax")?,
+            land: number("land_mu")?,
+            benchmark: number(&benchmark_column("tax_per_mu")).ok(),
+        })
     }
-    Ok(out)
+
+    /// The facts of `code`, when it has a row of the rating.
+    pub fn get(&self, code: &str) -> Option<UserFacts<'a>> {
+        let i = self.rows.row(code)?;
+        Some(UserFacts {
+            rated: self.status.get(i) == Some(Status::Rated.as_str()),
+            industry: self.industries.get(i),
+            tax_per_mu: self.tax.get(i).zip(self.land.get(i).filter(|l| *l > 0.0)).map(|(t, l)| t / l),
+            tax_benchmark: self.benchmark.as_ref().and_then(|b| b.get(i)),
+        })
+    }
 }
 
 /// Every parcel's tests (SPEC §15).
 pub fn judge_all(
     parcels: &Parcels,
     intensity: &Column<Intensity>,
-    users: &HashMap<CompactString, UserFacts>,
+    users: &Users,
     reviews: Option<&CommitmentReviews>,
     as_of: Option<Date>,
     settings: &LowEfficiencySettings,
@@ -147,7 +162,7 @@ pub fn judge_all(
     parcels.par_map(|ix, f, _| {
         let completion = committed.get(&ix).copied().unwrap_or_else(|| Completion::of_parcel(f));
         let user = (!f.user.is_empty()).then(|| users.get(f.user.as_str())).flatten();
-        judge(&intensity[ix], user, completion, as_of, settings)
+        judge(&intensity[ix], user.as_ref(), completion, as_of, settings)
     })
 }
 
@@ -190,7 +205,7 @@ mod tests {
         let low = Intensity { plot_ratio: Some(0.65), coverage: Some(0.28), ..Intensity::default() };
         // Rated, tax 36 万元 on 12 mu = 3 万元/亩 against a benchmark of 8: 3 < 0.5 × 8 = 4.
         let user =
-            UserFacts { rated: true, industry: Some("C3311".into()), tax_per_mu: Some(3.0), tax_benchmark: Some(8.0) };
+            UserFacts { rated: true, industry: Some("C3311"), tax_per_mu: Some(3.0), tax_benchmark: Some(8.0) };
         // Completion due 2022-06-30, two years later 2024-06-30 ≤ 2024-12-31, not completed.
         let late = Completion { due: date(2022, 6, 30), done: None };
         let all = judge(&low, Some(&user), late, date(2024, 12, 31), &s);

@@ -259,7 +259,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         |watch| -> Result<_, RunError> {
             let commitments = watch.time("commitments", || -> Result<_, RunError> {
                 let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
-                let enterprises = enterprise_land_and_names(&rating.frame)?;
+                let enterprises = commitments::EnterpriseLand::of_rating(&rating, &p.universe)?;
                 let ctx = commitments::Context {
                     year,
                     as_of,
@@ -272,7 +272,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
                 Ok(Some(commitments::review_all(p.commitments, &ctx, ledger)?))
             })?;
             let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
-                let users = low_efficiency::user_facts(&rating.frame)?;
+                let users = low_efficiency::Users::of_rating(&rating, &p.universe)?;
                 let as_of = config.as_of(year);
                 let settings = &config.low_efficiency;
                 Ok(low_efficiency::judge_all(&p.parcels, &p.intensity, &users, commitments.as_ref(), as_of, settings))
@@ -318,15 +318,6 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         work_report,
         timings: watch.laps,
     })
-}
-
-/// Each code's land_mu and name, as the rating has them.
-fn enterprise_land_and_names(frame: &DataFrame) -> Result<commitments::EnterpriseLand<'_>, RunError> {
-    let codes = frame.column("code")?.str()?;
-    let land = frame.column("land_mu")?.cast(&polars::prelude::DataType::Float64)?;
-    let land = land.f64()?;
-    let names = frame.column("name")?.str()?;
-    Ok((0..frame.height()).filter_map(|i| Some((codes.get(i)?, (land.get(i), names.get(i))))).collect())
 }
 
 /// What the table side of the preparation reads; it owns the rows it lets go.

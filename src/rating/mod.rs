@@ -11,6 +11,7 @@ pub mod status;
 
 use crate::config::{Config, Partition};
 use crate::domain::{Class, County, Group, Status};
+use crate::facts::Universe;
 use crate::input::tables::AdjustmentRow;
 use crate::output::Lang;
 use crate::quality::{At, Ledger, Message};
@@ -30,6 +31,33 @@ pub struct Rating {
     pub counties: Vec<CountyRating>,
     pub partitioned: bool,
     pub indicators: Vec<Indicator>,
+}
+
+/// Each code's row of a rating frame, found through the universe of codes: the stages that
+/// look a parcel's user or a commitment's enterprise up in the rating read its row when they
+/// ask, instead of each copying a nation's three million codes into a map of their own.
+pub struct CodeRows<'a> {
+    universe: &'a Universe,
+    /// By code id.
+    rows: Vec<Option<u32>>,
+}
+
+impl<'a> CodeRows<'a> {
+    pub fn new(rating: &Rating, universe: &'a Universe) -> PolarsResult<CodeRows<'a>> {
+        let mut rows = vec![None; universe.codes.len()];
+        for (row, id) in rating.frame.column("code_id")?.u32()?.iter().enumerate() {
+            if let Some(slot) = id.and_then(|id| rows.get_mut(id as usize)) {
+                *slot = Some(row as u32);
+            }
+        }
+        Ok(CodeRows { universe, rows })
+    }
+
+    /// The row of `code`, when the frame has one.
+    pub fn row(&self, code: &str) -> Option<usize> {
+        let id = self.universe.lookup(code)?;
+        self.rows.get(id as usize).copied().flatten().map(|row| row as usize)
+    }
 }
 
 /// One county's part of a rating: rated as if it were run alone.
@@ -221,4 +249,19 @@ fn in_output_order(frame: DataFrame) -> PolarsResult<DataFrame> {
     let height = frame.height();
     let columns = frame.into_columns().into_iter().map(|c| c.take(rows)).collect::<PolarsResult<Vec<_>>>()?;
     DataFrame::new(height, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids follow the sorted codes (A 0, B 1, C 2); the frame holds C in row 0 and A in row 1.
+    #[test]
+    fn each_code_is_found_in_its_row_through_the_universe() {
+        let universe = Universe::gather(["B", "A", "C"]);
+        let frame = DataFrame::new(2, vec![Column::new("code_id".into(), [2u32, 0])]).expect("frame");
+        let rating = Rating { frame, counties: Vec::new(), partitioned: false, indicators: Vec::new() };
+        let rows = CodeRows::new(&rating, &universe).expect("rows");
+        assert_eq!([rows.row("A"), rows.row("B"), rows.row("C"), rows.row("D")], [Some(1), None, Some(0), None]);
+    }
 }
