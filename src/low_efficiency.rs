@@ -204,8 +204,7 @@ mod tests {
         // 2,800 m² of footprint → plot ratio 0.65 < 0.7 and coverage 0.28 < 0.30.
         let low = Intensity { plot_ratio: Some(0.65), coverage: Some(0.28), ..Intensity::default() };
         // Rated, tax 36 万元 on 12 mu = 3 万元/亩 against a benchmark of 8: 3 < 0.5 × 8 = 4.
-        let user =
-            UserFacts { rated: true, industry: Some("C3311"), tax_per_mu: Some(3.0), tax_benchmark: Some(8.0) };
+        let user = UserFacts { rated: true, industry: Some("C3311"), tax_per_mu: Some(3.0), tax_benchmark: Some(8.0) };
         // Completion due 2022-06-30, two years later 2024-06-30 ≤ 2024-12-31, not completed.
         let late = Completion { due: date(2022, 6, 30), done: None };
         let all = judge(&low, Some(&user), late, date(2024, 12, 31), &s);

@@ -36,7 +36,7 @@ use crate::low_efficiency;
 use crate::parcels::{Column, MisalignedColumn, ParcelTable, Parcels};
 use crate::quality::Ledger;
 use crate::rating::stability::{self, Stability};
-use crate::rating::{self, Rating};
+use crate::rating::{self, ClassAndTax, Rating};
 use crate::reclaim::{self, Owners, ReclaimBlock};
 use crate::spatial::{self, ParcelMetrics};
 pub use crate::stopwatch::{Lap, Stopwatch, at_each_stage_end};
@@ -284,13 +284,12 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
     drop((p.energy, p.tax_to_date));
     let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
         let counties = Column::from_vec(counties::parcel_counties(&p.parcels, &rating, ledger)?, p.parcels.len())?;
-        let (classes, tax) = (rating.classes_by_code()?, rating.tax_by_code()?);
+        let class_and_tax = ClassAndTax::new(&rating, &p.universe)?;
         let tax_per_mu_benchmark = |county: &County| rating.benchmark(county, Group::Above, "tax_per_mu");
         let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
         let owners = Owners {
             flags: &flags,
-            classes: &classes,
-            tax: &tax,
+            rating: &class_and_tax,
             counties: &counties,
             tax_per_mu_benchmark: &tax_per_mu_benchmark,
             idle_parcels: &idle_parcels,

@@ -9,6 +9,7 @@ use crate::low_efficiency::LowEfficiency;
 use crate::numbers::sorted_sum;
 use crate::parcels::{Column, ParcelIx, ParcelRow, ParcelTable, Parcels};
 use crate::quality::{At, Ledger, Message};
+use crate::rating::ClassAndTax;
 use crate::spatial::{self, ParcelMetrics};
 use foldhash::{HashMap, HashMapExt};
 use geo::MultiPolygon;
@@ -57,9 +58,8 @@ pub struct Reclaim {
 /// What reclaiming needs to know of the enterprises.
 pub struct Owners<'a> {
     pub flags: &'a Flags,
-    pub classes: &'a HashMap<&'a str, Class>,
-    /// Evaluation-year tax per code (missing counts as 0 in current tax).
-    pub tax: &'a HashMap<&'a str, f64>,
+    /// Each code's class and evaluation-year tax (missing tax counts as 0 in current tax).
+    pub rating: &'a ClassAndTax<'a>,
     /// Each parcel's county.
     pub counties: &'a Column<County>,
     /// The above group's tax_per_mu benchmark of each county.
@@ -74,7 +74,7 @@ fn reasons(ix: ParcelIx, f: &ParcelFeature, metrics: &ParcelMetrics, owners: &Ow
     let owner = (!f.user.is_empty()).then_some(f.user.as_str());
     let idle = f.is_idle() || (f.is_industrial() && owner.is_none()) || owners.idle_parcels.contains(&ix);
     let zombie = owner.and_then(|o| owners.flags.get(o)).is_some_and(|fl| fl.zombie.zombie);
-    let class_d = owner.and_then(|o| owners.classes.get(o)) == Some(&Class::D);
+    let class_d = owner.and_then(|o| owners.rating.class(o)) == Some(Class::D);
     [
         (idle, ReclaimReason::Idle),
         (zombie, ReclaimReason::ZombieOwner),
@@ -139,7 +139,7 @@ fn block(
     let current_tax = sorted_sum(members.iter().filter(|&&p| !features[p].user.is_empty()).map(|&p| {
         let user = features[p].user.as_str();
         let total = user_area.get(user).copied().unwrap_or(0.0);
-        let tax = owners.tax.get(user).copied().unwrap_or(0.0);
+        let tax = owners.rating.tax(user).unwrap_or(0.0);
         if total > 0.0 { tax * land[p].area_mu / total } else { 0.0 }
     }));
     let mut county_areas: BTreeMap<&County, Vec<f64>> = BTreeMap::new();

@@ -60,6 +60,35 @@ impl<'a> CodeRows<'a> {
     }
 }
 
+/// Each code's class and evaluation-year tax, read from its row of the rating (what
+/// reclaiming asks of a parcel's user).
+pub struct ClassAndTax<'a> {
+    rows: CodeRows<'a>,
+    classes: &'a StringChunked,
+    tax: &'a Float64Chunked,
+}
+
+impl<'a> ClassAndTax<'a> {
+    pub fn new(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<ClassAndTax<'a>> {
+        let frame = &rating.frame;
+        Ok(ClassAndTax {
+            rows: CodeRows::new(rating, universe)?,
+            classes: frame.column("class")?.str()?,
+            tax: frame.column("tax")?.f64()?,
+        })
+    }
+
+    /// The class of `code`, when it has one.
+    pub fn class(&self, code: &str) -> Option<Class> {
+        self.classes.get(self.rows.row(code)?).and_then(Class::parse)
+    }
+
+    /// The evaluation year's tax of `code`, when it has a value.
+    pub fn tax(&self, code: &str) -> Option<f64> {
+        self.tax.get(self.rows.row(code)?)
+    }
+}
+
 /// One county's part of a rating: rated as if it were run alone.
 pub struct CountyRating {
     pub county: County,
@@ -69,20 +98,6 @@ pub struct CountyRating {
 }
 
 impl Rating {
-    /// The class of each credit code that has one.
-    pub fn classes_by_code(&self) -> PolarsResult<HashMap<&str, Class>> {
-        let codes = self.frame.column("code")?.str()?;
-        let classes = self.frame.column("class")?.str()?;
-        Ok(codes.iter().zip(classes.iter()).filter_map(|(c, k)| Some((c?, Class::parse(k?)?))).collect())
-    }
-
-    /// The evaluation year's tax per code (codes with a value).
-    pub fn tax_by_code(&self) -> PolarsResult<HashMap<&str, f64>> {
-        let codes = self.frame.column("code")?.str()?;
-        let tax = self.frame.column("tax")?.f64()?;
-        Ok(codes.iter().zip(tax.iter()).filter_map(|(c, t)| Some((c?, t?))).collect())
-    }
-
     /// A veto on a code that is not rated is a notice on its adjustments row, and is ignored
     /// (SPEC §7).
     pub fn report_unrated_vetoes(&self, rows: &[AdjustmentRow], year: i32, ledger: &Ledger) -> PolarsResult<()> {
