@@ -239,7 +239,8 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
     let yearly = yearly.select(yearly::KEPT)?;
     let (judged, reviewed) = watch.side_by_side(
         |watch| -> Result<_, RunError> {
-            let flags = watch.time("flags", || flags::flag_enterprises(zombies, &rating, &p.pieces))?;
+            let flags = watch
+                .time("flags", || flags::flag_enterprises(zombies, &rating, Arc::clone(&p.universe), &p.pieces))?;
             let alerts = watch.time("alerts", || {
                 let inputs = alerts::Inputs {
                     rating: &rating,

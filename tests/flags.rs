@@ -43,14 +43,14 @@ fn zombie_high_emission_and_reclaim_blocks() {
     write(dir.path(), "parcels.geojson", &parcels);
     let (eval, _) = evaluate(dir.path(), "");
 
-    let flags = &eval.flags;
-    assert_eq!(flags[z.as_str()].zombie.rules_text(), "dormant_power");
-    assert!(flags[z.as_str()].zombie.zombie);
-    assert!(!flags[a.as_str()].zombie.zombie);
+    let flags = |code: &str| eval.flags.get(code).expect("flagged");
+    assert_eq!(flags(&z).zombie.rules_text(), "dormant_power");
+    assert!(flags(&z).zombie.zombie);
+    assert!(!flags(&a).zombie.zombie);
     // va_per_energy: 1 ≤ ½·(300 ÷ 120); va_per_emission: 10 ≤ ½·(300 ÷ 12).
-    assert_eq!(flags[h.as_str()].high_energy_emission, Some(true));
-    assert_eq!(flags[a.as_str()].high_energy_emission, Some(false));
-    assert_eq!(flags[z.as_str()].high_energy_emission, Some(false), "below group, values undefined");
+    assert_eq!(flags(&h).high_energy_emission, Some(true));
+    assert_eq!(flags(&a).high_energy_emission, Some(false));
+    assert_eq!(flags(&z).high_energy_emission, Some(false), "below group, values undefined");
 
     let blocks = &eval.blocks;
     assert_eq!(blocks.len(), 2);

@@ -91,7 +91,7 @@ fn zombies_are_class_d_when_configured() {
     let zombie = &county.codes[ZOMBIE];
     let off = county.run("");
     assert_eq!(str_at(&off, zombie, "class").as_deref(), Some("B"));
-    assert!(off.flags[zombie.as_str()].zombie.zombie, "judged a zombie either way");
+    assert!(off.flags.get(zombie).expect("flagged").zombie.zombie, "judged a zombie either way");
     let on = county.run("[zombie]\nclass_d = true\n");
     assert_eq!(classes(&on, &county.codes), ["A", "A", "B", "B", "D", "D", "C", "C", "C", "C"]);
     assert_eq!(f64_at(&on, zombie, "rank"), Some(6.0));

@@ -14,20 +14,42 @@ use foldhash::HashMap;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use zombie::{Verdict, YearFigures};
 
-/// The flags of one code.
-#[derive(Debug, Clone, Default)]
-pub struct CodeFlags {
-    pub zombie: Verdict,
+/// The flags of one code, borrowed from [`Flags`].
+#[derive(Debug, Clone, Copy)]
+pub struct CodeFlags<'a> {
+    pub zombie: &'a Verdict,
     /// `None` for a code with no group (not judged).
     pub high_energy_emission: Option<bool>,
     /// Connected pieces of its own parcels (0 when it holds none with geometry).
     pub fragmented_pieces: usize,
 }
 
-/// Flags per credit code.
-pub type Flags = HashMap<CompactString, CodeFlags>;
+/// The flags of every code the rating has a row of, by code id: a nation's three million
+/// codes in vectors, the zombie verdicts as they were judged, rather than a map of its own
+/// keyed by every code.
+pub struct Flags {
+    universe: Arc<Universe>,
+    zombie: Vec<Verdict>,
+    high_energy_emission: Vec<Option<bool>>,
+    fragmented_pieces: Vec<usize>,
+    /// Whether the rating has a row of the code.
+    rated: Vec<bool>,
+}
+
+impl Flags {
+    /// The flags of `code`, when the rating has a row of it.
+    pub fn get(&self, code: &str) -> Option<CodeFlags<'_>> {
+        let id = self.universe.lookup(code)? as usize;
+        self.rated.get(id).copied()?.then(|| CodeFlags {
+            zombie: &self.zombie[id],
+            high_energy_emission: self.high_energy_emission[id],
+            fragmented_pieces: self.fragmented_pieces[id],
+        })
+    }
+}
 
 fn f64_column<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Float64Chunked> {
     df.column(name)?.f64()
@@ -116,6 +138,7 @@ pub fn zombie_column(verdicts: &[Verdict]) -> Column {
 pub fn flag_enterprises(
     mut zombies: Vec<Verdict>,
     rating: &Rating,
+    universe: Arc<Universe>,
     pieces: &HashMap<CompactString, usize>,
 ) -> PolarsResult<Flags> {
     let frame = &rating.frame;
@@ -124,10 +147,15 @@ pub fn flag_enterprises(
     let group = frame.column("group")?.str()?;
     let energy_value = f64_column(frame, &value_column("va_per_energy"))?;
     let emission_value = f64_column(frame, &value_column("va_per_emission"))?;
-    let mut flags = Flags::default();
+    let codes = universe.codes.len();
+    zombies.resize_with(codes, Verdict::default);
+    let (mut high_energy_emission, mut fragmented_pieces, mut rated) =
+        (vec![None; codes], vec![0; codes], vec![false; codes]);
     for (i, county) in rating.county_of_rows().enumerate() {
-        let (Some(c), Some(id)) = (code.get(i), code_id.get(i)) else { continue };
-        let high = group.get(i).and_then(Group::parse).map(|g| {
+        let (Some(c), Some(id)) = (code.get(i), code_id.get(i).map(|id| id as usize).filter(|&id| id < codes)) else {
+            continue;
+        };
+        high_energy_emission[id] = group.get(i).and_then(Group::parse).map(|g| {
             high_emission::is_high_energy_emission(
                 energy_value.get(i),
                 rating.benchmark(county, g, "va_per_energy"),
@@ -135,20 +163,15 @@ pub fn flag_enterprises(
                 rating.benchmark(county, g, "va_per_emission"),
             )
         });
-        let verdict = zombies.get_mut(id as usize).map(std::mem::take).unwrap_or_default();
-        let code_flags = CodeFlags {
-            zombie: verdict,
-            high_energy_emission: high,
-            fragmented_pieces: pieces.get(c).copied().unwrap_or(0),
-        };
-        flags.insert(c.into(), code_flags);
+        fragmented_pieces[id] = pieces.get(c).copied().unwrap_or(0);
+        rated[id] = true;
     }
-    Ok(flags)
+    Ok(Flags { universe, zombie: zombies, high_energy_emission, fragmented_pieces, rated })
 }
 
 /// The flag columns of the output, aligned with the rating frame's codes.
 pub fn flag_columns(frame: &DataFrame, flags: &Flags) -> PolarsResult<Vec<Column>> {
-    let of_row: Vec<Option<&CodeFlags>> = frame.column("code")?.str()?.iter().map(|c| flags.get(c?)).collect();
+    let of_row: Vec<Option<CodeFlags>> = frame.column("code")?.str()?.iter().map(|c| flags.get(c?)).collect();
     let zombie: Vec<Option<bool>> = of_row.iter().map(|f| f.map(|f| f.zombie.zombie)).collect();
     let rules: Vec<Option<String>> = of_row.iter().map(|f| f.map(|f| f.zombie.rules_text())).collect();
     let high: Vec<Option<bool>> = of_row.iter().map(|f| f.and_then(|f| f.high_energy_emission)).collect();
