@@ -90,6 +90,8 @@ pub struct Evaluation {
     pub adjustments: Vec<AdjustmentRow>,
     /// One row per parcel feature: land, geometry in metres, neighbourhood, reclaim.
     pub parcels: ParcelTable,
+    /// Every code of every table, each with its id (the rating frame's `code_id`).
+    pub universe: Arc<facts::Universe>,
     /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2), the
     /// columns of [`yearly::KEPT`].
     pub yearly: DataFrame,
@@ -307,6 +309,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         leases: p.leases,
         adjustments: p.adjustments,
         parcels,
+        universe: p.universe,
         yearly,
         rating,
         history,

@@ -5,11 +5,12 @@
 //! SPEC §15's building figures and 低效 tests.
 
 use crate::domain::Class;
+use crate::flags::Flags;
 use crate::parcels::{ParcelIx, ParcelRow};
 use crate::pipeline::Evaluation;
-use foldhash::HashMap;
+use crate::rating::CodeRows;
 use geo::{LineString, MultiPolygon, Polygon};
-use polars::prelude::PolarsResult;
+use polars::prelude::{Float64Chunked, PolarsResult, StringChunked};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -199,28 +200,43 @@ pub struct User<'a> {
     pub zombie: Option<bool>,
 }
 
-/// Every code's [`User`] facts, by code.
-pub type Users<'a> = HashMap<&'a str, User<'a>>;
+/// Every code's [`User`] facts, read from its row of the rating and its flags when an
+/// output names it (built once for all the outputs that name a parcel's user:
+/// [`super::Sources::users`]); a nation's three million codes are not copied into a map.
+pub struct Users<'a> {
+    rows: CodeRows<'a>,
+    classes: &'a StringChunked,
+    names: &'a StringChunked,
+    industries: &'a StringChunked,
+    totals: &'a Float64Chunked,
+    flags: &'a Flags,
+}
 
-/// Every code's [`User`] facts, from the rating and the flags (built once for all the
-/// outputs that name a parcel's user: [`super::Sources::users`]).
+impl<'a> Users<'a> {
+    /// The facts of `code`, when the rating has a row of it.
+    pub fn get(&self, code: &str) -> Option<User<'a>> {
+        let i = self.rows.row(code)?;
+        Some(User {
+            class: self.classes.get(i).and_then(Class::parse),
+            name: self.names.get(i),
+            industry: self.industries.get(i),
+            total_score: self.totals.get(i),
+            zombie: self.flags.get(code).map(|flags| flags.zombie.zombie),
+        })
+    }
+}
+
+/// The [`Users`] of an evaluation.
 pub fn users(eval: &Evaluation) -> PolarsResult<Users<'_>> {
     let f = &eval.rating.frame;
-    let (codes, names, classes) = (f.column("code")?.str()?, f.column("name")?.str()?, f.column("class")?.str()?);
-    let (totals, industries) = (f.column("total_score")?.f64()?, f.column("industry")?.str()?);
-    Ok((0..f.height())
-        .filter_map(|i| {
-            let code = codes.get(i)?;
-            let user = User {
-                class: classes.get(i).and_then(Class::parse),
-                name: names.get(i),
-                industry: industries.get(i),
-                total_score: totals.get(i),
-                zombie: eval.flags.get(code).map(|flags| flags.zombie.zombie),
-            };
-            Some((code, user))
-        })
-        .collect())
+    Ok(Users {
+        rows: CodeRows::new(&eval.rating, &eval.universe)?,
+        classes: f.column("class")?.str()?,
+        names: f.column("name")?.str()?,
+        industries: f.column("industry")?.str()?,
+        totals: f.column("total_score")?.f64()?,
+        flags: &eval.flags,
+    })
 }
 
 /// The properties of a parcel, in order: muchan's (with `county` after `parcel_id` when the
@@ -228,7 +244,7 @@ pub fn users(eval: &Evaluation) -> PolarsResult<Users<'_>> {
 pub(crate) fn parcel_properties<'a>(p: ParcelRow<'a>, users: &Users<'a>, partitioned: bool) -> Props<'a> {
     let (f, m) = (p.feature, p.land);
     let code = (!f.user.is_empty()).then_some(f.user.as_str());
-    let user = code.and_then(|u| users.get(u)).copied().unwrap_or_default();
+    let user = code.and_then(|u| users.get(u)).unwrap_or_default();
     let mut props = vec![("parcel_id", Prop::Text(Some(&f.parcel_id)))];
     if partitioned {
         props.push(("county", Prop::Text(Some(p.county.as_str()))));

@@ -166,7 +166,7 @@ pub fn report_data<'a>(
     let parcels = table
         .par_rows()
         .map(|ParcelRow { feature: f, land: m, metric: projected, neighbourhood: n, reclaim: r, .. }| {
-            let user = users.get(f.user.as_str()).copied().unwrap_or_default();
+            let user = users.get(f.user.as_str()).unwrap_or_default();
             ReportParcel {
                 parcel_id: &f.parcel_id,
                 user: (!f.user.is_empty()).then_some(f.user.as_str()),
@@ -183,7 +183,7 @@ pub fn report_data<'a>(
             }
         })
         .collect();
-    let name_of = |code: &str| users.get(code).and_then(|u: &User<'_>| u.name).unwrap_or(code).to_string();
+    let name_of = |code: &str| users.get(code).and_then(|u: User<'_>| u.name).unwrap_or(code).to_string();
     let blocks = eval
         .blocks
         .par_iter()
