@@ -42,7 +42,12 @@ pub struct Flags {
 impl Flags {
     /// The flags of `code`, when the rating has a row of it.
     pub fn get(&self, code: &str) -> Option<CodeFlags<'_>> {
-        let id = self.universe.lookup(code)? as usize;
+        self.of_id(self.universe.lookup(code)?)
+    }
+
+    /// The flags of the code with id `id`, when the rating has a row of it.
+    pub fn of_id(&self, id: u32) -> Option<CodeFlags<'_>> {
+        let id = id as usize;
         self.rated.get(id).copied()?.then(|| CodeFlags {
             zombie: &self.zombie[id],
             high_energy_emission: self.high_energy_emission[id],

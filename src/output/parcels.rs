@@ -215,13 +215,13 @@ pub struct Users<'a> {
 impl<'a> Users<'a> {
     /// The facts of `code`, when the rating has a row of it.
     pub fn get(&self, code: &str) -> Option<User<'a>> {
-        let i = self.rows.row(code)?;
+        let (id, i) = self.rows.id_and_row(code)?;
         Some(User {
             class: self.classes.get(i).and_then(Class::parse),
             name: self.names.get(i),
             industry: self.industries.get(i),
             total_score: self.totals.get(i),
-            zombie: self.flags.get(code).map(|flags| flags.zombie.zombie),
+            zombie: self.flags.of_id(id).map(|flags| flags.zombie.zombie),
         })
     }
 }

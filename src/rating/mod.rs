@@ -55,8 +55,13 @@ impl<'a> CodeRows<'a> {
 
     /// The row of `code`, when the frame has one.
     pub fn row(&self, code: &str) -> Option<usize> {
+        self.id_and_row(code).map(|(_, row)| row)
+    }
+
+    /// The id and the row of `code`, when the frame has one.
+    pub fn id_and_row(&self, code: &str) -> Option<(u32, usize)> {
         let id = self.universe.lookup(code)?;
-        self.rows.get(id as usize).copied().flatten().map(|row| row as usize)
+        self.rows.get(id as usize).copied().flatten().map(|row| (id, row as usize))
     }
 }
 
