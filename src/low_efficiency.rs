@@ -133,7 +133,7 @@ impl<'a> Users<'a> {
     }
 
     /// The facts of `code`, when it has a row of the rating.
-    pub fn get(&self, code: &str) -> Option<UserFacts<'a>> {
+    pub fn facts_of(&self, code: &str) -> Option<UserFacts<'a>> {
         let i = self.rows.row(code)?;
         Some(UserFacts {
             rated: self.status.get(i) == Some(Status::Rated.as_str()),
@@ -161,7 +161,7 @@ pub fn judge_all(
     }
     parcels.par_map(|ix, f, _| {
         let completion = committed.get(&ix).copied().unwrap_or_else(|| Completion::of_parcel(f));
-        let user = (!f.user.is_empty()).then(|| users.get(f.user.as_str())).flatten();
+        let user = (!f.user.is_empty()).then(|| users.facts_of(f.user.as_str())).flatten();
         judge(&intensity[ix], user.as_ref(), completion, as_of, settings)
     })
 }
