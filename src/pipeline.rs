@@ -236,8 +236,8 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         |watch| watch.time("work report", || work_report(&yearly, year, partitioned, &config.targets)),
     );
     let (Rated { rating, history, stability, zombies }, work_report) = (rated?, work_report?);
-    // A nation's names and parks of every year, read by the rating and the work report only,
-    // are let go before the flags and the reviews add theirs.
+    // The yearly columns only the rating and the work report read are let go; the bytes of
+    // their texts stay, shared with the rating frame's names and parks gathered from them.
     let yearly = yearly.select(yearly::KEPT)?;
     let (judged, reviewed) = watch.side_by_side(
         |watch| -> Result<_, RunError> {
