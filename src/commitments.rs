@@ -11,7 +11,6 @@ use crate::buildings::Intensity;
 use crate::config::CommitmentSettings;
 use crate::dates::Date;
 use crate::domain::ReviewStatus;
-use crate::facts::Universe;
 use crate::input::headers::PARCEL_LEDGER;
 use crate::input::parcels::ParcelFeature;
 use crate::input::tables::{COMMITTED, CommitmentRow, Commitments};
@@ -247,16 +246,16 @@ fn parcel_date(f: Option<&ParcelFeature>, column: &str) -> Option<Date> {
 /// Each code's land_mu (SPEC §4) and name, read from its row of the rating's frame when a
 /// review asks (a copy of every code and name of a nation is half a gigabyte).
 pub struct EnterpriseLand<'a> {
-    rows: CodeRows<'a>,
+    rows: &'a CodeRows,
     land: Float64Chunked,
     names: &'a StringChunked,
 }
 
 impl<'a> EnterpriseLand<'a> {
-    pub fn of_rating(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<EnterpriseLand<'a>> {
+    pub fn of_rating(rating: &'a Rating) -> PolarsResult<EnterpriseLand<'a>> {
         let frame = &rating.frame;
         Ok(EnterpriseLand {
-            rows: CodeRows::new(rating, universe)?,
+            rows: &rating.rows,
             land: frame.column("land_mu")?.cast(&DataType::Float64)?.f64()?.clone(),
             names: frame.column("name")?.str()?,
         })

@@ -11,7 +11,6 @@ use crate::commitments::{CommitmentReviews, Completion};
 use crate::config::LowEfficiencySettings;
 use crate::dates::Date;
 use crate::domain::{LowTest, Status};
-use crate::facts::Universe;
 use crate::industry;
 use crate::parcels::{Column, ParcelIx, Parcels};
 use crate::rating::indicators::benchmark_column;
@@ -108,7 +107,7 @@ pub fn judge(
 /// industry, tax, land_mu and tax_per_mu's benchmark when it is an indicator) when a parcel
 /// asks.
 pub struct Users<'a> {
-    rows: CodeRows<'a>,
+    rows: &'a CodeRows,
     status: &'a StringChunked,
     industries: &'a StringChunked,
     tax: Float64Chunked,
@@ -117,13 +116,13 @@ pub struct Users<'a> {
 }
 
 impl<'a> Users<'a> {
-    pub fn of_rating(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<Users<'a>> {
+    pub fn of_rating(rating: &'a Rating) -> PolarsResult<Users<'a>> {
         let frame = &rating.frame;
         let number = |name: &str| -> PolarsResult<Float64Chunked> {
             Ok(frame.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
         };
         Ok(Users {
-            rows: CodeRows::new(rating, universe)?,
+            rows: &rating.rows,
             status: frame.column("status")?.str()?,
             industries: frame.column("industry")?.str()?,
             tax: number("tax")?,

@@ -90,8 +90,6 @@ pub struct Evaluation {
     pub adjustments: Vec<AdjustmentRow>,
     /// One row per parcel feature: land, geometry in metres, neighbourhood, reclaim.
     pub parcels: ParcelTable,
-    /// Every code of every table, each with its id (the rating frame's `code_id`).
-    pub universe: Arc<facts::Universe>,
     /// One row per code and year: enterprise figures, tax and energy sums (SPEC §2), the
     /// columns of [`yearly::KEPT`].
     pub yearly: DataFrame,
@@ -262,7 +260,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         |watch| -> Result<_, RunError> {
             let commitments = watch.time("commitments", || -> Result<_, RunError> {
                 let Some(as_of) = config.as_of(year).filter(|_| has_commitments) else { return Ok(None) };
-                let enterprises = commitments::EnterpriseLand::of_rating(&rating, &p.universe)?;
+                let enterprises = commitments::EnterpriseLand::of_rating(&rating)?;
                 let ctx = commitments::Context {
                     year,
                     as_of,
@@ -275,7 +273,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
                 Ok(Some(commitments::review_all(p.commitments, &ctx, ledger)?))
             })?;
             let low_efficiency = watch.time("low efficiency", || -> Result<_, RunError> {
-                let users = low_efficiency::Users::of_rating(&rating, &p.universe)?;
+                let users = low_efficiency::Users::of_rating(&rating)?;
                 let as_of = config.as_of(year);
                 let settings = &config.low_efficiency;
                 Ok(low_efficiency::judge_all(&p.parcels, &p.intensity, &users, commitments.as_ref(), as_of, settings))
@@ -287,7 +285,7 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
     drop((p.energy, p.tax_to_date));
     let (reclaim, counties) = watch.time("reclaim", || -> Result<_, RunError> {
         let counties = Column::from_vec(counties::parcel_counties(&p.parcels, &rating, ledger)?, p.parcels.len())?;
-        let class_and_tax = ClassAndTax::new(&rating, &p.universe)?;
+        let class_and_tax = ClassAndTax::new(&rating)?;
         let tax_per_mu_benchmark = |county: &County| rating.benchmark(county, Group::Above, "tax_per_mu");
         let idle_parcels = commitments.as_ref().map(CommitmentReviews::idle_parcels).unwrap_or_default();
         let owners = Owners {
@@ -309,7 +307,6 @@ pub fn rerate(p: Prepared, config: Config, ctx: Context<'_>) -> Result<Evaluatio
         leases: p.leases,
         adjustments: p.adjustments,
         parcels,
-        universe: p.universe,
         yearly,
         rating,
         history,
@@ -379,7 +376,7 @@ struct RatingInputs<'a> {
     month: Option<u32>,
     energy: &'a MonthlyElectricity,
     adjustments: &'a [AdjustmentRow],
-    universe: &'a facts::Universe,
+    universe: &'a Arc<facts::Universe>,
     land: FrameColumn,
 }
 
@@ -433,7 +430,8 @@ fn rate_enterprises(
     })?;
     let rating = watch.time("rating", || -> Result<Rating, RunError> {
         facts::report_other_year_adjustments(adjustments, year, ledger);
-        let rating = rating::rate(year_facts(year, earlier.d_before(year))?, config, year, ledger)?;
+        let rating =
+            rating::rate(year_facts(year, earlier.d_before(year))?, Arc::clone(universe), config, year, ledger)?;
         rating.report_unrated_vetoes(adjustments, year, ledger)?;
         Ok(rating)
     })?;

@@ -204,7 +204,7 @@ pub struct User<'a> {
 /// output names it (built once for all the outputs that name a parcel's user:
 /// [`super::Sources::users`]); a nation's three million codes are not copied into a map.
 pub struct Users<'a> {
-    rows: CodeRows<'a>,
+    rows: &'a CodeRows,
     classes: &'a StringChunked,
     names: &'a StringChunked,
     industries: &'a StringChunked,
@@ -230,7 +230,7 @@ impl<'a> Users<'a> {
 pub fn users(eval: &Evaluation) -> PolarsResult<Users<'_>> {
     let f = &eval.rating.frame;
     Ok(Users {
-        rows: CodeRows::new(&eval.rating, &eval.universe)?,
+        rows: &eval.rating.rows,
         classes: f.column("class")?.str()?,
         names: f.column("name")?.str()?,
         industries: f.column("industry")?.str()?,

@@ -140,7 +140,12 @@ fn ranked(eval: &Evaluation, r: &Rated, lang: Lang) -> ReportEnterprise {
 fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<(String, u64)> {
     let mut out: BTreeMap<&str, u64> = BTreeMap::new();
     values.for_each(|v| *out.entry(v).or_insert(0) += 1);
-    out.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
+    owned(out)
+}
+
+/// Counts by value, the values owned.
+fn owned(counts: BTreeMap<&str, u64>) -> Vec<(String, u64)> {
+    counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect()
 }
 
 /// Reclaim reasons as a person reads them.
@@ -218,10 +223,7 @@ pub fn report_data<'a>(
             reclaimable_mu: h.reclaimable_mu,
         },
         class_counts: counts(rated.iter().filter_map(|r| r.class.map(Class::as_str))),
-        park_classes: park_classes
-            .into_iter()
-            .map(|(park, classes)| (park.to_string(), classes.into_iter().map(|(c, n)| (c.to_string(), n)).collect()))
-            .collect(),
+        park_classes: park_classes.into_iter().map(|(park, classes)| (park.to_string(), owned(classes))).collect(),
         scores,
         rankings,
         month: eval.alerts.month,

@@ -21,6 +21,7 @@ use indicators::Indicator;
 use polars::prelude::*;
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The rated frame (one row per code, in the output order of SPEC §7, county by county when
 /// partitioned) and each county's benchmarks.
@@ -31,21 +32,23 @@ pub struct Rating {
     pub counties: Vec<CountyRating>,
     pub partitioned: bool,
     pub indicators: Vec<Indicator>,
+    /// Each code's row of the frame.
+    pub rows: CodeRows,
 }
 
 /// Each code's row of a rating frame, found through the universe of codes: the stages that
 /// look a parcel's user or a commitment's enterprise up in the rating read its row when they
 /// ask, instead of each copying a nation's three million codes into a map of their own.
-pub struct CodeRows<'a> {
-    universe: &'a Universe,
+pub struct CodeRows {
+    universe: Arc<Universe>,
     /// By code id.
     rows: Vec<Option<u32>>,
 }
 
-impl<'a> CodeRows<'a> {
-    pub fn new(rating: &Rating, universe: &'a Universe) -> PolarsResult<CodeRows<'a>> {
+impl CodeRows {
+    fn new(frame: &DataFrame, universe: Arc<Universe>) -> PolarsResult<CodeRows> {
         let mut rows = vec![None; universe.codes.len()];
-        for (row, id) in rating.frame.column("code_id")?.u32()?.iter().enumerate() {
+        for (row, id) in frame.column("code_id")?.u32()?.iter().enumerate() {
             if let Some(slot) = id.and_then(|id| rows.get_mut(id as usize)) {
                 *slot = Some(row as u32);
             }
@@ -68,19 +71,15 @@ impl<'a> CodeRows<'a> {
 /// Each code's class and evaluation-year tax, read from its row of the rating (what
 /// reclaiming asks of a parcel's user).
 pub struct ClassAndTax<'a> {
-    rows: CodeRows<'a>,
+    rows: &'a CodeRows,
     classes: &'a StringChunked,
     tax: &'a Float64Chunked,
 }
 
 impl<'a> ClassAndTax<'a> {
-    pub fn new(rating: &'a Rating, universe: &'a Universe) -> PolarsResult<ClassAndTax<'a>> {
+    pub fn new(rating: &'a Rating) -> PolarsResult<ClassAndTax<'a>> {
         let frame = &rating.frame;
-        Ok(ClassAndTax {
-            rows: CodeRows::new(rating, universe)?,
-            classes: frame.column("class")?.str()?,
-            tax: frame.column("tax")?.f64()?,
-        })
+        Ok(ClassAndTax { rows: &rating.rows, classes: frame.column("class")?.str()?, tax: frame.column("tax")?.f64()? })
     }
 
     /// The class of `code`, when it has one.
@@ -153,8 +152,15 @@ const COUNTY_KEY: &str = "__county";
 
 /// Rates the facts of one year (one row per code; see `facts`, whose `d_before` column holds
 /// each code's run of class-D years ending the year before); under `evaluation.partition`
-/// every county on its own, in one query whose windows and joins are keyed by county.
-pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> PolarsResult<Rating> {
+/// every county on its own, in one query whose windows and joins are keyed by county. Each
+/// code's row is found through `universe`.
+pub fn rate(
+    facts: DataFrame,
+    universe: Arc<Universe>,
+    config: &Config,
+    year: i32,
+    ledger: &Ledger,
+) -> PolarsResult<Rating> {
     let Rated { lf, indicators, counties, benchmarks } = rated(facts, config, year, ledger)?;
     let partitioned = config.evaluation.partition.is_some();
     let mut frame = in_output_order(lf.collect()?)?;
@@ -166,7 +172,8 @@ pub fn rate(facts: DataFrame, config: &Config, year: i32, ledger: &Ledger) -> Po
         .zip(rows)
         .map(|((county, benchmarks), rows)| CountyRating { county, rows, benchmarks })
         .collect();
-    Ok(Rating { frame, counties, partitioned, indicators })
+    let rows = CodeRows::new(&frame, universe)?;
+    Ok(Rating { frame, counties, partitioned, indicators, rows })
 }
 
 /// Rates the facts of one year as [`rate`] does, keeping only `columns` of the rating, in no
@@ -280,8 +287,7 @@ mod tests {
     fn each_code_is_found_in_its_row_through_the_universe() {
         let universe = Universe::gather(["B", "A", "C"]);
         let frame = DataFrame::new(2, vec![Column::new("code_id".into(), [2u32, 0])]).expect("frame");
-        let rating = Rating { frame, counties: Vec::new(), partitioned: false, indicators: Vec::new() };
-        let rows = CodeRows::new(&rating, &universe).expect("rows");
+        let rows = CodeRows::new(&frame, Arc::new(universe)).expect("rows");
         assert_eq!([rows.row("A"), rows.row("B"), rows.row("C"), rows.row("D")], [Some(1), None, Some(0), None]);
     }
 }
